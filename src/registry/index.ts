@@ -10,7 +10,7 @@ export const registry = new Registry();
 for (const spec of builtinSpecs) registry.register(spec);
 
 /** Register an environment in the default registry. */
-export function register<C>(spec: EnvSpec<C>, opts?: { override?: boolean }): void {
+export function register<C extends object = Record<string, unknown>>(spec: EnvSpec<C>, opts?: { override?: boolean }): void {
   registry.register(spec, opts);
 }
 

@@ -4,7 +4,7 @@ import { OrderEnforcing, ParallelOrderEnforcing } from '../core/wrappers/order-e
 import { ParallelTimeLimit, TimeLimit } from '../core/wrappers/time-limit.js';
 
 /** What `register` takes. */
-export interface EnvSpec<C = Record<string, unknown>> {
+export interface EnvSpec<C extends object = Record<string, unknown>> {
   /** `Name-vN`, optionally `namespace/Name-vN`. */
   id: string;
   /** Builds the environment from the (validated by the env itself) config. */
@@ -48,7 +48,7 @@ export function parseEnvId(id: string): ParsedId {
 export class Registry {
   private readonly specs = new Map<string, EnvSpec<never>>();
 
-  register<C>(spec: EnvSpec<C>, opts: { override?: boolean } = {}): void {
+  register<C extends object = Record<string, unknown>>(spec: EnvSpec<C>, opts: { override?: boolean } = {}): void {
     if (typeof spec !== 'object' || spec === null) throw new ConfigError(`register() expects a spec object, got ${quote(spec)}`);
     parseEnvId(spec.id);
     if (typeof spec.entryPoint !== 'function') throw new ConfigError(`${spec.id}: entryPoint must be a function, got ${quote(spec.entryPoint)}`);

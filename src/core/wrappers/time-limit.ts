@@ -8,7 +8,10 @@ function checkSteps(maxEpisodeSteps: number): void {
   }
 }
 
-/** Truncates the episode after `maxEpisodeSteps` steps (`truncated: true`), as Gymnasium's TimeLimit. */
+/**
+ * Truncates the episode after `maxEpisodeSteps` steps (`truncated: true`), as
+ * Gymnasium's TimeLimit; a further `step` before `reset` throws `ResetNeededError`.
+ */
 export class TimeLimit<O, A> extends Wrapper<O, A> {
   private elapsed = 0;
 
@@ -23,6 +26,9 @@ export class TimeLimit<O, A> extends Wrapper<O, A> {
   }
 
   override async step(action: A): Promise<StepResult<O>> {
+    if (this.elapsed >= this.maxEpisodeSteps) {
+      throw new ResetNeededError(`the episode was truncated after ${this.maxEpisodeSteps} steps; call reset()`);
+    }
     const result = await this.env.step(action);
     this.elapsed += 1;
     if (this.elapsed >= this.maxEpisodeSteps) result.truncated = true;
