@@ -1,0 +1,189 @@
+/**
+ * The `Cluster` seam: everything that is a fact about the cluster lives behind
+ * this interface; everything that is a decision (what an action means, what an
+ * agent sees, what it is paid) lives in the environments. Implemented by the
+ * simulator (`SimCluster`), the real Kubernetes + OpenFaaS backend and the twin.
+ *
+ * Units: seconds, millicores (CPU), megabytes (memory), unless a name says otherwise.
+ */
+
+export interface NodeInfo {
+  name: string;
+  /** vCPUs. */
+  cores: number;
+  memoryMb: number;
+  cpuModel: string;
+  /** Last-level cache, MB. */
+  l3Mb: number;
+  /** Per-core speed relative to the reference core (1.0); heterogeneity. */
+  speed: number;
+  labels: Record<string, string>;
+}
+
+export type ReplicaPhase = 'starting' | 'ready' | 'draining';
+
+export interface ReplicaInfo {
+  id: string;
+  node: string;
+  phase: ReplicaPhase;
+  /** Simulated (or wall) time at which the replica was created. */
+  createdAt: number;
+  /** Requests executing on it now. */
+  inflight: number;
+}
+
+export interface ResourceSpec {
+  cpuMilli: number;
+  memoryMb: number;
+}
+
+export type ScalingMode = 'replicas' | 'per-request';
+export type OverflowPolicy = 'queue' | 'reject';
+
+export interface FunctionState {
+  name: string;
+  scaling: ScalingMode;
+  /** Desired replica count (replicas mode). */
+  desiredReplicas: number;
+  replicas: ReplicaInfo[];
+  limits: ResourceSpec;
+  requests: ResourceSpec;
+  /** OpenFaaS watchdog `max_inflight` per replica; 0 = unlimited. */
+  maxInflight: number;
+  overflow: OverflowPolicy;
+  /** Nodes the function may run on (`null` = any). */
+  nodeSelector: string[] | null;
+  /** Idle seconds before an instance expires (per-request) or the function scales to zero (replicas; `null` = never). */
+  keepAlive: number | null;
+}
+
+/** A configuration change an environment asks the cluster to make. */
+export type ConfigChange =
+  | { kind: 'scale'; fn: string; replicas: number }
+  | { kind: 'resize'; fn: string; cpuMilli?: number; memoryMb?: number }
+  | { kind: 'concurrency'; fn: string; maxInflight: number }
+  /** Move replicas to `to` by a rolling update (new replica cold-starts there, then the old one drains). `replica`: index or id; all replicas when omitted. */
+  | { kind: 'migrate'; fn: string; to: string; replica?: number | string }
+  /** Restrict the function to these nodes (Kubernetes nodeSelector/affinity); misplaced replicas are rolled. `null` lifts the restriction. */
+  | { kind: 'place'; fn: string; nodes: string[] | null }
+  /** Start `count` instances now so later requests find them warm. */
+  | { kind: 'prewarm'; fn: string; count: number };
+
+export interface ApplyResult {
+  applied: ConfigChange[];
+  rejected: { change: ConfigChange; reason: string }[];
+}
+
+/** How far `advance` runs. */
+export type WindowSpec =
+  /** Run for this many seconds of (simulated or real) time. */
+  | { seconds: number }
+  /** Run until this many more workflow requests (or, without workflows, invocations) have finished, or `maxSeconds` passed. */
+  | { requests: number; maxSeconds?: number };
+
+export interface LatencyStats {
+  count: number;
+  mean: number;
+  p50: number;
+  p75: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+export interface FunctionMetrics {
+  /** Invocations that arrived in the window. */
+  requests: number;
+  successes: number;
+  /** Refused with HTTP 429 (over `maxInflight` with overflow `reject`). */
+  rejected: number;
+  /** Failed (out of memory). */
+  failed: number;
+  coldStarts: number;
+  /** Completed invocations per second. */
+  throughput: number;
+  latency: LatencyStats;
+  /** CPU used / CPU limit, time-averaged over replicas. */
+  cpuUtilization: number;
+  /** Cores used, time-averaged. */
+  cpuCores: number;
+  /** Memory in use / memory limit. */
+  memoryUtilization: number;
+  /** Network: MB/s moved by downloads and uploads. */
+  networkMBps: number;
+  /** Fraction of replica-time throttled by the CFS quota (demand above the CPU limit). */
+  throttledFraction: number;
+  /** Time-averaged requests executing. */
+  inflight: number;
+  /** Time-averaged requests waiting for a slot or an instance. */
+  queueLength: number;
+  /** Time-averaged instance counts. */
+  instances: { total: number; running: number; idle: number };
+}
+
+export interface PcmCounters {
+  /** Instructions retired per cycle. */
+  ipc: number;
+  /** L3 misses per second (millions). */
+  l3MissesM: number;
+  /** L3 hits per second (millions). */
+  l3HitsM: number;
+  /** DRAM reads and writes, MB/s. */
+  dramReadMBps: number;
+  dramWriteMBps: number;
+  /** C-state residency fractions, summing to 1. */
+  c0: number;
+  c1: number;
+  c6: number;
+}
+
+export interface NodeMetrics {
+  pcm: PcmCounters;
+  /** CPU time fractions, summing to 1. */
+  cpu: { idle: number; user: number; system: number };
+  freeMemoryMb: number;
+  /** Co-located interference: fraction of the node's cores busy with other tenants' work. */
+  interference: number;
+  replicas: number;
+}
+
+export interface WorkflowMetrics {
+  requests: number;
+  completed: number;
+  failed: number;
+  /** End-to-end latency of completed requests. */
+  latency: LatencyStats;
+}
+
+export interface CostBreakdown {
+  /** FaaSConf eq. (2): provisioned vCPU-hours and GB-hours at Azure premium prices, USD. */
+  provisionedUsd: number;
+  /** AWS-Lambda style: GB-seconds of execution plus a per-request price, USD (StepConf §3.5). */
+  lambdaUsd: number;
+  /** Darly eq. (3) resource term: servers in use and replicas (time-averaged). */
+  servers: number;
+  replicas: number;
+}
+
+export interface ClusterSnapshot {
+  /** Time at the end of the window. */
+  time: number;
+  /** Window length, seconds. */
+  window: number;
+  functions: Record<string, FunctionMetrics>;
+  nodes: Record<string, NodeMetrics>;
+  workflows: Record<string, WorkflowMetrics>;
+  cost: CostBreakdown;
+  /** Backend-specific flags (e.g. stale counters on a real cluster). */
+  warnings: string[];
+}
+
+export interface Cluster {
+  nodes(): NodeInfo[];
+  functions(): FunctionState[];
+  apply(changes: ConfigChange[]): Promise<ApplyResult>;
+  advance(until: WindowSpec): Promise<ClusterSnapshot>;
+  close(): Promise<void>;
+}
