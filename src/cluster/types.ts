@@ -101,7 +101,10 @@ export interface FunctionMetrics {
   rejected: number;
   /** Failed (out of memory). */
   failed: number;
+  /** Invocations that waited for a starting instance (cold start). */
   coldStarts: number;
+  /** Instances or replicas started (each pays a cold start, also when no request waits: scale-out, migration, prewarm). */
+  replicaStarts: number;
   /** Completed invocations per second. */
   throughput: number;
   latency: LatencyStats;

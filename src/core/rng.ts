@@ -152,7 +152,7 @@ export class Rng {
    */
   fork(): Rng {
     const child = new Rng(0);
-    child.setState([this.nextUint32(), this.nextUint32(), this.nextUint32(), this.nextUint32() | 1]);
+    child.setState([this.nextUint32(), this.nextUint32(), this.nextUint32(), (this.nextUint32() | 1) >>> 0]);
     return child;
   }
 

@@ -83,6 +83,11 @@ describe('Rng (xoshiro128**)', () => {
     expect(parent).not.toEqual(draw(20, () => fa.nextUint32()));
   });
 
+  test('fork never produces an invalid state (high bit set in the last word)', () => {
+    const rng = new Rng(1);
+    for (let i = 0; i < 2000; i++) expect(rng.fork().getState().every((w) => w >= 0 && w <= 0xffffffff)).toBe(true);
+  });
+
   test('getState/setState resume the stream exactly', () => {
     const a = new Rng(9);
     a.random();

@@ -1,0 +1,1038 @@
+/**
+ * The discrete-event engine of the simulated cluster.
+ *
+ * Model (each point is tested in test/cluster/sim/):
+ * - A replica's CPU limit L (cores) is shared equally among the n requests
+ *   computing on it (processor sharing), with a contention efficiency
+ *   1/(1 + γ·max(0, n − max(1, L))) (FaaSConf §2.2). A request uses at most
+ *   `threads` cores, with Amdahl speed-up over them (StepConf §2.2, eq. 1).
+ *   Node speed, co-located interference (Darly §3.3) and CPU availability on
+ *   an oversubscribed node scale every rate on that node.
+ * - Processor sharing is simulated exactly with virtual time: V(t) grows at
+ *   the per-request rate; a request finishes when V reaches its finish tag.
+ * - `maxInflight` bounds the requests a replica holds (download, compute and
+ *   upload); the excess waits in the function's FIFO queue (overflow `queue`)
+ *   or gets HTTP 429 (overflow `reject`).
+ * - Replicas start cold; per-request mode (AWS-Lambda style) runs each
+ *   request on its own instance, reusing the newest idle instance and
+ *   starting a new one otherwise; idle instances expire after `keepAlive`.
+ * - Workflows are DAGs with fan-out, joins and probabilistic branches.
+ */
+import { Rng } from '../../core/rng.js';
+import { sampler } from '../../workloads/dist.js';
+import { createArrivalProcess, type ArrivalProcess } from '../../workloads/arrivals.js';
+import { interferenceSlowdown } from './interference.js';
+import {
+  DEAD, DRAINING, READY, STARTING,
+  Invocation, Replica, SimFn, SimNode, SimWorkflow, UserPool, WorkflowRequest,
+} from './entities.js';
+import { EventQueue } from './event-queue.js';
+import { Histogram } from './histogram.js';
+import type { ResolvedScenario, LoadSpec } from './spec.js';
+
+const EV_ARRIVAL = 1;
+const EV_COMPLETE = 2;
+const EV_READY = 3;
+const EV_IO = 4;
+const EV_WAKE = 5;
+const EV_SPAWN = 6;
+const EV_STRESS = 7;
+const EV_IDLE = 8;
+const EV_TICK = 9;
+
+/** Seconds between recomputations of each node's CPU availability. */
+const AVAIL_TICK = 1;
+
+/** Azure premium prices (FaaSConf §5.1): $/vCPU-hour, $/GB-hour. */
+const VCPU_HOUR_USD = 0.173;
+const GB_HOUR_USD = 0.0123;
+/** AWS Lambda x86 list prices: $/GB-second, $/request. */
+const LAMBDA_GB_SECOND_USD = 0.0000166667;
+const LAMBDA_REQUEST_USD = 0.2 / 1e6;
+
+interface OpenLoad {
+  proc: ArrivalProcess;
+  rng: Rng;
+  fn: SimFn | null;
+  wf: SimWorkflow | null;
+}
+
+interface User {
+  pool: UserPool;
+  alive: boolean;
+}
+
+export class Engine {
+  now = 0;
+  events = 0;
+  /** Invocations started (all functions), for speed reports. */
+  invocations = 0;
+  /** Workflow requests (or direct function requests) finished, for request-count windows. */
+  finishedRequests = 0;
+  winStart = 0;
+
+  readonly nodes: SimNode[];
+  readonly fns: SimFn[];
+  readonly fnByName = new Map<string, SimFn>();
+  readonly workflows: SimWorkflow[];
+  readonly nodeByName = new Map<string, SimNode>();
+  readonly fnLatency: Histogram[];
+  readonly wfLatency: Histogram[];
+
+  private readonly q = new EventQueue(4096);
+  private readonly rngService: Rng;
+  private readonly rngMisc: Rng;
+  private readonly openLoads: (OpenLoad | null)[] = [];
+  private readonly pools: (UserPool | null)[] = [];
+  private readonly poolTargets: { fn: SimFn | null; wf: SimWorkflow | null }[] = [];
+  private readonly users: User[] = [];
+  private readonly replicaById: (Replica | null)[] = [];
+  private readonly invById: Invocation[] = [];
+  private readonly freeInv: number[] = [];
+  private readonly invId = new WeakMap<Invocation, number>();
+
+  constructor(readonly scenario: ResolvedScenario, opts: { baseDir?: string } = {}) {
+    const root = new Rng(scenario.seed);
+    const rngArrivals = root.fork();
+    this.rngService = root.fork();
+    this.rngMisc = root.fork();
+
+    this.nodes = scenario.nodes.map((spec, i) => new SimNode(i, spec, spec.stress));
+    for (const node of this.nodes) this.nodeByName.set(node.spec.name, node);
+    this.fns = scenario.functions.map((spec, i) => new SimFn(
+      i, spec, sampler(spec.work), sampler(spec.coldStart),
+      isZero(spec.download) ? null : sampler(spec.download),
+      isZero(spec.upload) ? null : sampler(spec.upload),
+    ));
+    for (const fn of this.fns) this.fnByName.set(fn.spec.name, fn);
+    this.workflows = scenario.workflows.map((spec, i) => compileWorkflow(i, spec, this.fnByName));
+    this.fnLatency = this.fns.map(() => new Histogram());
+    this.wfLatency = this.workflows.map(() => new Histogram());
+
+    for (const node of this.nodes) this.initStress(node);
+    for (const node of this.nodes) this.q.push(AVAIL_TICK, EV_TICK, node.idx, 0);
+    for (const fn of this.fns) {
+      fn.desired = fn.spec.scaling === 'replicas' ? fn.spec.replicas : 0;
+      for (let i = 0; i < fn.spec.replicas; i++) {
+        const node = this.pickNode(fn, null);
+        if (node) this.createReplica(fn, node, null, 0);
+      }
+    }
+    scenario.loads.forEach((load, i) => this.initLoad(load, i, rngArrivals.fork(), opts.baseDir));
+  }
+
+  // ------------------------------------------------------------------ running
+
+  /** Process every event up to and including time `tEnd`, then set the clock to `tEnd`. */
+  runUntil(tEnd: number): void {
+    const q = this.q;
+    while (q.peekTime() <= tEnd) {
+      q.pop();
+      this.handle();
+    }
+    this.now = tEnd;
+  }
+
+  /** Process events until `count` more requests finished or time `tMax`; returns true when the count was reached. */
+  runRequests(count: number, tMax: number): boolean {
+    const target = this.finishedRequests + count;
+    const q = this.q;
+    while (this.finishedRequests < target) {
+      if (q.peekTime() > tMax) {
+        this.now = tMax;
+        return false;
+      }
+      q.pop();
+      this.handle();
+    }
+    return true;
+  }
+
+  private handle(): void {
+    const q = this.q;
+    this.now = q.popTime;
+    this.events++;
+    const a = q.popA;
+    switch (q.popKind) {
+      case EV_ARRIVAL: this.onArrival(a); break;
+      case EV_COMPLETE: this.onComplete(a, q.popB); break;
+      case EV_READY: this.onReady(a); break;
+      case EV_IO: this.onIo(a, q.popB); break;
+      case EV_WAKE: this.onWake(a); break;
+      case EV_SPAWN: this.onSpawn(a); break;
+      case EV_STRESS: this.onStress(a); break;
+      case EV_IDLE: this.onIdleTimeout(a, q.popB); break;
+      case EV_TICK: this.onTick(a); break;
+    }
+  }
+
+  // ------------------------------------------------------------------ loads
+
+  private initLoad(load: LoadSpec, i: number, rng: Rng, baseDir: string | undefined): void {
+    const fn = this.fnByName.get(load.target) ?? null;
+    const wf = fn ? null : this.workflows.find((w) => w.spec.name === load.target) ?? null;
+    if (load.kind === 'closed') {
+      const think = sampler(typeofDist(load.think));
+      const pool = new UserPool(i, load.users, load.spawnRate ?? Infinity, think);
+      this.openLoads.push(null);
+      this.pools.push(pool);
+      this.poolTargets.push({ fn, wf });
+      if (pool.target > 0) {
+        pool.spawning = true;
+        this.q.push(0, EV_SPAWN, i, 0);
+      }
+      return;
+    }
+    const proc = createArrivalProcess(load, baseDir === undefined ? {} : { baseDir });
+    this.openLoads.push({ proc, rng, fn, wf });
+    this.pools.push(null);
+    this.poolTargets.push({ fn, wf });
+    const t = proc.next(0, rng);
+    if (t < Infinity) this.q.push(t, EV_ARRIVAL, i, 0);
+  }
+
+  /** Change the number of closed-loop users of load `loadIdx` (spawned at its spawn rate, retired after their current request). */
+  setUsers(loadIdx: number, users: number): void {
+    const pool = this.pools[loadIdx];
+    if (!pool) throw new Error(`load ${loadIdx} is not a closed-loop load`);
+    pool.target = users;
+    if (pool.active < users && !pool.spawning) {
+      pool.spawning = true;
+      this.q.push(this.now, EV_SPAWN, loadIdx, 0);
+    }
+  }
+
+  usersOf(loadIdx: number): number {
+    return this.pools[loadIdx]?.active ?? 0;
+  }
+
+  private onArrival(i: number): void {
+    const load = this.openLoads[i] as OpenLoad;
+    if (load.fn) this.submitFunction(load.fn, -1);
+    else this.submitWorkflow(load.wf as SimWorkflow, -1);
+    const t = load.proc.next(this.now, load.rng);
+    if (t < Infinity) this.q.push(t, EV_ARRIVAL, i, 0);
+  }
+
+  private onSpawn(i: number): void {
+    const pool = this.pools[i] as UserPool;
+    if (pool.active >= pool.target) {
+      pool.spawning = false;
+      return;
+    }
+    const u = this.users.length;
+    this.users.push({ pool, alive: true });
+    pool.active++;
+    pool.spawned++;
+    this.userSubmit(u);
+    if (pool.active < pool.target && pool.spawnRate < Infinity) this.q.push(this.now + 1 / pool.spawnRate, EV_SPAWN, i, 0);
+    else if (pool.active < pool.target) this.q.push(this.now, EV_SPAWN, i, 0);
+    else pool.spawning = false;
+  }
+
+  private userSubmit(u: number): void {
+    const target = this.poolTargets[(this.users[u] as User).pool.load] as { fn: SimFn | null; wf: SimWorkflow | null };
+    if (target.fn) this.submitFunction(target.fn, u);
+    else this.submitWorkflow(target.wf as SimWorkflow, u);
+  }
+
+  private userDone(u: number): void {
+    const user = this.users[u] as User;
+    const pool = user.pool;
+    if (pool.active > pool.target) {
+      user.alive = false;
+      pool.active--;
+      return;
+    }
+    this.q.push(this.now + pool.think(this.rngMisc), EV_WAKE, u, 0);
+  }
+
+  private onWake(u: number): void {
+    if ((this.users[u] as User).alive) this.userSubmit(u);
+  }
+
+  // ------------------------------------------------------------------ requests and workflows
+
+  private submitFunction(fn: SimFn, user: number): void {
+    const inv = this.newInvocation(fn, fn.sampleWork(this.rngService), null, -1, user);
+    this.invoke(inv);
+  }
+
+  private submitWorkflow(wf: SimWorkflow, user: number): void {
+    wf.requests++;
+    const req = new WorkflowRequest(wf, this.now, wf.sampleScale(this.rngService), user);
+    const entries = wf.entries;
+    for (let k = 0; k < entries.length; k++) {
+      const s = entries[k] as number;
+      req.live[s] = 1;
+      this.fireStage(req, s);
+    }
+  }
+
+  private fireStage(req: WorkflowRequest, s: number): void {
+    const wf = req.wf;
+    const fn = wf.stageFn[s] as SimFn;
+    const p = wf.parallelism[s] as number;
+    const work = (fn.sampleWork(this.rngService) * req.scale) / p;
+    req.pending[s] = p;
+    for (let k = 0; k < p && !req.done; k++) this.invoke(this.newInvocation(fn, work, req, s, -1));
+  }
+
+  private stageDone(req: WorkflowRequest, s: number): void {
+    if (req.done) return;
+    if (--req.pending[s] > 0) return;
+    this.propagate(req, s, true);
+  }
+
+  /** Stage `s` resolved (live: it ran; dead: a branch not taken): send tokens to its successors. */
+  private propagate(req: WorkflowRequest, s: number, live: boolean): void {
+    const wf = req.wf;
+    if (wf.isSink[s]) {
+      if (--req.sinksLeft === 0) this.finishRequest(req, !req.failed);
+      if (req.done) return;
+    }
+    const next = wf.next[s] as Int32Array;
+    for (let k = 0; k < next.length; k++) this.arrive(req, next[k] as number, live);
+    const groups = wf.branches[s] as { to: Int32Array; probs: number[] }[];
+    for (const g of groups) {
+      const chosen = live ? this.rngService.choice(Array.from(g.to), g.probs) : -1;
+      for (let k = 0; k < g.to.length; k++) this.arrive(req, g.to[k] as number, (g.to[k] as number) === chosen);
+    }
+  }
+
+  private arrive(req: WorkflowRequest, s: number, live: boolean): void {
+    if (req.done) return;
+    if (live) req.live[s] = 1;
+    if (++req.arrived[s] < (req.wf.indegree[s] as number)) return;
+    if (req.live[s]) this.fireStage(req, s);
+    else this.propagate(req, s, false);
+  }
+
+  private finishRequest(req: WorkflowRequest, ok: boolean): void {
+    if (req.done) return;
+    req.done = true;
+    const wf = req.wf;
+    if (ok) {
+      wf.completed++;
+      (this.wfLatency[wf.idx] as Histogram).record(this.now - req.start);
+    } else {
+      wf.failed++;
+    }
+    this.finishedRequests++;
+    if (req.user >= 0) this.userDone(req.user);
+  }
+
+  private newInvocation(fn: SimFn, work: number, req: WorkflowRequest | null, stage: number, user: number): Invocation {
+    let inv: Invocation;
+    if (this.freeInv.length > 0) {
+      inv = this.invById[this.freeInv.pop() as number] as Invocation;
+    } else {
+      inv = new Invocation();
+      this.invId.set(inv, this.invById.length);
+      this.invById.push(inv);
+    }
+    inv.fn = fn;
+    inv.arrival = this.now;
+    inv.work = work;
+    inv.request = req;
+    inv.stage = stage;
+    inv.user = user;
+    inv.cold = false;
+    inv.replica = null;
+    return inv;
+  }
+
+  private releaseInvocation(inv: Invocation): void {
+    inv.request = null;
+    inv.replica = null;
+    this.freeInv.push(this.invId.get(inv) as number);
+  }
+
+  /** An invocation ended (ok, failed or rejected): record it and move its request or user on. */
+  private endInvocation(inv: Invocation, outcome: 'ok' | 'failed' | 'rejected'): void {
+    const fn = inv.fn;
+    if (outcome === 'ok') {
+      fn.win.successes++;
+      (this.fnLatency[fn.idx] as Histogram).record(this.now - inv.arrival);
+    } else if (outcome === 'failed') fn.win.failed++;
+    else fn.win.rejected++;
+    const req = inv.request, user = inv.user, stage = inv.stage;
+    this.releaseInvocation(inv);
+    if (req) {
+      if (outcome === 'ok') this.stageDone(req, stage);
+      else {
+        req.failed = true;
+        this.finishRequest(req, false);
+      }
+    } else {
+      this.finishedRequests++;
+      if (user >= 0) this.userDone(user);
+    }
+  }
+
+  // ------------------------------------------------------------------ dispatch
+
+  private invoke(inv: Invocation): void {
+    const fn = inv.fn;
+    fn.win.requests++;
+    this.invocations++;
+    if (fn.memoryMb < fn.spec.memoryFootprintMb) {
+      // Out of memory: the container is killed on the first allocation past its limit.
+      this.endInvocation(inv, 'failed');
+      return;
+    }
+    if (fn.spec.scaling === 'per-request') this.dispatchPerRequest(inv);
+    else this.dispatchReplicas(inv);
+  }
+
+  private dispatchReplicas(inv: Invocation): void {
+    const fn = inv.fn;
+    const reps = fn.replicas;
+    let live = 0;
+    if (fn.overflow === 'reject') {
+      // The gateway spreads requests round-robin over ready replicas; a full watchdog answers 429.
+      let ready = 0;
+      for (let i = 0; i < reps.length; i++) if ((reps[i] as Replica).phase === READY) ready++;
+      if (ready > 0) {
+        let k = fn.rr++ % ready;
+        for (let i = 0; i < reps.length; i++) {
+          const r = reps[i] as Replica;
+          if (r.phase !== READY || k-- > 0) continue;
+          if (fn.maxInflight > 0 && r.inflight >= fn.maxInflight) this.endInvocation(inv, 'rejected');
+          else this.assign(inv, r);
+          return;
+        }
+      }
+      for (let i = 0; i < reps.length; i++) if ((reps[i] as Replica).phase !== DRAINING) live++;
+    } else {
+      let best: Replica | null = null;
+      for (let i = 0; i < reps.length; i++) {
+        const r = reps[i] as Replica;
+        if (r.phase === DRAINING) continue;
+        live++;
+        if (r.phase !== READY || (fn.maxInflight > 0 && r.inflight >= fn.maxInflight)) continue;
+        if (best === null || r.inflight < best.inflight) best = r;
+      }
+      if (best !== null) {
+        this.assign(inv, best);
+        return;
+      }
+    }
+    // No ready replica can take it: wait for one (starting it from zero if allowed).
+    if (live === 0) {
+      if (!fn.spec.scaleFromZero) {
+        this.endInvocation(inv, 'failed');
+        return;
+      }
+      const node = this.pickNode(fn, null);
+      if (!node) {
+        this.endInvocation(inv, 'failed');
+        return;
+      }
+      fn.desired = Math.max(fn.desired, 1);
+      this.createReplica(fn, node, null, this.now);
+    }
+    this.enqueue(fn, inv);
+  }
+
+  private dispatchPerRequest(inv: Invocation): void {
+    const fn = inv.fn;
+    const inst = this.takeIdle(fn);
+    if (inst) {
+      this.assign(inv, inst);
+      return;
+    }
+    inv.cold = true;
+    if (fn.starting < fn.spec.maxConcurrentColdStarts) this.startInstanceFor(fn, inv);
+    else this.enqueue(fn, inv);
+  }
+
+  /** Per-request mode: instances are not bound by node capacity (the provider's fleet is elastic); spread them round-robin over allowed nodes for the node metrics. */
+  private startInstanceFor(fn: SimFn, inv: Invocation | null): void {
+    let node: SimNode;
+    const sel = fn.nodeSelector;
+    if (sel) node = this.nodeByName.get(sel[fn.rr++ % sel.length] as string) as SimNode;
+    else node = this.nodes[fn.rr++ % this.nodes.length] as SimNode;
+    this.createReplica(fn, node, inv, this.now);
+  }
+
+  private enqueue(fn: SimFn, inv: Invocation): void {
+    this.acctFn(fn);
+    fn.queue.push(inv);
+  }
+
+  private dequeue(fn: SimFn): Invocation {
+    this.acctFn(fn);
+    const inv = fn.queue[fn.queueHead] as Invocation;
+    fn.queue[fn.queueHead++] = undefined as unknown as Invocation;
+    if (fn.queueHead > 1024 && fn.queueHead * 2 > fn.queue.length) {
+      fn.queue = fn.queue.slice(fn.queueHead);
+      fn.queueHead = 0;
+    }
+    return inv;
+  }
+
+  private assign(inv: Invocation, r: Replica): void {
+    const fn = inv.fn;
+    inv.replica = r;
+    if (r.readyAt > inv.arrival) inv.cold = true;
+    if (inv.cold) fn.win.coldStarts++;
+    this.acct(r);
+    this.acctFn(fn);
+    if (r.inflight++ === 0) r.busySince = this.now;
+    fn.inflight++;
+    if (fn.sampleDownload) {
+      this.q.push(this.now + fn.sampleDownload(this.rngService), EV_IO, this.invId.get(inv) as number, 0);
+    } else this.startCompute(inv, r);
+  }
+
+  private onIo(id: number, phase: number): void {
+    const inv = this.invById[id] as Invocation;
+    if (phase === 0) this.startCompute(inv, inv.replica as Replica);
+    else this.finishInvocation(inv);
+  }
+
+  // ------------------------------------------------------------------ processor sharing
+
+  private startCompute(inv: Invocation, r: Replica): void {
+    this.advanceV(r);
+    this.acct(r);
+    heapPush(r, r.V + inv.work, inv);
+    r.n++;
+    this.reschedule(r);
+  }
+
+  private onComplete(id: number, version: number): void {
+    const r = this.replicaById[id];
+    if (!r || r.version !== version || r.n === 0) return;
+    this.advanceV(r);
+    this.acct(r);
+    const inv = heapPop(r);
+    r.n--;
+    this.reschedule(r);
+    const fn = inv.fn;
+    if (fn.sampleUpload) this.q.push(this.now + fn.sampleUpload(this.rngService), EV_IO, this.invId.get(inv) as number, 1);
+    else this.finishInvocation(inv);
+  }
+
+  private finishInvocation(inv: Invocation): void {
+    const r = inv.replica as Replica;
+    const fn = inv.fn;
+    fn.win.transferMb += fn.spec.transferMb;
+    if (fn.spec.scaling === 'per-request') {
+      fn.win.lambdaUsd += (this.now - inv.arrival) * (fn.memoryMb / 1024) * LAMBDA_GB_SECOND_USD + LAMBDA_REQUEST_USD;
+    }
+    this.release(r);
+    this.endInvocation(inv, 'ok');
+  }
+
+  /** Give back a slot on `r`, and hand it to waiting work. */
+  private release(r: Replica): void {
+    const fn = r.fn;
+    this.acct(r);
+    this.acctFn(fn);
+    r.inflight--;
+    fn.inflight--;
+    if (r.phase === DRAINING) {
+      if (r.inflight === 0) this.terminate(r, this.now);
+      return;
+    }
+    if (fn.spec.scaling === 'per-request') {
+      if (fn.queueLength > 0) {
+        const next = this.dequeue(fn);
+        next.cold = false;
+        this.assign(next, r);
+      } else {
+        r.idleSince = this.now;
+        idlePush(fn, r);
+      }
+      return;
+    }
+    if (fn.queueLength > 0 && r.phase === READY) this.assign(this.dequeue(fn), r);
+    else if (fn.inflight === 0 && fn.queueLength === 0) this.armIdleTimer(fn);
+  }
+
+  private advanceV(r: Replica): void {
+    if (r.n > 0) r.V += r.rate * (this.now - r.vLastT);
+    r.vLastT = this.now;
+  }
+
+  /** Recompute the per-request rate and CPU usage of `r` and (re)schedule its next completion. */
+  private reschedule(r: Replica): void {
+    const fn = r.fn;
+    const node = r.node;
+    const n = r.n;
+    const L = fn.cpuMilli / 1000;
+    const threads = fn.spec.threads;
+    const oldDemand = r.usage;
+    if (n === 0) {
+      r.rate = 0;
+      r.usage = 0;
+      r.throttled = false;
+    } else {
+      const eff = 1 / (1 + fn.spec.contention * Math.max(0, n - Math.max(1, L)));
+      const c = (L * eff) / n;
+      let s: number;
+      if (c < 1) s = c;
+      else {
+        const k = c < threads ? c : threads;
+        const f = fn.spec.parallelFraction;
+        s = f === 1 ? k : 1 / (1 - f + f / k);
+      }
+      r.rate = (s * node.spec.speed * node.avail) / interferenceSlowdown(node.stress, fn.spec.interferenceSensitivity);
+      const demand = n * threads;
+      r.usage = demand < L ? demand : L;
+      r.throttled = demand > L;
+    }
+    node.busyCores += r.usage - oldDemand;
+    r.version++;
+    if (n > 0) {
+      const dt = ((r.tags[0] as number) - r.V) / r.rate;
+      this.q.push(this.now + (dt > 0 ? dt : 0), EV_COMPLETE, r.id, r.version);
+    }
+  }
+
+  /** Rates of every computing replica on `node` change (interference, availability). */
+  private rerate(node: SimNode): void {
+    for (const r of node.replicas) {
+      if (r.n === 0) continue;
+      this.advanceV(r);
+      this.acct(r);
+      this.reschedule(r);
+    }
+  }
+
+  // ------------------------------------------------------------------ replicas
+
+  createReplica(fn: SimFn, node: SimNode, pendingFor: Invocation | null, at: number): Replica {
+    const r = new Replica(this.replicaById.length, fn, node, at);
+    this.replicaById.push(r);
+    fn.replicas.push(r);
+    node.replicas.push(r);
+    node.cpuRequestMilli += fn.cpuMilli;
+    node.memRequestMb += fn.memoryMb;
+    fn.starting++;
+    fn.win.replicaStarts++;
+    r.pendingFor = pendingFor;
+    this.acctFn(fn);
+    this.q.push(at + fn.sampleColdStart(this.rngMisc), EV_READY, r.id, 0);
+    return r;
+  }
+
+  private onReady(id: number): void {
+    const r = this.replicaById[id];
+    if (!r || r.phase !== STARTING) return;
+    const fn = r.fn;
+    fn.starting--;
+    this.acct(r);
+    r.phase = READY;
+    r.readyAt = this.now;
+    if (r.replaces) {
+      const old = r.replaces;
+      r.replaces = null;
+      this.drain(old);
+    }
+    if (fn.spec.scaling === 'per-request') {
+      const inv = r.pendingFor;
+      r.pendingFor = null;
+      if (inv) this.assign(inv, r);
+      else if (fn.queueLength > 0) this.assign(this.dequeue(fn), r);
+      else {
+        r.idleSince = this.now;
+        idlePush(fn, r);
+      }
+      // A cold-start slot freed: start an instance for the next waiting request.
+      if (fn.queueLength > 0 && fn.starting < fn.spec.maxConcurrentColdStarts) this.startInstanceFor(fn, this.dequeue(fn));
+      return;
+    }
+    while (fn.queueLength > 0 && (fn.maxInflight === 0 || r.inflight < fn.maxInflight)) this.assign(this.dequeue(fn), r);
+    if (fn.inflight === 0 && fn.queueLength === 0) this.armIdleTimer(fn);
+  }
+
+  /** Stop sending work to `r`; it terminates once its in-flight requests finish. */
+  drain(r: Replica): void {
+    if (r.phase === DEAD || r.phase === DRAINING) return;
+    if (r.phase === STARTING) {
+      r.fn.starting--;
+      this.terminate(r, this.now);
+      if (r.pendingFor) {
+        const inv = r.pendingFor;
+        r.pendingFor = null;
+        this.startInstanceFor(r.fn, inv);
+      }
+      return;
+    }
+    this.acct(r);
+    if (r.idlePos >= 0) idleRemove(r.fn, r);
+    r.phase = DRAINING;
+    if (r.inflight === 0) this.terminate(r, this.now);
+  }
+
+  private terminate(r: Replica, at: number): void {
+    this.acct(r, at);
+    const fn = r.fn;
+    if (r.idlePos >= 0) idleRemove(fn, r);
+    r.phase = DEAD;
+    removeItem(fn.replicas, r);
+    removeItem(r.node.replicas, r);
+    r.node.cpuRequestMilli -= fn.cpuMilli;
+    r.node.memRequestMb -= fn.memoryMb;
+    this.replicaById[r.id] = null;
+  }
+
+  /** Per-request mode: the newest idle instance that has not expired. */
+  private takeIdle(fn: SimFn): Replica | null {
+    const keepAlive = fn.keepAlive ?? Infinity;
+    while (fn.idle.length > 0) {
+      const r = fn.idle[0] as Replica;
+      idleRemove(fn, r);
+      const expiry = r.idleSince + keepAlive;
+      if (expiry <= this.now) {
+        this.terminate(r, expiry);
+        continue;
+      }
+      return r;
+    }
+    return null;
+  }
+
+  /** Terminate every idle per-request instance whose keep-alive ran out by `t`. */
+  sweepExpired(t: number): void {
+    for (const fn of this.fns) {
+      if (fn.spec.scaling !== 'per-request' || fn.keepAlive === null) continue;
+      const keepAlive = fn.keepAlive;
+      const expired = fn.idle.filter((r) => r.idleSince + keepAlive <= t);
+      for (const r of expired) this.terminate(r, r.idleSince + keepAlive);
+    }
+  }
+
+  /** Replicas mode with keepAlive: scale to zero after keepAlive idle seconds (faas-idler). */
+  private armIdleTimer(fn: SimFn): void {
+    if (fn.keepAlive === null || fn.spec.scaling !== 'replicas') return;
+    fn.idleVersion++;
+    this.q.push(this.now + fn.keepAlive, EV_IDLE, fn.idx, fn.idleVersion);
+  }
+
+  private onIdleTimeout(fnIdx: number, version: number): void {
+    const fn = this.fns[fnIdx] as SimFn;
+    if (fn.idleVersion !== version || fn.inflight > 0 || fn.queueLength > 0) return;
+    fn.desired = 0;
+    for (const r of [...fn.replicas]) this.drain(r);
+  }
+
+  /** kube-scheduler-like choice: nodes allowed by the selector whose free requests fit, least allocated first, then fewest replicas of the function. */
+  pickNode(fn: SimFn, only: SimNode | null): SimNode | null {
+    let best: SimNode | null = null;
+    let bestScore = -Infinity;
+    const perRequest = fn.spec.scaling === 'per-request';
+    for (const node of only ? [only] : this.nodes) {
+      if (fn.nodeSelector && !fn.nodeSelector.includes(node.spec.name)) continue;
+      const cpuCap = node.spec.cores * 1000, memCap = node.spec.memoryMb;
+      const cpuAfter = node.cpuRequestMilli + fn.cpuMilli, memAfter = node.memRequestMb + fn.memoryMb;
+      if (!perRequest && (cpuAfter > cpuCap || memAfter > memCap)) continue;
+      let mine = 0;
+      for (const r of node.replicas) if (r.fn === fn) mine++;
+      const score = (1 - cpuAfter / cpuCap + (1 - memAfter / memCap)) / 2 - mine * 1e-3;
+      if (score > bestScore) {
+        bestScore = score;
+        best = node;
+      }
+    }
+    return best;
+  }
+
+  // ------------------------------------------------------------------ nodes
+
+  private initStress(node: SimNode): void {
+    const s = node.stressSpec;
+    if (s.kind === 'constant') node.stress = s.level;
+    else if (s.kind === 'schedule') {
+      node.stressCursor = 0;
+      this.q.push(s.points[0]?.at ?? Infinity, EV_STRESS, node.idx, 0);
+    } else {
+      node.stress = this.rngMisc.choice(s.levels);
+      this.q.push(s.every, EV_STRESS, node.idx, 0);
+    }
+  }
+
+  private onStress(idx: number): void {
+    const node = this.nodes[idx] as SimNode;
+    const s = node.stressSpec;
+    this.acctNode(node);
+    if (s.kind === 'schedule') {
+      const point = s.points[node.stressCursor++];
+      if (point) node.stress = point.level;
+      const next = s.points[node.stressCursor];
+      if (next) this.q.push(next.at, EV_STRESS, idx, 0);
+    } else if (s.kind === 'random') {
+      node.stress = this.rngMisc.choice(s.levels);
+      this.q.push(this.now + s.every, EV_STRESS, idx, 0);
+    }
+    this.rerate(node);
+  }
+
+  /** Set a node's interference level now (environments use this to inject stress). */
+  setStress(node: SimNode, level: number): void {
+    this.acctNode(node);
+    node.stress = level;
+    this.rerate(node);
+  }
+
+  /**
+   * Every AVAIL_TICK seconds: if the functions' average CPU demand on a node
+   * exceeded the cores left by co-located tenants, scale its rates down.
+   */
+  private onTick(idx: number): void {
+    const node = this.nodes[idx] as SimNode;
+    this.acctNode(node);
+    const dt = this.now - node.tickLastT;
+    const demand = dt > 0 ? node.tickBusy / dt : node.busyCores;
+    node.tickBusy = 0;
+    node.tickLastT = this.now;
+    const free = node.spec.cores * (1 - node.stress);
+    const avail = demand > free ? Math.max(0.05, free / demand) : 1;
+    if (Math.abs(avail - node.avail) > 1e-3) {
+      node.avail = avail;
+      this.rerate(node);
+    }
+    this.q.push(this.now + AVAIL_TICK, EV_TICK, idx, 0);
+  }
+
+  // ------------------------------------------------------------------ accounting
+
+  /** Bring replica `r`'s time integrals up to `t` (default now). */
+  acct(r: Replica, t = this.now): void {
+    const dt = t - r.lastT;
+    if (dt <= 0) return;
+    r.lastT = t;
+    const fn = r.fn, w = fn.win, node = r.node;
+    w.instanceSeconds += dt;
+    const L = fn.cpuMilli / 1000;
+    w.limitCoreSeconds += L * dt;
+    w.provisionedUsd += dt * (L * VCPU_HOUR_USD + (fn.memoryMb / 1024) * GB_HOUR_USD) / 3600;
+    node.win.replicaSeconds += dt;
+    if (r.inflight > 0) w.runningSeconds += dt;
+    if (r.usage > 0) {
+      const used = r.usage * node.avail * dt;
+      w.cpuCoreSeconds += used;
+      node.win.busyCoreSeconds += used;
+      node.tickBusy += r.usage * dt;
+      if (r.throttled) w.throttledSeconds += dt;
+    }
+  }
+
+  acctFn(fn: SimFn, t = this.now): void {
+    const dt = t - fn.lastT;
+    if (dt <= 0) return;
+    fn.lastT = t;
+    fn.win.inflightSeconds += fn.inflight * dt;
+    fn.win.queueSeconds += fn.queueLength * dt;
+  }
+
+  acctNode(node: SimNode, t = this.now): void {
+    const dt = t - node.lastT;
+    if (dt <= 0) return;
+    node.lastT = t;
+    node.win.stressSeconds += node.stress * dt;
+    if (node.replicas.length > 0) node.win.occupiedSeconds += dt;
+  }
+
+  /** Close the window's integrals at the current time (after sweeping expired instances). */
+  flush(): void {
+    this.sweepExpired(this.now);
+    for (const fn of this.fns) {
+      for (const r of fn.replicas) this.acct(r);
+      this.acctFn(fn);
+    }
+    for (const node of this.nodes) this.acctNode(node);
+  }
+
+  /** Start a new measurement window at the current time. */
+  resetWindow(): void {
+    this.winStart = this.now;
+    for (const fn of this.fns) fn.win.reset();
+    for (const node of this.nodes) node.win.reset();
+    for (const h of this.fnLatency) h.reset();
+    for (const h of this.wfLatency) h.reset();
+    for (const wf of this.workflows) wf.requests = wf.completed = wf.failed = 0;
+  }
+
+  /** Rates of every computing replica of `fn` change (resize). */
+  rerateFunction(fn: SimFn): void {
+    for (const r of fn.replicas) {
+      if (r.n === 0) continue;
+      this.advanceV(r);
+      this.acct(r);
+      this.reschedule(r);
+    }
+  }
+
+  /** After a scale-down or a concurrency increase: hand queued work to replicas with free slots; restart from zero if needed. */
+  kick(fn: SimFn): void {
+    if (fn.spec.scaling === 'per-request') return;
+    for (const r of fn.replicas) {
+      while (r.phase === READY && fn.queueLength > 0 && (fn.maxInflight === 0 || r.inflight < fn.maxInflight)) {
+        this.assign(this.dequeue(fn), r);
+        if (fn.maxInflight === 0) break;
+      }
+    }
+    const live = fn.replicas.some((r) => r.phase !== DRAINING);
+    if (!live && fn.queueLength > 0 && fn.spec.scaleFromZero) {
+      const node = this.pickNode(fn, null);
+      if (node) {
+        fn.desired = Math.max(fn.desired, 1);
+        this.createReplica(fn, node, null, this.now);
+      }
+    }
+  }
+}
+
+// ------------------------------------------------------------------ helpers
+
+function isZero(d: { kind: string; value?: number }): boolean {
+  return d.kind === 'constant' && d.value === 0;
+}
+
+function typeofDist(think: unknown) {
+  if (think === undefined) return { kind: 'constant' as const, value: 0 };
+  if (typeof think === 'number') return { kind: 'constant' as const, value: think };
+  return think as Parameters<typeof sampler>[0];
+}
+
+function removeItem<T>(list: T[], item: T): void {
+  const i = list.indexOf(item);
+  if (i >= 0) {
+    list[i] = list[list.length - 1] as T;
+    list.pop();
+  }
+}
+
+/** Min-heap on the replica's finish tags (parallel arrays). */
+function heapPush(r: Replica, tag: number, inv: Invocation): void {
+  const tags = r.tags, jobs = r.jobs;
+  let i = tags.length;
+  tags.push(tag);
+  jobs.push(inv);
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if ((tags[p] as number) <= tag) break;
+    tags[i] = tags[p] as number;
+    jobs[i] = jobs[p] as Invocation;
+    i = p;
+  }
+  tags[i] = tag;
+  jobs[i] = inv;
+}
+
+function heapPop(r: Replica): Invocation {
+  const tags = r.tags, jobs = r.jobs;
+  const top = jobs[0] as Invocation;
+  const lastTag = tags.pop() as number;
+  const lastJob = jobs.pop() as Invocation;
+  const n = tags.length;
+  if (n > 0) {
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && (tags[c + 1] as number) < (tags[c] as number)) c++;
+      if (lastTag <= (tags[c] as number)) break;
+      tags[i] = tags[c] as number;
+      jobs[i] = jobs[c] as Invocation;
+      i = c;
+    }
+    tags[i] = lastTag;
+    jobs[i] = lastJob;
+  }
+  return top;
+}
+
+/** Max-heap of idle instances by id (newest first), with positions for removal. */
+function idlePush(fn: SimFn, r: Replica): void {
+  const h = fn.idle;
+  h.push(r);
+  siftUpIdle(h, h.length - 1);
+}
+
+function idleRemove(fn: SimFn, r: Replica): void {
+  const h = fn.idle;
+  const i = r.idlePos;
+  r.idlePos = -1;
+  const last = h.pop() as Replica;
+  if (i === h.length) return;
+  h[i] = last;
+  last.idlePos = i;
+  siftUpIdle(h, i);
+  siftDownIdle(h, last.idlePos);
+}
+
+function siftUpIdle(h: Replica[], i: number): void {
+  const r = h[i] as Replica;
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    const pr = h[p] as Replica;
+    if (pr.id >= r.id) break;
+    h[i] = pr;
+    pr.idlePos = i;
+    i = p;
+  }
+  h[i] = r;
+  r.idlePos = i;
+}
+
+function siftDownIdle(h: Replica[], i: number): void {
+  const r = h[i] as Replica;
+  const n = h.length;
+  for (;;) {
+    let c = 2 * i + 1;
+    if (c >= n) break;
+    if (c + 1 < n && (h[c + 1] as Replica).id > (h[c] as Replica).id) c++;
+    const cr = h[c] as Replica;
+    if (r.id >= cr.id) break;
+    h[i] = cr;
+    cr.idlePos = i;
+    i = c;
+  }
+  h[i] = r;
+  r.idlePos = i;
+}
+
+function compileWorkflow(idx: number, spec: import('./spec.js').ResolvedWorkflow, fns: Map<string, SimFn>): SimWorkflow {
+  const n = spec.stages.length;
+  const index = new Map(spec.stages.map((s, i) => [s.id, i]));
+  const at = (id: string): number => index.get(id) as number;
+  const indegree = new Int32Array(n);
+  const next: number[][] = spec.stages.map(() => []);
+  const branches: { to: Int32Array; probs: number[] }[][] = spec.stages.map(() => []);
+  for (const [from, to] of spec.edges) {
+    next[at(from)]?.push(at(to));
+    indegree[at(to)]++;
+  }
+  for (const b of spec.branches) {
+    branches[at(b.from)]?.push({ to: Int32Array.from(b.to.map(at)), probs: b.probs });
+    for (const t of b.to) indegree[at(t)]++;
+  }
+  const entries: number[] = [], sinks: number[] = [];
+  const isSink = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (indegree[i] === 0) entries.push(i);
+    if ((next[i] as number[]).length === 0 && (branches[i] as unknown[]).length === 0) {
+      sinks.push(i);
+      isSink[i] = 1;
+    }
+  }
+  return new SimWorkflow(
+    idx, spec,
+    spec.stages.map((s) => fns.get(s.fn) as SimFn),
+    Int32Array.from(spec.stages.map((s) => s.parallelism)),
+    indegree,
+    next.map((list) => Int32Array.from(list)),
+    branches,
+    Int32Array.from(entries),
+    Int32Array.from(sinks),
+    isSink,
+    sampler(spec.requestScale),
+  );
+}
+
+export { READY, STARTING, DRAINING, DEAD };

@@ -1,0 +1,269 @@
+/**
+ * `SimCluster`: the embedded default backend, a `Cluster` over the
+ * discrete-event engine. `advance` runs virtual time and never waits on I/O.
+ */
+import { BackendError, ConfigError, quote } from '../../core/errors.js';
+import { Rng } from '../../core/rng.js';
+import type {
+  ApplyResult, Cluster, ClusterSnapshot, ConfigChange, FunctionState, NodeInfo, WindowSpec,
+} from '../types.js';
+import { DEAD, DRAINING, Engine, READY } from './engine.js';
+import type { Replica, SimFn, SimNode } from './entities.js';
+import { buildSnapshot, type SnapshotOptions } from './metrics.js';
+import { resolveScenario } from './scenario.js';
+import type { ResolvedScenario, ScenarioSpec } from './spec.js';
+
+export interface SimClusterOptions extends SnapshotOptions {
+  /** Directory that relative trace files are resolved against. */
+  baseDir?: string;
+}
+
+const PHASES = ['starting', 'ready', 'draining'] as const;
+
+export class SimCluster implements Cluster {
+  readonly scenario: ResolvedScenario;
+  readonly engine: Engine;
+  private readonly snapshotRng: Rng;
+  private closed = false;
+
+  /** @param scenario a scenario (validated here) or an already resolved one. */
+  constructor(scenario: ScenarioSpec | ResolvedScenario, private readonly opts: SimClusterOptions = {}) {
+    this.scenario = isResolved(scenario) ? scenario : resolveScenario(scenario);
+    this.engine = new Engine(this.scenario, opts.baseDir === undefined ? {} : { baseDir: opts.baseDir });
+    this.snapshotRng = new Rng(this.scenario.seed).fork();
+  }
+
+  /** Simulated time now, seconds. */
+  get now(): number {
+    return this.engine.now;
+  }
+
+  nodes(): NodeInfo[] {
+    this.assertOpen();
+    return this.engine.nodes.map((n) => ({
+      name: n.spec.name,
+      cores: n.spec.cores,
+      memoryMb: n.spec.memoryMb,
+      cpuModel: n.spec.cpuModel,
+      l3Mb: n.spec.l3Mb,
+      speed: n.spec.speed,
+      labels: { ...n.spec.labels },
+    }));
+  }
+
+  functions(): FunctionState[] {
+    this.assertOpen();
+    return this.engine.fns.map((fn) => ({
+      name: fn.spec.name,
+      scaling: fn.spec.scaling,
+      desiredReplicas: fn.desired,
+      replicas: fn.replicas.filter((r) => r.phase !== DEAD).map((r) => ({
+        id: `${fn.spec.name}-${r.id}`,
+        node: r.node.spec.name,
+        phase: PHASES[r.phase] as 'starting' | 'ready' | 'draining',
+        createdAt: r.createdAt,
+        inflight: r.inflight,
+      })),
+      limits: { cpuMilli: fn.cpuMilli, memoryMb: fn.memoryMb },
+      requests: { cpuMilli: fn.cpuMilli, memoryMb: fn.memoryMb },
+      maxInflight: fn.maxInflight,
+      overflow: fn.overflow,
+      nodeSelector: fn.nodeSelector ? [...fn.nodeSelector] : null,
+      keepAlive: fn.keepAlive,
+    }));
+  }
+
+  /**
+   * Apply configuration changes now, in order. A change that cannot be made
+   * (unknown function or node, no node fits, invalid value) is listed in
+   * `rejected` with the reason; the others still apply.
+   */
+  async apply(changes: ConfigChange[]): Promise<ApplyResult> {
+    this.assertOpen();
+    const result: ApplyResult = { applied: [], rejected: [] };
+    for (const change of changes) {
+      const reason = this.applyOne(change);
+      if (reason === null) result.applied.push(change);
+      else result.rejected.push({ change, reason });
+    }
+    return result;
+  }
+
+  /** Run the simulation for one window and return its metrics. */
+  async advance(until: WindowSpec): Promise<ClusterSnapshot> {
+    this.assertOpen();
+    const e = this.engine;
+    e.resetWindow();
+    if ('seconds' in until) {
+      if (!(until.seconds >= 0) || !Number.isFinite(until.seconds)) throw new ConfigError(`advance: seconds must be a finite number >= 0, got ${quote(until.seconds)}`);
+      e.runUntil(e.now + until.seconds);
+    } else {
+      if (!Number.isSafeInteger(until.requests) || until.requests < 1) throw new ConfigError(`advance: requests must be a positive integer, got ${quote(until.requests)}`);
+      const max = until.maxSeconds ?? 86_400;
+      e.runRequests(until.requests, e.now + max);
+    }
+    e.flush();
+    return buildSnapshot(e, this.snapshotRng, this.opts);
+  }
+
+  /** Change the number of users of a closed-loop load (by index in the scenario's `loads`). */
+  setUsers(loadIndex: number, users: number): void {
+    this.assertOpen();
+    if (!Number.isSafeInteger(users) || users < 0) throw new ConfigError(`setUsers: users must be a non-negative integer, got ${quote(users)}`);
+    const load = this.scenario.loads[loadIndex];
+    if (!load || load.kind !== 'closed') throw new ConfigError(`setUsers: load ${quote(loadIndex)} is not a closed-loop load`);
+    this.engine.setUsers(loadIndex, users);
+  }
+
+  /** Set a node's co-located interference level (fraction of its cores) from now on. */
+  setStress(node: string, level: number): void {
+    this.assertOpen();
+    const n = this.engine.nodeByName.get(node);
+    if (!n) throw new ConfigError(`setStress: unknown node ${quote(node)}`);
+    if (!(level >= 0 && level <= 1)) throw new ConfigError(`setStress: level must be in [0, 1], got ${quote(level)}`);
+    this.engine.setStress(n, level);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new BackendError('the simulated cluster is closed');
+  }
+
+  private fn(name: string): SimFn | string {
+    return this.engine.fnByName.get(name) ?? `unknown function ${quote(name)}`;
+  }
+
+  private applyOne(change: ConfigChange): string | null {
+    if (typeof change !== 'object' || change === null) return `a change must be an object, got ${quote(change)}`;
+    const fn = this.fn((change as { fn: string }).fn);
+    if (typeof fn === 'string') return fn;
+    const e = this.engine;
+    const perRequest = fn.spec.scaling === 'per-request';
+    switch (change.kind) {
+      case 'scale': {
+        if (perRequest) return `${fn.spec.name} scales per request; use prewarm to start instances`;
+        if (!Number.isSafeInteger(change.replicas) || change.replicas < 0) return `replicas must be a non-negative integer, got ${quote(change.replicas)}`;
+        return this.scale(fn, change.replicas);
+      }
+      case 'resize': {
+        const cpu = change.cpuMilli ?? fn.cpuMilli;
+        const mem = change.memoryMb ?? fn.memoryMb;
+        if (!(cpu > 0) || !Number.isFinite(cpu)) return `cpuMilli must be a finite number > 0, got ${quote(change.cpuMilli)}`;
+        if (!(mem > 0) || !Number.isFinite(mem)) return `memoryMb must be a finite number > 0, got ${quote(change.memoryMb)}`;
+        this.resize(fn, cpu, mem);
+        return null;
+      }
+      case 'concurrency': {
+        if (perRequest) return `${fn.spec.name} scales per request: each instance serves one request`;
+        if (!Number.isSafeInteger(change.maxInflight) || change.maxInflight < 0) return `maxInflight must be a non-negative integer, got ${quote(change.maxInflight)}`;
+        for (const r of fn.replicas) e.acct(r);
+        fn.maxInflight = change.maxInflight;
+        e.kick(fn);
+        return null;
+      }
+      case 'migrate': {
+        if (perRequest) return `${fn.spec.name} scales per request; instances are not migrated`;
+        const node = e.nodeByName.get(change.to);
+        if (!node) return `unknown node ${quote(change.to)}`;
+        const live = fn.replicas.filter((r) => r.phase !== DRAINING && r.phase !== DEAD);
+        let targets = live;
+        if (change.replica !== undefined) {
+          const r = typeof change.replica === 'number' ? live[change.replica] : live.find((x) => `${fn.spec.name}-${x.id}` === change.replica);
+          if (!r) return `no replica ${quote(change.replica)} of ${fn.spec.name}`;
+          targets = [r];
+        }
+        return this.migrate(fn, targets, node);
+      }
+      case 'place': {
+        if (change.nodes !== null) {
+          if (!Array.isArray(change.nodes) || change.nodes.length === 0) return `nodes must be a non-empty array of node names or null, got ${quote(change.nodes)}`;
+          for (const name of change.nodes) if (!e.nodeByName.has(name)) return `unknown node ${quote(name)}`;
+        }
+        fn.nodeSelector = change.nodes === null ? null : [...change.nodes];
+        if (perRequest) return null;
+        const misplaced = fn.replicas.filter((r) => r.phase !== DRAINING && r.phase !== DEAD && fn.nodeSelector !== null && !fn.nodeSelector.includes(r.node.spec.name));
+        let failed: string | null = null;
+        for (const r of misplaced) {
+          const node = e.pickNode(fn, null);
+          if (!node) failed = `no allowed node has room for ${fn.spec.name}`;
+          else this.migrate(fn, [r], node);
+        }
+        return failed;
+      }
+      case 'prewarm': {
+        if (!Number.isSafeInteger(change.count) || change.count < 1) return `count must be a positive integer, got ${quote(change.count)}`;
+        if (perRequest) {
+          for (let i = 0; i < change.count; i++) e.createReplica(fn, this.lambdaNode(fn), null, e.now);
+          return null;
+        }
+        const live = fn.replicas.filter((r) => r.phase !== DRAINING).length;
+        return this.scale(fn, live + change.count);
+      }
+      default:
+        return `unknown change kind ${quote((change as { kind: unknown }).kind)}`;
+    }
+  }
+
+  private lambdaNode(fn: SimFn): SimNode {
+    const nodes = fn.nodeSelector ? fn.nodeSelector.map((n) => this.engine.nodeByName.get(n) as SimNode) : this.engine.nodes;
+    return nodes[fn.replicas.length % nodes.length] as SimNode;
+  }
+
+  private scale(fn: SimFn, target: number): string | null {
+    const e = this.engine;
+    const live = fn.replicas.filter((r) => r.phase !== DRAINING);
+    fn.desired = target;
+    if (target > live.length) {
+      for (let i = live.length; i < target; i++) {
+        const node = e.pickNode(fn, null);
+        if (!node) {
+          fn.desired = i;
+          return `no node has room for replica ${i + 1} of ${fn.spec.name} (${fn.cpuMilli}m CPU, ${fn.memoryMb} MB)`;
+        }
+        e.createReplica(fn, node, null, e.now);
+      }
+      return null;
+    }
+    // Remove starting replicas first, then the least busy ready ones; newest first on ties.
+    const victims = [...live].sort((a, b) => (a.phase === READY ? 1 : 0) - (b.phase === READY ? 1 : 0) || a.inflight - b.inflight || b.id - a.id);
+    for (const r of victims.slice(0, live.length - target)) e.drain(r);
+    e.kick(fn);
+    return null;
+  }
+
+  private resize(fn: SimFn, cpuMilli: number, memoryMb: number): void {
+    const e = this.engine;
+    for (const r of fn.replicas) e.acct(r);
+    for (const r of fn.replicas) {
+      r.node.cpuRequestMilli += cpuMilli - fn.cpuMilli;
+      r.node.memRequestMb += memoryMb - fn.memoryMb;
+    }
+    fn.memoryMb = memoryMb;
+    fn.cpuMilli = fn.spec.cpuPerMemoryMb ? Math.round((1000 * memoryMb) / fn.spec.cpuPerMemoryMb) : cpuMilli;
+    if (fn.spec.scaling === 'per-request') {
+      // Lambda semantics: a configuration update retires the idle instances; new requests start new ones.
+      for (const r of [...fn.idle]) e.drain(r);
+    }
+    e.rerateFunction(fn);
+  }
+
+  private migrate(fn: SimFn, targets: Replica[], node: SimNode): string | null {
+    const e = this.engine;
+    for (const old of targets) {
+      if (old.node === node) continue;
+      if (!e.pickNode(fn, node)) return `node ${node.spec.name} has no room for ${fn.spec.name} (${fn.cpuMilli}m CPU, ${fn.memoryMb} MB)`;
+      const fresh = e.createReplica(fn, node, null, e.now);
+      if (old.phase === READY) fresh.replaces = old;
+      else e.drain(old);
+    }
+    return null;
+  }
+}
+
+function isResolved(s: ScenarioSpec | ResolvedScenario): s is ResolvedScenario {
+  return typeof (s as ResolvedScenario).seed === 'number' && Array.isArray((s as ResolvedScenario).workflows) &&
+    (s as ResolvedScenario).functions.every((f) => typeof f.work === 'object' && 'threads' in f);
+}
