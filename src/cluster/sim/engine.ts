@@ -19,6 +19,7 @@
  * - Workflows are DAGs with fan-out, joins and probabilistic branches.
  */
 import { Rng } from '../../core/rng.js';
+import { AWS_LAMBDA_X86_PRICES, AZURE_PREMIUM_PRICES } from '../cost.js';
 import { sampler } from '../../workloads/dist.js';
 import { createArrivalProcess, type ArrivalProcess } from '../../workloads/arrivals.js';
 import { interferenceSlowdown } from './interference.js';
@@ -43,12 +44,11 @@ const EV_TICK = 9;
 /** Seconds between recomputations of each node's CPU availability. */
 const AVAIL_TICK = 1;
 
-/** Azure premium prices (FaaSConf §5.1): $/vCPU-hour, $/GB-hour. */
-const VCPU_HOUR_USD = 0.173;
-const GB_HOUR_USD = 0.0123;
-/** AWS Lambda x86 list prices: $/GB-second, $/request. */
-const LAMBDA_GB_SECOND_USD = 0.0000166667;
-const LAMBDA_REQUEST_USD = 0.2 / 1e6;
+// Cost is integrated on the hot path, so the formulas of cost.ts are applied inline with its prices.
+const VCPU_HOUR_USD = AZURE_PREMIUM_PRICES.vcpuHourUsd;
+const GB_HOUR_USD = AZURE_PREMIUM_PRICES.gbHourUsd;
+const LAMBDA_GB_SECOND_USD = AWS_LAMBDA_X86_PRICES.gbSecondUsd;
+const LAMBDA_REQUEST_USD = AWS_LAMBDA_X86_PRICES.perMillionRequestsUsd / 1e6;
 
 interface OpenLoad {
   proc: ArrivalProcess;

@@ -14,6 +14,16 @@ export type StressSpec =
   /** Every `every` seconds a level drawn uniformly from `levels`. */
   | { kind: 'random'; levels: number[]; every: number };
 
+/**
+ * Default contention penalty γ, calibrated on FaaSConf Fig. 1 (000 §2.2): one
+ * 2-core/2 GB replica, work lognormal (median 0.2 s, σ 0.3), Locust users
+ * spawning at 10/s and thinking 1.5 s. With γ = 0.013 the simulator gives mean
+ * latency ×≈11 from 3 to 30 users and, with a concurrency limit of 3 at 30
+ * users, mean −27 %, p95 −45 %, throughput +19 % (paper: ×10.1, −26.65 %,
+ * −42.77 %, +19.35 %). test/cluster/sim/calibration.test.ts holds this.
+ */
+export const DEFAULT_CONTENTION = 0.013;
+
 export interface SimNodeSpec {
   name: string;
   cores: number;
@@ -50,7 +60,7 @@ export interface SimFunctionSpec {
   transferMb?: number;
   /** Multiplier on the interference slowdown (framer 1.0, ML models ≈ 0.82 in Darly §3.3). @default 1 */
   interferenceSensitivity?: number;
-  /** Contention penalty γ: per-request efficiency 1/(1 + γ·max(0, n − cores)) with n requests on a replica (FaaSConf §2.2). @default 0.03 */
+  /** Contention penalty γ: per-request efficiency 1/(1 + γ·max(0, n − cores)) with n requests on a replica (FaaSConf §2.2). @default 0.013 (DEFAULT_CONTENTION) */
   contention?: number;
   /** @default 'replicas' */
   scaling?: ScalingMode;

@@ -1,0 +1,606 @@
+/**
+ * Scenario loading and validation: turns a scenario (parsed JSON/YAML, or an
+ * object built in code) into the `ResolvedScenario` the simulator runs, with
+ * every default of `spec.ts` applied and every field checked.
+ *
+ * Every problem is a `ConfigError` whose message starts with the path of the
+ * bad field (`functions[2].work.mean must be a finite number > 0, got -1`).
+ * Unknown keys are rejected (a typo such as `wrok` must not be silently
+ * ignored), and cross references (stage functions, edges, branches, node
+ * selectors, load targets) are checked after the structure.
+ */
+import { accessSync, constants as fsConstants, readFileSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, resolve as resolvePath } from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { ConfigError, quote } from '../../core/errors.js';
+import { parseDist } from '../../workloads/dist.js';
+import type { OverflowPolicy, ScalingMode } from '../types.js';
+import { DEFAULT_CONTENTION } from './spec.js';
+import type {
+  LoadSpec,
+  ResolvedFunction,
+  ResolvedNode,
+  ResolvedScenario,
+  ResolvedStage,
+  ResolvedWorkflow,
+  StressSpec,
+} from './spec.js';
+
+/** Options of `resolveScenario`. */
+export interface ResolveScenarioOptions {
+  /** Directory that relative `file` paths of trace loads are resolved against (stored absolute). @default paths kept as given */
+  baseDir?: string;
+  /** Name used when the scenario has none. @default "scenario" */
+  defaultName?: string;
+}
+
+/** Tolerance on the sum of branch probabilities. */
+export const BRANCH_PROB_TOLERANCE = 1e-9;
+
+/**
+ * Validate a scenario and apply the defaults documented in `spec.ts`.
+ *
+ * Defaults that depend on other fields: `replicas` is 1 in `replicas` mode and
+ * 0 (no prewarmed instance) in `per-request` mode; `keepAlive` is 600 s in
+ * `per-request` mode and `null` (never scale to zero) in `replicas` mode;
+ * `per-request` mode always resolves `maxInflight` to 1 (one request per
+ * instance; setting it above 1 is an error); `cpuPerMemoryMb` sets
+ * `cpuMilli = max(1, round(1000 · memoryMb / cpuPerMemoryMb))` and may not be
+ * combined with an explicit `cpuMilli`. A stage's `id` defaults to its `fn`.
+ *
+ * Load fields without a documented default are kept as given (validated), and
+ * `think` of closed loads is normalised to a `Dist`.
+ *
+ * @throws ConfigError naming the path of the first bad field.
+ */
+export function resolveScenario(input: unknown, options: ResolveScenarioOptions = {}): ResolvedScenario {
+  const root = object(input, 'scenario');
+  checkKeys(root, '', ['name', 'seed', 'duration', 'warmup', 'nodes', 'functions', 'workflows', 'loads']);
+
+  const name = root.name === undefined ? (options.defaultName ?? 'scenario') : string(root.name, 'name');
+  const seed = root.seed === undefined ? 0 : seedValue(root.seed, 'seed');
+  const duration = positive(required(root, 'duration', ''), 'duration');
+  const warmup = root.warmup === undefined ? 0 : nonNegative(root.warmup, 'warmup');
+
+  const names = new Map<string, string>(); // name → path of its first use
+  const claim = (n: string, path: string): void => {
+    const prior = names.get(n);
+    if (prior !== undefined) throw new ConfigError(`${path}: duplicate name ${quote(n)} (already used by ${prior}); names must be unique across nodes, functions and workflows`);
+    names.set(n, path);
+  };
+
+  const nodes = array(required(root, 'nodes', ''), 'nodes', true).map((n, i) => resolveNode(n, `nodes[${i}]`));
+  nodes.forEach((n, i) => claim(n.name, `nodes[${i}].name`));
+  const nodeNames = new Set(nodes.map((n) => n.name));
+
+  const functions = array(required(root, 'functions', ''), 'functions', true).map((f, i) => resolveFunction(f, `functions[${i}]`, nodeNames));
+  functions.forEach((f, i) => claim(f.name, `functions[${i}].name`));
+  const fnNames = new Set(functions.map((f) => f.name));
+
+  const workflows = root.workflows === undefined
+    ? []
+    : array(root.workflows, 'workflows').map((w, i) => resolveWorkflow(w, `workflows[${i}]`, fnNames));
+  workflows.forEach((w, i) => claim(w.name, `workflows[${i}].name`));
+  const targets = new Set([...fnNames, ...workflows.map((w) => w.name)]);
+
+  const loads = array(required(root, 'loads', ''), 'loads').map((l, i) => resolveLoad(l, `loads[${i}]`, targets, options.baseDir));
+
+  return { name, seed, duration, warmup, nodes, functions, workflows, loads };
+}
+
+/**
+ * Read a scenario file (`.json`, `.yaml` or `.yml`) and resolve it. Relative
+ * `file` paths of trace loads are resolved against the scenario file's
+ * directory and stored absolute; the files must exist. The scenario's name
+ * defaults to the file name without its extension.
+ *
+ * @throws ConfigError for an unreadable file, a JSON/YAML syntax error (naming
+ *   the file, line and column) or an invalid scenario (the message names the
+ *   field first and ends with `(in <file>)`).
+ */
+export function loadScenarioFile(path: string): ResolvedScenario {
+  const file = resolvePath(path);
+  const ext = extname(file).toLowerCase();
+  if (ext !== '.json' && ext !== '.yaml' && ext !== '.yml') {
+    throw new ConfigError(`${path}: scenario files must end in .json, .yaml or .yml`);
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${path}: cannot read scenario file: ${(err as Error).message}`, { cause: err });
+  }
+  const data = ext === '.json' ? parseJsonText(text, path) : parseYamlText(text, path);
+  let scenario: ResolvedScenario;
+  try {
+    scenario = resolveScenario(data, { baseDir: dirname(file), defaultName: basename(file, extname(file)) });
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError(`${err.message} (in ${path})`, { cause: err });
+    throw err;
+  }
+  scenario.loads.forEach((load, i) => {
+    if (load.kind === 'trace' && load.file !== undefined) {
+      try {
+        accessSync(load.file, fsConstants.R_OK);
+      } catch {
+        throw new ConfigError(`loads[${i}].file: cannot read trace file ${quote(load.file)} (in ${path})`);
+      }
+    }
+  });
+  return scenario;
+}
+
+function parseJsonText(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    const message = (err as Error).message;
+    // Node 20's JSON.parse may not report a position; JSON is YAML 1.2 flow syntax, so ask the YAML parser where it breaks.
+    let line: number | undefined, col: number | undefined;
+    const m = /position (\d+)/.exec(message);
+    if (m) {
+      const before = text.slice(0, Number(m[1])).split('\n');
+      line = before.length;
+      col = (before[before.length - 1] ?? '').length + 1;
+    } else {
+      try {
+        parseYaml(text);
+      } catch (yamlErr) {
+        if (yamlErr instanceof YAMLParseError && yamlErr.linePos) ({ line, col } = yamlErr.linePos[0]);
+      }
+    }
+    const where = line === undefined ? path : `${path}:${line}:${col}`;
+    throw new ConfigError(`${where}: invalid JSON${line === undefined ? '' : ` (line ${line})`}: ${message.replace(/\s+/g, ' ')}`, { cause: err });
+  }
+}
+
+function parseYamlText(text: string, path: string): unknown {
+  try {
+    return parseYaml(text) as unknown;
+  } catch (err) {
+    if (err instanceof YAMLParseError) {
+      const pos = err.linePos?.[0];
+      const reason = err.message.split(/ at line \d+, column \d+/)[0] ?? err.message;
+      const where = pos ? `${path}:${pos.line}:${pos.col}` : path;
+      throw new ConfigError(`${where}: invalid YAML (line ${pos?.line ?? '?'}): ${reason}`, { cause: err });
+    }
+    throw new ConfigError(`${path}: invalid YAML: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+// ---------------------------------------------------------------- nodes
+
+const NODE_KEYS = ['name', 'cores', 'memoryMb', 'speed', 'l3Mb', 'cpuModel', 'labels', 'stress'] as const;
+
+function resolveNode(input: unknown, path: string): ResolvedNode {
+  const o = object(input, path);
+  checkKeys(o, path, NODE_KEYS);
+  return {
+    name: string(required(o, 'name', path), `${path}.name`),
+    cores: positiveInt(required(o, 'cores', path), `${path}.cores`),
+    memoryMb: positive(required(o, 'memoryMb', path), `${path}.memoryMb`),
+    speed: o.speed === undefined ? 1 : positive(o.speed, `${path}.speed`),
+    l3Mb: o.l3Mb === undefined ? 32 : positive(o.l3Mb, `${path}.l3Mb`),
+    cpuModel: o.cpuModel === undefined ? 'generic' : string(o.cpuModel, `${path}.cpuModel`),
+    labels: o.labels === undefined ? {} : labels(o.labels, `${path}.labels`),
+    stress: o.stress === undefined ? { kind: 'constant', level: 0 } : resolveStress(o.stress, `${path}.stress`),
+  };
+}
+
+function labels(input: unknown, path: string): Record<string, string> {
+  const o = object(input, path);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (typeof v !== 'string') throw new ConfigError(`${path}.${k} must be a string, got ${quote(v)}`);
+    out[k] = v;
+  }
+  return out;
+}
+
+function resolveStress(input: unknown, path: string): StressSpec {
+  const o = object(input, path);
+  const kind = oneOf(required(o, 'kind', path), `${path}.kind`, ['constant', 'schedule', 'random'] as const);
+  switch (kind) {
+    case 'constant':
+      checkKeys(o, path, ['kind', 'level']);
+      return { kind, level: unit(required(o, 'level', path), `${path}.level`) };
+    case 'schedule': {
+      checkKeys(o, path, ['kind', 'points']);
+      const points = array(required(o, 'points', path), `${path}.points`, true).map((p, i) => {
+        const pp = `${path}.points[${i}]`;
+        const po = object(p, pp);
+        checkKeys(po, pp, ['at', 'level']);
+        return { at: nonNegative(required(po, 'at', pp), `${pp}.at`), level: unit(required(po, 'level', pp), `${pp}.level`) };
+      });
+      for (let i = 1; i < points.length; i++) {
+        const prev = points[i - 1]!.at, at = points[i]!.at;
+        if (!(at > prev)) throw new ConfigError(`${path}.points[${i}].at must be greater than the previous point's at (${prev}), got ${at}`);
+      }
+      return { kind, points };
+    }
+    case 'random': {
+      checkKeys(o, path, ['kind', 'levels', 'every']);
+      const levels = array(required(o, 'levels', path), `${path}.levels`, true).map((l, i) => unit(l, `${path}.levels[${i}]`));
+      return { kind, levels, every: positive(required(o, 'every', path), `${path}.every`) };
+    }
+  }
+}
+
+// ---------------------------------------------------------------- functions
+
+const FUNCTION_KEYS = [
+  'name', 'work', 'threads', 'parallelFraction', 'memoryFootprintMb', 'coldStart', 'initSeconds', 'download', 'upload',
+  'transferMb', 'interferenceSensitivity', 'contention', 'scaling', 'replicas', 'cpuMilli', 'memoryMb', 'cpuPerMemoryMb',
+  'maxInflight', 'overflow', 'keepAlive', 'scaleFromZero', 'maxConcurrentColdStarts', 'nodeSelector',
+] as const;
+
+function resolveFunction(input: unknown, path: string, nodeNames: Set<string>): ResolvedFunction {
+  const o = object(input, path);
+  checkKeys(o, path, FUNCTION_KEYS);
+  const name = string(required(o, 'name', path), `${path}.name`);
+  const work = parseDist(required(o, 'work', path), `${path}.work`);
+  const dist0 = (key: string) => (o[key] === undefined ? parseDist(0, `${path}.${key}`) : parseDist(o[key], `${path}.${key}`));
+  const scaling: ScalingMode = o.scaling === undefined ? 'replicas' : oneOf(o.scaling, `${path}.scaling`, ['replicas', 'per-request'] as const);
+  const perRequest = scaling === 'per-request';
+
+  const memoryMb = o.memoryMb === undefined ? 512 : positive(o.memoryMb, `${path}.memoryMb`);
+  let cpuMilli = o.cpuMilli === undefined ? 1000 : positive(o.cpuMilli, `${path}.cpuMilli`);
+  let cpuPerMemoryMb: number | null = null;
+  if (o.cpuPerMemoryMb !== undefined) {
+    if (o.cpuMilli !== undefined) {
+      throw new ConfigError(`${path}.cpuPerMemoryMb: set either cpuMilli or cpuPerMemoryMb, not both (cpuPerMemoryMb derives cpuMilli from memoryMb)`);
+    }
+    cpuPerMemoryMb = positive(o.cpuPerMemoryMb, `${path}.cpuPerMemoryMb`);
+    cpuMilli = Math.max(1, Math.round((1000 * memoryMb) / cpuPerMemoryMb));
+  }
+
+  let maxInflight = o.maxInflight === undefined ? 0 : nonNegativeInt(o.maxInflight, `${path}.maxInflight`);
+  if (perRequest) {
+    if (maxInflight > 1) {
+      throw new ConfigError(`${path}.maxInflight: per-request scaling runs one request per instance (maxInflight 1), got ${maxInflight}; use scaling "replicas" for concurrent requests per instance`);
+    }
+    maxInflight = 1;
+  }
+
+  let keepAlive: number | null;
+  if (o.keepAlive === undefined) keepAlive = perRequest ? 600 : null;
+  else if (o.keepAlive === null) keepAlive = null;
+  else keepAlive = nonNegative(o.keepAlive, `${path}.keepAlive`, 'or null (never)');
+
+  let maxConcurrentColdStarts = Infinity;
+  if (o.maxConcurrentColdStarts !== undefined && o.maxConcurrentColdStarts !== Infinity) {
+    maxConcurrentColdStarts = positiveInt(o.maxConcurrentColdStarts, `${path}.maxConcurrentColdStarts`, 'or Infinity');
+  }
+
+  let nodeSelector: string[] | null = null;
+  if (o.nodeSelector !== undefined && o.nodeSelector !== null) {
+    const sp = `${path}.nodeSelector`;
+    nodeSelector = array(o.nodeSelector, sp, true).map((n, i) => {
+      const s = string(n, `${sp}[${i}]`);
+      if (!nodeNames.has(s)) throw new ConfigError(`${sp}[${i}]: unknown node ${quote(s)} (nodes: ${[...nodeNames].join(', ')})`);
+      return s;
+    });
+    const dup = nodeSelector.find((n, i) => nodeSelector!.indexOf(n) !== i);
+    if (dup !== undefined) throw new ConfigError(`${sp}: node ${quote(dup)} listed twice`);
+  }
+
+  return {
+    name,
+    work,
+    threads: o.threads === undefined ? 1 : positiveInt(o.threads, `${path}.threads`),
+    parallelFraction: o.parallelFraction === undefined ? 1 : unit(o.parallelFraction, `${path}.parallelFraction`),
+    memoryFootprintMb: o.memoryFootprintMb === undefined ? 0 : nonNegative(o.memoryFootprintMb, `${path}.memoryFootprintMb`),
+    coldStart: dist0('coldStart'),
+    initSeconds: o.initSeconds === undefined ? 0 : nonNegative(o.initSeconds, `${path}.initSeconds`),
+    download: dist0('download'),
+    upload: dist0('upload'),
+    transferMb: o.transferMb === undefined ? 0 : nonNegative(o.transferMb, `${path}.transferMb`),
+    interferenceSensitivity: o.interferenceSensitivity === undefined ? 1 : nonNegative(o.interferenceSensitivity, `${path}.interferenceSensitivity`),
+    contention: o.contention === undefined ? DEFAULT_CONTENTION : nonNegative(o.contention, `${path}.contention`),
+    scaling,
+    replicas: o.replicas === undefined ? (perRequest ? 0 : 1) : nonNegativeInt(o.replicas, `${path}.replicas`),
+    cpuMilli,
+    memoryMb,
+    cpuPerMemoryMb,
+    maxInflight,
+    overflow: o.overflow === undefined ? 'queue' : oneOf<OverflowPolicy>(o.overflow, `${path}.overflow`, ['queue', 'reject']),
+    keepAlive,
+    scaleFromZero: o.scaleFromZero === undefined ? true : boolean(o.scaleFromZero, `${path}.scaleFromZero`),
+    maxConcurrentColdStarts,
+    nodeSelector,
+  };
+}
+
+// ---------------------------------------------------------------- workflows
+
+function resolveWorkflow(input: unknown, path: string, fnNames: Set<string>): ResolvedWorkflow {
+  const o = object(input, path);
+  checkKeys(o, path, ['name', 'stages', 'edges', 'branches', 'requestScale']);
+  const name = string(required(o, 'name', path), `${path}.name`);
+
+  const stages: ResolvedStage[] = array(required(o, 'stages', path), `${path}.stages`, true).map((s, i) => {
+    const sp = `${path}.stages[${i}]`;
+    let stage: ResolvedStage;
+    if (typeof s === 'string') {
+      stage = { id: s, fn: s, parallelism: 1 };
+      if (s.length === 0) throw new ConfigError(`${sp} must be a non-empty string or {id?, fn, parallelism?}, got ""`);
+      if (!fnNames.has(s)) throw new ConfigError(`${sp}: unknown function ${quote(s)}`);
+    } else {
+      const so = object(s, sp, 'a function name or {id?, fn, parallelism?}');
+      checkKeys(so, sp, ['id', 'fn', 'parallelism']);
+      const fn = string(required(so, 'fn', sp), `${sp}.fn`);
+      if (!fnNames.has(fn)) throw new ConfigError(`${sp}.fn: unknown function ${quote(fn)}`);
+      stage = {
+        id: so.id === undefined ? fn : string(so.id, `${sp}.id`),
+        fn,
+        parallelism: so.parallelism === undefined ? 1 : positiveInt(so.parallelism, `${sp}.parallelism`),
+      };
+    }
+    return stage;
+  });
+  const ids = new Set<string>();
+  stages.forEach((s, i) => {
+    if (ids.has(s.id)) {
+      throw new ConfigError(`${path}.stages[${i}]: duplicate stage id ${quote(s.id)}; give stages that run the same function distinct ids`);
+    }
+    ids.add(s.id);
+  });
+  const stageRef = (v: unknown, p: string): string => {
+    const id = string(v, p);
+    if (!ids.has(id)) throw new ConfigError(`${p}: unknown stage id ${quote(id)} (stages: ${[...ids].join(', ')})`);
+    return id;
+  };
+
+  const edges: [string, string][] = o.edges === undefined ? [] : array(o.edges, `${path}.edges`).map((e, i) => {
+    const ep = `${path}.edges[${i}]`;
+    if (!Array.isArray(e) || e.length !== 2) throw new ConfigError(`${ep} must be a pair [from, to] of stage ids, got ${quote(e)}`);
+    return [stageRef(e[0], `${ep}[0]`), stageRef(e[1], `${ep}[1]`)];
+  });
+  const seenEdges = new Set<string>();
+  edges.forEach(([a, b], i) => {
+    const key = JSON.stringify([a, b]);
+    if (seenEdges.has(key)) throw new ConfigError(`${path}.edges[${i}]: duplicate edge ${quote([a, b])}`);
+    seenEdges.add(key);
+  });
+
+  const branches = o.branches === undefined ? [] : array(o.branches, `${path}.branches`).map((b, i) => {
+    const bp = `${path}.branches[${i}]`;
+    const bo = object(b, bp);
+    checkKeys(bo, bp, ['from', 'to', 'probs']);
+    const from = stageRef(required(bo, 'from', bp), `${bp}.from`);
+    const to = array(required(bo, 'to', bp), `${bp}.to`, true).map((t, j) => stageRef(t, `${bp}.to[${j}]`));
+    const dup = to.find((t, j) => to.indexOf(t) !== j);
+    if (dup !== undefined) throw new ConfigError(`${bp}.to: stage ${quote(dup)} listed twice`);
+    const probs = array(required(bo, 'probs', bp), `${bp}.probs`, true).map((p, j) => nonNegative(p, `${bp}.probs[${j}]`));
+    if (probs.length !== to.length) throw new ConfigError(`${bp}.probs must have one probability per target (${to.length}), got ${probs.length}`);
+    const sum = probs.reduce((a, c) => a + c, 0);
+    if (Math.abs(sum - 1) > BRANCH_PROB_TOLERANCE) throw new ConfigError(`${bp}.probs must sum to 1 (±${BRANCH_PROB_TOLERANCE}), got ${sum}`);
+    return { from, to, probs };
+  });
+
+  const cycle = findCycle(stages.map((s) => s.id), [...edges, ...branches.flatMap((b) => b.to.map((t): [string, string] => [b.from, t]))]);
+  if (cycle) throw new ConfigError(`${path}: the workflow graph has a cycle: ${cycle.join(' -> ')}`);
+
+  return {
+    name,
+    stages,
+    edges,
+    branches,
+    requestScale: o.requestScale === undefined ? parseDist(1, `${path}.requestScale`) : parseDist(o.requestScale, `${path}.requestScale`),
+  };
+}
+
+/** A cycle of the directed graph as a closed walk `[a, b, ..., a]`, or null when acyclic (iterative DFS, stable order). */
+export function findCycle(vertices: readonly string[], edges: readonly (readonly [string, string])[]): string[] | null {
+  const out = new Map<string, string[]>(vertices.map((v) => [v, []]));
+  for (const [a, b] of edges) out.get(a)?.push(b);
+  const state = new Map<string, 1 | 2>(); // 1 on the stack, 2 done
+  for (const start of vertices) {
+    if (state.has(start)) continue;
+    const stack: { v: string; next: number }[] = [{ v: start, next: 0 }];
+    state.set(start, 1);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const succ = out.get(top.v) ?? [];
+      if (top.next < succ.length) {
+        const w = succ[top.next++]!;
+        const s = state.get(w);
+        if (s === 1) {
+          const from = stack.findIndex((f) => f.v === w);
+          return [...stack.slice(from).map((f) => f.v), w];
+        }
+        if (s === undefined) {
+          state.set(w, 1);
+          stack.push({ v: w, next: 0 });
+        }
+      } else {
+        state.set(top.v, 2);
+        stack.pop();
+      }
+    }
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------- loads
+
+const LOAD_KEYS: Record<LoadSpec['kind'], readonly string[]> = {
+  poisson: ['kind', 'target', 'rate'],
+  constant: ['kind', 'target', 'rate'],
+  ramp: ['kind', 'target', 'from', 'to', 'duration'],
+  diurnal: ['kind', 'target', 'mean', 'amplitude', 'period', 'phase'],
+  burst: ['kind', 'target', 'base', 'peak', 'every', 'duration', 'offset'],
+  trace: ['kind', 'target', 'counts', 'file', 'row', 'secondsPerMinute', 'startMinute'],
+  closed: ['kind', 'target', 'users', 'spawnRate', 'think'],
+};
+
+function resolveLoad(input: unknown, path: string, targets: Set<string>, baseDir: string | undefined): LoadSpec {
+  const o = object(input, path);
+  const kind = oneOf(required(o, 'kind', path), `${path}.kind`, Object.keys(LOAD_KEYS) as LoadSpec['kind'][]);
+  checkKeys(o, path, LOAD_KEYS[kind]);
+  const target = string(required(o, 'target', path), `${path}.target`);
+  if (!targets.has(target)) throw new ConfigError(`${path}.target: unknown workflow or function ${quote(target)}`);
+  const req = (key: string) => required(o, key, path);
+  const p = (key: string) => `${path}.${key}`;
+  switch (kind) {
+    case 'poisson':
+    case 'constant':
+      return { kind, target, rate: positive(req('rate'), p('rate')) };
+    case 'ramp':
+      return { kind, target, from: nonNegative(req('from'), p('from')), to: nonNegative(req('to'), p('to')), duration: positive(req('duration'), p('duration')) };
+    case 'diurnal': {
+      const mean = nonNegative(req('mean'), p('mean'));
+      const amplitude = nonNegative(req('amplitude'), p('amplitude'));
+      if (amplitude > mean) throw new ConfigError(`${p('amplitude')} must be <= mean (${mean}) so that the rate stays >= 0, got ${amplitude}`);
+      const load: LoadSpec = { kind, target, mean, amplitude, period: positive(req('period'), p('period')) };
+      if (o.phase !== undefined) load.phase = finite(o.phase, p('phase'));
+      return load;
+    }
+    case 'burst': {
+      const every = positive(req('every'), p('every'));
+      const duration = positive(req('duration'), p('duration'));
+      if (duration > every) throw new ConfigError(`${p('duration')} must be <= every (${every}), got ${duration}`);
+      const load: LoadSpec = { kind, target, base: nonNegative(req('base'), p('base')), peak: nonNegative(req('peak'), p('peak')), every, duration };
+      if (o.offset !== undefined) load.offset = nonNegative(o.offset, p('offset'));
+      return load;
+    }
+    case 'trace': {
+      if ((o.counts === undefined) === (o.file === undefined)) {
+        throw new ConfigError(`${path}: a trace load needs exactly one of counts (per-minute invocation counts) or file (an Azure Functions trace)`);
+      }
+      const load: LoadSpec = { kind, target };
+      if (o.counts !== undefined) {
+        load.counts = array(o.counts, p('counts'), true).map((c, i) => nonNegative(c, `${p('counts')}[${i}]`));
+        if (o.row !== undefined) throw new ConfigError(`${p('row')}: row selects a line of a trace file; it is not allowed with counts`);
+      } else {
+        const f = string(o.file, p('file'));
+        load.file = baseDir !== undefined && !isAbsolute(f) ? resolvePath(baseDir, f) : f;
+        if (o.row !== undefined) load.row = nonNegativeInt(o.row, p('row'));
+      }
+      if (o.secondsPerMinute !== undefined) load.secondsPerMinute = positive(o.secondsPerMinute, p('secondsPerMinute'));
+      if (o.startMinute !== undefined) {
+        load.startMinute = nonNegativeInt(o.startMinute, p('startMinute'));
+        if (load.counts !== undefined && load.startMinute >= load.counts.length) {
+          throw new ConfigError(`${p('startMinute')} must be < the number of counts (${load.counts.length}), got ${load.startMinute}`);
+        }
+      }
+      return load;
+    }
+    case 'closed': {
+      const load: LoadSpec = { kind, target, users: positiveInt(req('users'), p('users')) };
+      if (o.spawnRate !== undefined) load.spawnRate = positive(o.spawnRate, p('spawnRate'));
+      if (o.think !== undefined) load.think = parseDist(o.think, p('think'));
+      return load;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- field checks
+
+type Obj = Record<string, unknown>;
+
+function object(v: unknown, path: string, what = 'an object'): Obj {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ConfigError(`${path} must be ${what}, got ${quote(v)}`);
+  return v as Obj;
+}
+
+function array(v: unknown, path: string, nonEmpty = false): unknown[] {
+  if (!Array.isArray(v)) throw new ConfigError(`${path} must be ${nonEmpty ? 'a non-empty array' : 'an array'}, got ${quote(v)}`);
+  if (nonEmpty && v.length === 0) throw new ConfigError(`${path} must be a non-empty array, got []`);
+  return v;
+}
+
+function required(o: Obj, key: string, path: string): unknown {
+  const v = o[key];
+  if (v === undefined) throw new ConfigError(`${path ? `${path}.` : ''}${key} is required`);
+  return v;
+}
+
+/** Reject keys not in `allowed`, naming the key, the allowed keys and the closest one. */
+function checkKeys(o: Obj, path: string, allowed: readonly string[]): void {
+  for (const key of Object.keys(o)) {
+    if (allowed.includes(key)) continue;
+    const near = closest(key, allowed);
+    const hint = near === null ? '' : `; did you mean ${quote(near)}?`;
+    throw new ConfigError(`${path ? `${path}.` : ''}${key}: unknown key (allowed: ${allowed.join(', ')})${hint}`);
+  }
+}
+
+function closest(key: string, candidates: readonly string[]): string | null {
+  let best: string | null = null, bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(key.toLowerCase(), c.toLowerCase());
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  return bestD <= Math.max(1, Math.min(3, Math.floor(key.length / 3))) ? best : null;
+}
+
+/** Optimal-string-alignment edit distance (insertions, deletions, substitutions, adjacent transpositions). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+function string(v: unknown, path: string): string {
+  if (typeof v !== 'string' || v.length === 0) throw new ConfigError(`${path} must be a non-empty string, got ${quote(v)}`);
+  return v;
+}
+
+function boolean(v: unknown, path: string): boolean {
+  if (typeof v !== 'boolean') throw new ConfigError(`${path} must be true or false, got ${quote(v)}`);
+  return v;
+}
+
+function oneOf<T extends string>(v: unknown, path: string, options: readonly T[]): T {
+  if (typeof v !== 'string' || !options.includes(v as T)) {
+    throw new ConfigError(`${path} must be one of ${options.map((x) => quote(x)).join(', ')}, got ${quote(v)}`);
+  }
+  return v as T;
+}
+
+function finite(v: unknown, path: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ConfigError(`${path} must be a finite number, got ${quote(v)}`);
+  return v;
+}
+
+function positive(v: unknown, path: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || !(v > 0)) throw new ConfigError(`${path} must be a finite number > 0, got ${quote(v)}`);
+  return v;
+}
+
+function nonNegative(v: unknown, path: string, extra = ''): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || !(v >= 0)) {
+    throw new ConfigError(`${path} must be a finite number >= 0${extra ? ` ${extra}` : ''}, got ${quote(v)}`);
+  }
+  return v;
+}
+
+function unit(v: unknown, path: string): number {
+  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new ConfigError(`${path} must be a number in [0, 1], got ${quote(v)}`);
+  return v;
+}
+
+function positiveInt(v: unknown, path: string, extra = ''): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) {
+    throw new ConfigError(`${path} must be a positive integer${extra ? ` ${extra}` : ''}, got ${quote(v)}`);
+  }
+  return v;
+}
+
+function nonNegativeInt(v: unknown, path: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new ConfigError(`${path} must be a non-negative integer, got ${quote(v)}`);
+  return v;
+}
+
+function seedValue(v: unknown, path: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new ConfigError(`${path} must be a non-negative safe integer, got ${quote(v)}`);
+  return v;
+}

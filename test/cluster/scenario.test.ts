@@ -1,0 +1,260 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '../../src/core/errors.js';
+import { findCycle, loadScenarioFile, resolveScenario } from '../../src/cluster/sim/scenario.js';
+
+/** A small valid scenario; each bad case mutates a fresh copy. */
+function base(): any {
+  return {
+    duration: 60,
+    nodes: [
+      { name: 'w01', cores: 8, memoryMb: 16000 },
+      { name: 'w02', cores: 4, memoryMb: 8000 },
+    ],
+    functions: [
+      { name: 'a', work: 0.1 },
+      { name: 'b', work: { kind: 'exponential', mean: 0.2 } },
+      { name: 'c', work: 0.05 },
+    ],
+    workflows: [
+      {
+        name: 'shopflow',
+        stages: ['a', 'b', { id: 'c1', fn: 'c', parallelism: 2 }],
+        edges: [['a', 'b']],
+        branches: [{ from: 'b', to: ['c1'], probs: [1] }],
+      },
+    ],
+    loads: [{ kind: 'poisson', target: 'shopflow', rate: 5 }],
+  };
+}
+
+/** The message of the ConfigError that `f` throws. */
+function thrown(f: () => unknown): string {
+  try {
+    f();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+function messageOf(mutate: (s: any) => void): string {
+  const s = base();
+  mutate(s);
+  return thrown(() => resolveScenario(s));
+}
+
+describe('resolveScenario: defaults of a minimal valid scenario', () => {
+  const minimal = {
+    duration: 30,
+    nodes: [{ name: 'n1', cores: 4, memoryMb: 8192 }],
+    functions: [{ name: 'f', work: 0.1 }],
+    loads: [{ kind: 'constant', target: 'f', rate: 2 }],
+  };
+
+  test('top level, node and function defaults', () => {
+    const r = resolveScenario(minimal);
+    expect(r).toEqual({
+      name: 'scenario',
+      seed: 0,
+      duration: 30,
+      warmup: 0,
+      nodes: [
+        { name: 'n1', cores: 4, memoryMb: 8192, speed: 1, l3Mb: 32, cpuModel: 'generic', labels: {}, stress: { kind: 'constant', level: 0 } },
+      ],
+      functions: [
+        {
+          name: 'f',
+          work: { kind: 'constant', value: 0.1 },
+          threads: 1,
+          parallelFraction: 1,
+          memoryFootprintMb: 0,
+          coldStart: { kind: 'constant', value: 0 },
+          initSeconds: 0,
+          download: { kind: 'constant', value: 0 },
+          upload: { kind: 'constant', value: 0 },
+          transferMb: 0,
+          interferenceSensitivity: 1,
+          contention: 0.013,
+          scaling: 'replicas',
+          replicas: 1,
+          cpuMilli: 1000,
+          memoryMb: 512,
+          cpuPerMemoryMb: null,
+          maxInflight: 0,
+          overflow: 'queue',
+          keepAlive: null,
+          scaleFromZero: true,
+          maxConcurrentColdStarts: Infinity,
+          nodeSelector: null,
+        },
+      ],
+      workflows: [],
+      loads: [{ kind: 'constant', target: 'f', rate: 2 }],
+    });
+  });
+
+  test('per-request defaults, cpuPerMemoryMb and stage defaults', () => {
+    const r = resolveScenario({
+      ...minimal,
+      functions: [
+        { name: 'f', work: 0.1, scaling: 'per-request', memoryMb: 1769 * 2, cpuPerMemoryMb: 1769 },
+        { name: 'g', work: 0.1, scaling: 'per-request', memoryMb: 128, cpuPerMemoryMb: 1769, maxInflight: 0 },
+      ],
+      workflows: [{ name: 'w', stages: ['f', { fn: 'g' }, { id: 'g2', fn: 'g', parallelism: 3 }] }],
+    });
+    const [f, g] = r.functions;
+    expect(f).toMatchObject({ scaling: 'per-request', replicas: 0, keepAlive: 600, maxInflight: 1, cpuMilli: 2000, cpuPerMemoryMb: 1769 });
+    expect(g).toMatchObject({ maxInflight: 1, cpuMilli: 72 }); // round(1000·128/1769) = round(72.36)
+    expect(r.workflows[0]).toEqual({
+      name: 'w',
+      stages: [
+        { id: 'f', fn: 'f', parallelism: 1 },
+        { id: 'g', fn: 'g', parallelism: 1 },
+        { id: 'g2', fn: 'g', parallelism: 3 },
+      ],
+      edges: [],
+      branches: [],
+      requestScale: { kind: 'constant', value: 1 },
+    });
+  });
+
+  test('the base scenario is valid and the input is not aliased', () => {
+    const s = base();
+    const r = resolveScenario(s);
+    expect(r.workflows[0]!.branches).toEqual([{ from: 'b', to: ['c1'], probs: [1] }]);
+    r.workflows[0]!.edges.push(['b', 'a']);
+    expect(s.workflows[0].edges).toEqual([['a', 'b']]);
+  });
+});
+
+describe('resolveScenario: bad scenarios name the field', () => {
+  const cases: [string, (s: any) => void, string][] = [
+    ['not an object', (s) => Object.assign(s, { nodes: 'x' }), 'nodes must be a non-empty array, got "x"'],
+    ['missing duration', (s) => delete s.duration, 'duration is required'],
+    ['negative duration', (s) => (s.duration = -5), 'duration must be a finite number > 0, got -5'],
+    ['negative warmup', (s) => (s.warmup = -1), 'warmup must be a finite number >= 0, got -1'],
+    ['bad seed', (s) => (s.seed = 1.5), 'seed must be a non-negative safe integer, got 1.5'],
+    ['unknown top-level key', (s) => (s.wamrup = 3),
+      'wamrup: unknown key (allowed: name, seed, duration, warmup, nodes, functions, workflows, loads); did you mean "warmup"?'],
+    ['typo in a function key', (s) => (s.functions[1].wrok = 1),
+      'functions[1].wrok: unknown key (allowed: name, work, threads, parallelFraction, memoryFootprintMb, coldStart, initSeconds, download, upload, transferMb, interferenceSensitivity, contention, scaling, replicas, cpuMilli, memoryMb, cpuPerMemoryMb, maxInflight, overflow, keepAlive, scaleFromZero, maxConcurrentColdStarts, nodeSelector); did you mean "work"?'],
+    ['bad distribution', (s) => (s.functions[2].work = { kind: 'exponential', mean: -1 }), 'functions[2].work.mean must be a finite number > 0, got -1'],
+    ['missing work', (s) => delete s.functions[0].work, 'functions[0].work is required'],
+    ['fractional cores', (s) => (s.nodes[1].cores = 2.5), 'nodes[1].cores must be a positive integer, got 2.5'],
+    ['stress out of range', (s) => (s.nodes[0].stress = { kind: 'random', levels: [0, 0.5, 1.25], every: 10 }),
+      'nodes[0].stress.levels[2] must be a number in [0, 1], got 1.25'],
+    ['unknown scaling mode', (s) => (s.functions[0].scaling = 'lambda'), 'functions[0].scaling must be one of "replicas", "per-request", got "lambda"'],
+    ['per-request with maxInflight 4', (s) => Object.assign(s.functions[0], { scaling: 'per-request', maxInflight: 4 }),
+      'functions[0].maxInflight: per-request scaling runs one request per instance (maxInflight 1), got 4; use scaling "replicas" for concurrent requests per instance'],
+    ['cpuMilli with cpuPerMemoryMb', (s) => Object.assign(s.functions[0], { cpuMilli: 500, cpuPerMemoryMb: 1769 }),
+      'functions[0].cpuPerMemoryMb: set either cpuMilli or cpuPerMemoryMb, not both (cpuPerMemoryMb derives cpuMilli from memoryMb)'],
+    ['unknown node in nodeSelector', (s) => (s.functions[1].nodeSelector = ['w01', 'w09']), 'functions[1].nodeSelector[1]: unknown node "w09" (nodes: w01, w02)'],
+    ['function named like a node', (s) => (s.functions[2].name = 'w02'),
+      'functions[2].name: duplicate name "w02" (already used by nodes[1].name); names must be unique across nodes, functions and workflows'],
+    ['workflow named like a function', (s) => (s.workflows[0].name = 'b'),
+      'workflows[0].name: duplicate name "b" (already used by functions[1].name); names must be unique across nodes, functions and workflows'],
+    ['stage of an unknown function', (s) => (s.workflows[0].stages[2].fn = 'd'), 'workflows[0].stages[2].fn: unknown function "d"'],
+    ['duplicate stage id', (s) => s.workflows[0].stages.push('a'),
+      'workflows[0].stages[3]: duplicate stage id "a"; give stages that run the same function distinct ids'],
+    ['edge to an unknown stage', (s) => s.workflows[0].edges.push(['b', 'c']), 'workflows[0].edges[1][1]: unknown stage id "c" (stages: a, b, c1)'],
+    ['cycle', (s) => s.workflows[0].edges.push(['c1', 'a']), 'workflows[0]: the workflow graph has a cycle: a -> b -> c1 -> a'],
+    ['branch probabilities not summing to 1', (s) => (s.workflows[0].branches = [{ from: 'a', to: ['b', 'c1'], probs: [0.5, 0.4] }]),
+      'workflows[0].branches[0].probs must sum to 1 (±1e-9), got 0.9'],
+    ['negative branch probability', (s) => (s.workflows[0].branches = [{ from: 'a', to: ['b', 'c1'], probs: [1.5, -0.5] }]),
+      'workflows[0].branches[0].probs[1] must be a finite number >= 0, got -0.5'],
+    ['load of an unknown target', (s) => (s.loads[0].target = 'shop'), 'loads[0].target: unknown workflow or function "shop"'],
+    ['load naming a node', (s) => s.loads.push({ kind: 'closed', target: 'w01', users: 3 }), 'loads[1].target: unknown workflow or function "w01"'],
+    ['unknown load kind', (s) => (s.loads[0].kind = 'poison'),
+      'loads[0].kind must be one of "poisson", "constant", "ramp", "diurnal", "burst", "trace", "closed", got "poison"'],
+    ['load key of another kind', (s) => (s.loads[0].users = 10), 'loads[0].users: unknown key (allowed: kind, target, rate)'],
+    ['trace with both counts and file', (s) => (s.loads[0] = { kind: 'trace', target: 'a', counts: [1, 2], file: 'x.csv' }),
+      'loads[0]: a trace load needs exactly one of counts (per-minute invocation counts) or file (an Azure Functions trace)'],
+    ['closed users not an integer', (s) => (s.loads[0] = { kind: 'closed', target: 'a', users: 0 }), 'loads[0].users must be a positive integer, got 0'],
+  ];
+
+  test.each(cases)('%s', (_label, mutate, expected) => {
+    expect(messageOf(mutate)).toBe(expected);
+  });
+
+  test('the root must be an object', () => {
+    expect(() => resolveScenario([])).toThrow(new ConfigError('scenario must be an object, got []'));
+  });
+});
+
+describe('findCycle', () => {
+  test('acyclic DAG with a join', () => {
+    expect(findCycle(['a', 'b', 'c', 'd'], [['a', 'b'], ['a', 'c'], ['b', 'd'], ['c', 'd']])).toBeNull();
+  });
+  test('self loop and longer cycles', () => {
+    expect(findCycle(['a'], [['a', 'a']])).toEqual(['a', 'a']);
+    expect(findCycle(['x', 'a', 'b', 'c'], [['x', 'a'], ['a', 'b'], ['b', 'c'], ['c', 'a']])).toEqual(['a', 'b', 'c', 'a']);
+  });
+});
+
+describe('loadScenarioFile', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'faasgym-scenario-'));
+
+  test('reads YAML, names the scenario after the file and resolves trace paths against its directory', () => {
+    writeFileSync(join(dir, 'trace.csv'), 'HashOwner,HashApp,HashFunction,Trigger,1,2\n');
+    const file = join(dir, 'small.yaml');
+    writeFileSync(
+      file,
+      [
+        'duration: 10',
+        'nodes:',
+        '  - {name: n1, cores: 2, memoryMb: 4096}',
+        'functions:',
+        '  - name: f',
+        '    work: {kind: lognormal, median: 0.1, sigma: 0.3}',
+        '    keepAlive: ~',
+        'loads:',
+        '  - {kind: trace, target: f, file: trace.csv, row: 0}',
+      ].join('\n'),
+    );
+    const r = loadScenarioFile(file);
+    expect(r.name).toBe('small');
+    expect(r.functions[0]!.keepAlive).toBeNull();
+    expect(r.loads[0]).toEqual({ kind: 'trace', target: 'f', file: join(dir, 'trace.csv'), row: 0 });
+  });
+
+  test('reads JSON', () => {
+    const file = join(dir, 'small.json');
+    writeFileSync(file, JSON.stringify({ name: 'j', duration: 5, nodes: [{ name: 'n', cores: 1, memoryMb: 1024 }], functions: [{ name: 'f', work: 1 }], loads: [] }));
+    expect(loadScenarioFile(file).name).toBe('j');
+  });
+
+  test('a YAML syntax error names the file and the line', () => {
+    const file = join(dir, 'broken.yml');
+    writeFileSync(file, 'duration: 10\nnodes: [1,\nfunctions: x: y\n');
+    expect(() => loadScenarioFile(file)).toThrow(ConfigError);
+    expect(() => loadScenarioFile(file)).toThrow(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:1: invalid YAML \\(line 3\\)`));
+  });
+
+  test('duplicate YAML keys are an error, not a silent override', () => {
+    const file = join(dir, 'dup.yaml');
+    writeFileSync(file, 'duration: 10\nduration: 20\n');
+    expect(() => loadScenarioFile(file)).toThrow(/dup\.yaml:2:1: invalid YAML \(line 2\): Map keys must be unique/);
+  });
+
+  test('validation errors start with the field and name the file', () => {
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ duration: 0, nodes: [], functions: [], loads: [] }));
+    expect(thrown(() => loadScenarioFile(file))).toBe(`duration must be a finite number > 0, got 0 (in ${file})`);
+  });
+
+  test('a missing trace file and a wrong extension are errors', () => {
+    const file = join(dir, 'notrace.yaml');
+    writeFileSync(file, 'duration: 1\nnodes: [{name: n, cores: 1, memoryMb: 1}]\nfunctions: [{name: f, work: 1}]\nloads: [{kind: trace, target: f, file: nope.csv}]\n');
+    expect(thrown(() => loadScenarioFile(file))).toBe(`loads[0].file: cannot read trace file ${JSON.stringify(join(dir, 'nope.csv'))} (in ${file})`);
+    expect(() => loadScenarioFile(join(dir, 'x.toml'))).toThrow(/scenario files must end in \.json, \.yaml or \.yml/);
+  });
+
+  test('invalid JSON names the line', () => {
+    const file = join(dir, 'broken.json');
+    writeFileSync(file, '{\n  "duration": 1,\n  "nodes": [}\n');
+    expect(thrown(() => loadScenarioFile(file))).toMatch(/broken\.json:3:13: invalid JSON \(line 3\): /);
+  });
+});
