@@ -93,7 +93,6 @@ export class SimCluster implements Cluster {
   async advance(until: WindowSpec): Promise<ClusterSnapshot> {
     this.assertOpen();
     const e = this.engine;
-    e.resetWindow();
     if ('seconds' in until) {
       if (!(until.seconds >= 0) || !Number.isFinite(until.seconds)) throw new ConfigError(`advance: seconds must be a finite number >= 0, got ${quote(until.seconds)}`);
       e.runUntil(e.now + until.seconds);
@@ -103,7 +102,10 @@ export class SimCluster implements Cluster {
       e.runRequests(until.requests, e.now + max);
     }
     e.flush();
-    return buildSnapshot(e, this.snapshotRng, this.opts);
+    const snapshot = buildSnapshot(e, this.snapshotRng, this.opts);
+    // The next window starts now, so what apply() does between windows (replica starts) counts in it.
+    e.resetWindow();
+    return snapshot;
   }
 
   /** Change the number of users of a closed-loop load (by index in the scenario's `loads`). */
