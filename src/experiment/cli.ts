@@ -1,21 +1,16 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { isParallelEnv, type Env } from '../core/env.js';
 import { FaasgymError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import { checkEnv, checkParallelEnv, formatReport } from '../registry/checker.js';
 import { make, registry } from '../registry/index.js';
 import { version } from '../version.js';
-
-function intOption(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer, got "${value}"`);
-    return n;
-  };
-}
+import { registerBenchCommand } from './commands/bench.js';
+import { intOption } from './commands/options.js';
+import { registerSimCommand } from './commands/sim.js';
 
 /** The `faasgym` command line; `out`/`err` are injectable for tests. */
 export function buildProgram(out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Command {
@@ -82,6 +77,9 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
       const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
       out(`random policy on ${opts.env}: mean return ${mean.toFixed(2)} over ${returns.length} episodes\n`);
     });
+
+  registerSimCommand(program, out);
+  registerBenchCommand(program, out);
 
   return program;
 }

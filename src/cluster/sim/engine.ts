@@ -40,6 +40,7 @@ const EV_SPAWN = 6;
 const EV_STRESS = 7;
 const EV_IDLE = 8;
 const EV_TICK = 9;
+const EV_SCALEOUT = 10;
 
 /** Seconds between recomputations of each node's CPU availability. */
 const AVAIL_TICK = 1;
@@ -163,6 +164,7 @@ export class Engine {
       case EV_STRESS: this.onStress(a); break;
       case EV_IDLE: this.onIdleTimeout(a, q.popB); break;
       case EV_TICK: this.onTick(a); break;
+      case EV_SCALEOUT: this.onScaleOut(a); break;
     }
   }
 
@@ -443,8 +445,38 @@ export class Engine {
       return;
     }
     inv.cold = true;
-    if (fn.starting < fn.spec.maxConcurrentColdStarts) this.startInstanceFor(fn, inv);
-    else this.enqueue(fn, inv);
+    if (fn.queueLength === 0 && this.takeToken(fn)) this.startInstanceFor(fn, inv);
+    else {
+      this.enqueue(fn, inv);
+      this.armScaleOut(fn);
+    }
+  }
+
+  /** Token bucket of the per-request scale-out: refill, then take one token if there is one. */
+  private takeToken(fn: SimFn): boolean {
+    const { scaleOutBurst: burst, scaleOutRate: rate } = fn.spec;
+    if (burst === Infinity || rate === Infinity) return true;
+    fn.tokens = Math.min(burst, fn.tokens + (this.now - fn.tokensT) * rate);
+    fn.tokensT = this.now;
+    if (fn.tokens < 1 - 1e-9) return false;
+    fn.tokens -= 1;
+    return true;
+  }
+
+  /** Schedule the start of the next instance for the waiting requests when a token will be available. */
+  private armScaleOut(fn: SimFn): void {
+    if (fn.scaleOutArmed || fn.queueLength === 0) return;
+    fn.scaleOutArmed = true;
+    const wait = fn.tokens >= 1 ? 0 : (1 - fn.tokens) / fn.spec.scaleOutRate;
+    this.q.push(this.now + wait, EV_SCALEOUT, fn.idx, 0);
+  }
+
+  private onScaleOut(fnIdx: number): void {
+    const fn = this.fns[fnIdx] as SimFn;
+    fn.scaleOutArmed = false;
+    if (fn.queueLength === 0) return;
+    if (this.takeToken(fn)) this.startInstanceFor(fn, this.dequeue(fn));
+    this.armScaleOut(fn);
   }
 
   /** Per-request mode: instances are not bound by node capacity (the provider's fleet is elastic); spread them round-robin over allowed nodes for the node metrics. */
@@ -641,8 +673,6 @@ export class Engine {
         r.idleSince = this.now;
         idlePush(fn, r);
       }
-      // A cold-start slot freed: start an instance for the next waiting request.
-      if (fn.queueLength > 0 && fn.starting < fn.spec.maxConcurrentColdStarts) this.startInstanceFor(fn, this.dequeue(fn));
       return;
     }
     while (fn.queueLength > 0 && (fn.maxInflight === 0 || r.inflight < fn.maxInflight)) this.assign(this.dequeue(fn), r);
@@ -785,6 +815,9 @@ export class Engine {
   private onTick(idx: number): void {
     const node = this.nodes[idx] as SimNode;
     this.acctNode(node);
+    // Integrate busy time exactly up to the tick. Only computing replicas add to it; idle
+    // per-request instances may have expired lazily and must not be integrated past their expiry.
+    for (const r of node.replicas) if (r.usage > 0) this.acct(r);
     const dt = this.now - node.tickLastT;
     const demand = dt > 0 ? node.tickBusy / dt : node.busyCores;
     node.tickBusy = 0;

@@ -115,6 +115,10 @@ export class SimFn {
   /** Per-request mode: idle instances, a max-heap by id (newest first). */
   idle: Replica[] = [];
   starting = 0;
+  /** Per-request scale-out token bucket. */
+  tokens = 0;
+  tokensT = 0;
+  scaleOutArmed = false;
   inflight = 0;
   lastT = 0;
   idleVersion = 0;
@@ -141,6 +145,7 @@ export class SimFn {
     this.overflow = spec.overflow;
     this.nodeSelector = spec.nodeSelector;
     this.keepAlive = spec.keepAlive;
+    this.tokens = spec.scaleOutBurst;
   }
 
   get queueLength(): number {

@@ -231,7 +231,7 @@ function resolveStress(input: unknown, path: string): StressSpec {
 const FUNCTION_KEYS = [
   'name', 'work', 'threads', 'parallelFraction', 'memoryFootprintMb', 'coldStart', 'initSeconds', 'download', 'upload',
   'transferMb', 'interferenceSensitivity', 'contention', 'scaling', 'replicas', 'cpuMilli', 'memoryMb', 'cpuPerMemoryMb',
-  'maxInflight', 'overflow', 'keepAlive', 'scaleFromZero', 'maxConcurrentColdStarts', 'nodeSelector',
+  'maxInflight', 'overflow', 'keepAlive', 'scaleFromZero', 'scaleOutBurst', 'scaleOutRate', 'nodeSelector',
 ] as const;
 
 function resolveFunction(input: unknown, path: string, nodeNames: Set<string>): ResolvedFunction {
@@ -267,9 +267,13 @@ function resolveFunction(input: unknown, path: string, nodeNames: Set<string>): 
   else if (o.keepAlive === null) keepAlive = null;
   else keepAlive = nonNegative(o.keepAlive, `${path}.keepAlive`, 'or null (never)');
 
-  let maxConcurrentColdStarts = Infinity;
-  if (o.maxConcurrentColdStarts !== undefined && o.maxConcurrentColdStarts !== Infinity) {
-    maxConcurrentColdStarts = positiveInt(o.maxConcurrentColdStarts, `${path}.maxConcurrentColdStarts`, 'or Infinity');
+  let scaleOutBurst = Infinity;
+  if (o.scaleOutBurst !== undefined && o.scaleOutBurst !== Infinity) {
+    scaleOutBurst = positiveInt(o.scaleOutBurst, `${path}.scaleOutBurst`, 'or Infinity');
+  }
+  let scaleOutRate = Infinity;
+  if (o.scaleOutRate !== undefined && o.scaleOutRate !== Infinity) {
+    scaleOutRate = positive(o.scaleOutRate, `${path}.scaleOutRate`);
   }
 
   let nodeSelector: string[] | null = null;
@@ -306,7 +310,8 @@ function resolveFunction(input: unknown, path: string, nodeNames: Set<string>): 
     overflow: o.overflow === undefined ? 'queue' : oneOf<OverflowPolicy>(o.overflow, `${path}.overflow`, ['queue', 'reject']),
     keepAlive,
     scaleFromZero: o.scaleFromZero === undefined ? true : boolean(o.scaleFromZero, `${path}.scaleFromZero`),
-    maxConcurrentColdStarts,
+    scaleOutBurst,
+    scaleOutRate,
     nodeSelector,
   };
 }

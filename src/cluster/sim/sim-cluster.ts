@@ -81,6 +81,7 @@ export class SimCluster implements Cluster {
   async apply(changes: ConfigChange[]): Promise<ApplyResult> {
     this.assertOpen();
     const result: ApplyResult = { applied: [], rejected: [] };
+    this.engine.sweepExpired(this.engine.now); // no change may touch an instance whose keep-alive ran out
     for (const change of changes) {
       const reason = this.applyOne(change);
       if (reason === null) result.applied.push(change);

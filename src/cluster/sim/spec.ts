@@ -80,8 +80,17 @@ export interface SimFunctionSpec {
   keepAlive?: number | null;
   /** Start a replica when a request arrives and none exists (replicas mode). @default true */
   scaleFromZero?: boolean;
-  /** Instances that may cold-start at once; more wait (StepConf Fig. 3 mapping delay). @default Infinity */
-  maxConcurrentColdStarts?: number;
+  /**
+   * Scale-out as a token bucket, the way AWS Lambda documents its scaling: up to
+   * `scaleOutBurst` new instances start at once, after which new instances start
+   * at `scaleOutRate` per second; requests that find no warm instance and no
+   * token wait (and take a warm instance if one frees up first). This is what
+   * makes a step's mapping delay climb past ~40 parallel instances (StepConf
+   * Fig. 3). @default Infinity (both)
+   */
+  scaleOutBurst?: number;
+  /** New instances per second once the burst is used. @default Infinity */
+  scaleOutRate?: number;
   /** Allowed nodes. @default any */
   nodeSelector?: string[];
 }
@@ -166,7 +175,8 @@ export interface ResolvedFunction {
   overflow: OverflowPolicy;
   keepAlive: number | null;
   scaleFromZero: boolean;
-  maxConcurrentColdStarts: number;
+  scaleOutBurst: number;
+  scaleOutRate: number;
   nodeSelector: string[] | null;
 }
 
