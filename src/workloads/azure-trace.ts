@@ -88,10 +88,10 @@ export function parseAzureTrace(text: string, opts: ParseAzureTraceOptions = {})
     for (let i = 0; i < 4; i++) if ((cells[i] as string).trim() === '') fail(i + 1, `${AZURE_TRACE_KEY_COLUMNS[i]} must not be empty`);
     const counts = new Array<number>(minutes);
     for (let m = 0; m < minutes; m++) {
-      const cell = (cells[m + 4] as string).trim();
-      // Integers only; "12.0" (as some exports write) is accepted, "1.5", "", "-1", "1e3x" are not.
-      const v = /^\d+(\.0*)?$/.test(cell) ? Number(cell) : NaN;
-      if (!Number.isSafeInteger(v)) fail(m + 5, `minute ${m + 1}: count must be a non-negative integer, got ${quote(cell)}`);
+      const cell = cells[m + 4] as string;
+      // Integers only; "12.0" (as some exports write) and surrounding spaces are accepted, "1.5", "", "-1", "1e3" are not.
+      const v = isDigits(cell) ? Number(cell) : /^\s*\d+(\.0*)?\s*$/.test(cell) ? Number(cell.trim()) : NaN;
+      if (!Number.isSafeInteger(v)) fail(m + 5, `minute ${m + 1}: count must be a non-negative integer, got ${quote(cell.trim())}`);
       counts[m] = v;
     }
     rows.push({
@@ -103,6 +103,16 @@ export function parseAzureTrace(text: string, opts: ParseAzureTraceOptions = {})
     });
   }
   return rows;
+}
+
+/** True when `s` is a non-empty run of ASCII digits (the fast path of the parser). */
+function isDigits(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** Read and parse an Azure-schema CSV file (ConfigError if it cannot be read or is malformed). */

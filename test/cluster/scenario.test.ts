@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../src/core/errors.js';
-import { findCycle, loadScenarioFile, resolveScenario } from '../../src/cluster/sim/scenario.js';
+import { findCycle, isResolvedScenario, loadScenarioFile, resolveScenario } from '../../src/cluster/sim/scenario.js';
 
 /** A small valid scenario; each bad case mutates a fresh copy. */
 function base(): any {
@@ -257,5 +257,23 @@ describe('loadScenarioFile', () => {
     const file = join(dir, 'broken.json');
     writeFileSync(file, '{\n  "duration": 1,\n  "nodes": [}\n');
     expect(thrown(() => loadScenarioFile(file))).toMatch(/broken\.json:3:13: invalid JSON \(line 3\): /);
+  });
+});
+
+describe('resolved scenarios', () => {
+  test('resolveScenario returns an already resolved scenario unchanged, and never mistakes a spec for one', () => {
+    const spec = {
+      seed: 3, duration: 10,
+      nodes: [{ name: 'n', cores: 2, memoryMb: 2048 }],
+      // looks like the resolved form (object work, a threads key, a workflows array) but is not
+      functions: [{ name: 'f', work: { kind: 'constant', value: 1 }, threads: 1 }],
+      workflows: [],
+      loads: [],
+    };
+    expect(isResolvedScenario(spec)).toBe(false);
+    const resolved = resolveScenario(spec);
+    expect(isResolvedScenario(resolved)).toBe(true);
+    expect(resolved.functions[0]!.download).toEqual({ kind: 'constant', value: 0 });
+    expect(resolveScenario(resolved)).toBe(resolved);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../src/core/errors.js';
@@ -216,6 +216,7 @@ describe('trace replay', () => {
     expect([countIn(times, 0, 60), countIn(times, 60, 120), countIn(times, 120, 180)]).toEqual([4, 0, 2]);
     expect(() => createArrivalProcess({ kind: 'trace', target: 'f', file: 'inv.csv', row: 2 }, { baseDir: dir })).toThrow(/row 2 is past the last row/);
     expect(() => createArrivalProcess({ kind: 'trace', target: 'f', file: 'missing.csv' }, { baseDir: dir })).toThrow(/cannot read Azure trace/);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test('validation', () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../src/core/errors.js';
@@ -57,6 +57,7 @@ describe('parseAzureTrace', () => {
     expect(() => readAzureTrace(join(dir, 'nope.csv'))).toThrow(ConfigError);
     writeFileSync(path, `${header(2)}\no,a,f,queue,5,x\n`);
     expect(() => readAzureTrace(path)).toThrow(`${path}: line 2, column 6`);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 

@@ -90,7 +90,6 @@ export class Engine {
   private readonly replicaById: (Replica | null)[] = [];
   private readonly invById: Invocation[] = [];
   private readonly freeInv: number[] = [];
-  private readonly invId = new WeakMap<Invocation, number>();
 
   constructor(readonly scenario: ResolvedScenario, opts: { baseDir?: string } = {}) {
     const root = new Rng(scenario.seed);
@@ -262,7 +261,7 @@ export class Engine {
 
   private submitWorkflow(wf: SimWorkflow, user: number): void {
     wf.requests++;
-    const req = new WorkflowRequest(wf, this.now, wf.sampleScale(this.rngService), user);
+    const req = wf.take(this.now, wf.sampleScale(this.rngService), user);
     const entries = wf.entries;
     for (let k = 0; k < entries.length; k++) {
       const s = entries[k] as number;
@@ -321,7 +320,9 @@ export class Engine {
       wf.failed++;
     }
     this.finishedRequests++;
-    if (req.user >= 0) this.userDone(req.user);
+    const user = req.user;
+    if (req.outstanding === 0) wf.give(req); // otherwise the last invocation to end returns it
+    if (user >= 0) this.userDone(user);
   }
 
   private newInvocation(fn: SimFn, work: number, req: WorkflowRequest | null, stage: number, user: number): Invocation {
@@ -329,10 +330,10 @@ export class Engine {
     if (this.freeInv.length > 0) {
       inv = this.invById[this.freeInv.pop() as number] as Invocation;
     } else {
-      inv = new Invocation();
-      this.invId.set(inv, this.invById.length);
+      inv = new Invocation(this.invById.length);
       this.invById.push(inv);
     }
+    if (req) req.outstanding++;
     inv.fn = fn;
     inv.arrival = this.now;
     inv.work = work;
@@ -345,9 +346,11 @@ export class Engine {
   }
 
   private releaseInvocation(inv: Invocation): void {
+    const req = inv.request;
     inv.request = null;
     inv.replica = null;
-    this.freeInv.push(this.invId.get(inv) as number);
+    this.freeInv.push(inv.id);
+    if (req && --req.outstanding === 0 && req.done) req.wf.give(req);
   }
 
   /** An invocation ended (ok, failed or rejected): record it and move its request or user on. */
@@ -514,7 +517,7 @@ export class Engine {
     if (r.inflight++ === 0) r.busySince = this.now;
     fn.inflight++;
     if (fn.sampleDownload) {
-      this.q.push(this.now + fn.sampleDownload(this.rngService), EV_IO, this.invId.get(inv) as number, 0);
+      this.q.push(this.now + fn.sampleDownload(this.rngService), EV_IO, inv.id, 0);
     } else this.startCompute(inv, r);
   }
 
@@ -543,7 +546,7 @@ export class Engine {
     r.n--;
     this.reschedule(r);
     const fn = inv.fn;
-    if (fn.sampleUpload) this.q.push(this.now + fn.sampleUpload(this.rngService), EV_IO, this.invId.get(inv) as number, 1);
+    if (fn.sampleUpload) this.q.push(this.now + fn.sampleUpload(this.rngService), EV_IO, inv.id, 1);
     else this.finishInvocation(inv);
   }
 

@@ -154,6 +154,8 @@ export class SimFn {
 }
 
 export class Invocation {
+  /** Index in the engine's invocation table (stable while the object is pooled). */
+  constructor(readonly id: number) {}
   fn!: SimFn;
   arrival = 0;
   work = 0;
@@ -165,14 +167,20 @@ export class Invocation {
   replica: Replica | null = null;
 }
 
+/** One workflow request in flight. Pooled per workflow (see `SimWorkflow.take`), so running one allocates nothing. */
 export class WorkflowRequest {
   done = false;
   failed = false;
-  arrived: Int32Array;
-  live: Uint8Array;
-  pending: Int32Array;
+  start = 0;
+  scale = 1;
+  user = -1;
+  /** Invocations of this request still running (the object returns to the pool when it is done and this reaches 0). */
+  outstanding = 0;
+  readonly arrived: Int32Array;
+  readonly live: Uint8Array;
+  readonly pending: Int32Array;
   sinksLeft: number;
-  constructor(readonly wf: SimWorkflow, readonly start: number, readonly scale: number, readonly user: number) {
+  constructor(readonly wf: SimWorkflow) {
     const n = wf.spec.stages.length;
     this.arrived = new Int32Array(n);
     this.live = new Uint8Array(n);
@@ -186,6 +194,29 @@ export class SimWorkflow {
   requests = 0;
   completed = 0;
   failed = 0;
+  private readonly pool: WorkflowRequest[] = [];
+
+  /** A cleared request from the pool (or a new one). */
+  take(start: number, scale: number, user: number): WorkflowRequest {
+    const req = this.pool.pop() ?? new WorkflowRequest(this);
+    req.done = false;
+    req.failed = false;
+    req.start = start;
+    req.scale = scale;
+    req.user = user;
+    req.outstanding = 0;
+    req.arrived.fill(0);
+    req.live.fill(0);
+    req.pending.fill(0);
+    req.sinksLeft = this.sinks.length;
+    return req;
+  }
+
+  /** Return a finished request with nothing outstanding. */
+  give(req: WorkflowRequest): void {
+    this.pool.push(req);
+  }
+
   constructor(
     readonly idx: number,
     readonly spec: ResolvedWorkflow,

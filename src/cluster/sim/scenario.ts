@@ -53,7 +53,31 @@ export const BRANCH_PROB_TOLERANCE = 1e-9;
  *
  * @throws ConfigError naming the path of the first bad field.
  */
+/** Scenarios produced by `resolveScenario` (so code that accepts either form can tell them apart without guessing). */
+const resolvedScenarios = new WeakSet<object>();
+
+/** True for a scenario returned by `resolveScenario` (and not modified into a new object since). */
+export function isResolvedScenario(x: unknown): x is ResolvedScenario {
+  return typeof x === 'object' && x !== null && resolvedScenarios.has(x);
+}
+
+/**
+ * A resolved scenario with its run settings replaced (the CLI's `--seed` and
+ * `--duration`), validated like the fields of a scenario file.
+ */
+export function overrideScenario(scenario: ResolvedScenario, overrides: { seed?: number; duration?: number; warmup?: number }): ResolvedScenario {
+  const out: ResolvedScenario = {
+    ...scenario,
+    seed: overrides.seed === undefined ? scenario.seed : seedValue(overrides.seed, 'seed'),
+    duration: overrides.duration === undefined ? scenario.duration : positive(overrides.duration, 'duration'),
+    warmup: overrides.warmup === undefined ? scenario.warmup : nonNegative(overrides.warmup, 'warmup'),
+  };
+  resolvedScenarios.add(out);
+  return out;
+}
+
 export function resolveScenario(input: unknown, options: ResolveScenarioOptions = {}): ResolvedScenario {
+  if (isResolvedScenario(input)) return input;
   const root = object(input, 'scenario');
   checkKeys(root, '', ['name', 'seed', 'duration', 'warmup', 'nodes', 'functions', 'workflows', 'loads']);
 
@@ -85,7 +109,9 @@ export function resolveScenario(input: unknown, options: ResolveScenarioOptions 
 
   const loads = array(required(root, 'loads', ''), 'loads').map((l, i) => resolveLoad(l, `loads[${i}]`, targets, options.baseDir));
 
-  return { name, seed, duration, warmup, nodes, functions, workflows, loads };
+  const resolved: ResolvedScenario = { name, seed, duration, warmup, nodes, functions, workflows, loads };
+  resolvedScenarios.add(resolved);
+  return resolved;
 }
 
 /**

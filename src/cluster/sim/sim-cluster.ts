@@ -28,7 +28,7 @@ export class SimCluster implements Cluster {
 
   /** @param scenario a scenario (validated here) or an already resolved one. */
   constructor(scenario: ScenarioSpec | ResolvedScenario, private readonly opts: SimClusterOptions = {}) {
-    this.scenario = isResolved(scenario) ? scenario : resolveScenario(scenario);
+    this.scenario = resolveScenario(scenario); // returns an already resolved scenario as it is
     this.engine = new Engine(this.scenario, opts.baseDir === undefined ? {} : { baseDir: opts.baseDir });
     this.snapshotRng = new Rng(this.scenario.seed).fork();
   }
@@ -264,9 +264,4 @@ export class SimCluster implements Cluster {
     }
     return null;
   }
-}
-
-function isResolved(s: ScenarioSpec | ResolvedScenario): s is ResolvedScenario {
-  return typeof (s as ResolvedScenario).seed === 'number' && Array.isArray((s as ResolvedScenario).workflows) &&
-    (s as ResolvedScenario).functions.every((f) => typeof f.work === 'object' && 'threads' in f);
 }

@@ -11,7 +11,8 @@
  * Fig. 7: "several hundred milliseconds to a few seconds", the slowest several
  * times the fastest) — log-normal with σ = 0.6, so p99/p50 = e^(2.326·0.6) ≈ 4;
  * mapping delay that is small below 30 parallel instances and climbs past 40
- * (§2.2, Fig. 3) — at most 40 instances cold-start at once; the 6 worker
+ * (§2.2, Fig. 3) — scale-out is a token bucket of 40 instances at once (then
+ * 5/s, chosen); the 6 worker
  * nodes of 16 cores and 32 GB (§7.1). Chosen (the paper gives no numbers):
  * step work, transfer medians and sizes, the cold start (log-normal median
  * 1 s), the Fig. 14/15 edges (the figures are not described in the text) and

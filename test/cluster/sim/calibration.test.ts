@@ -5,7 +5,7 @@ import { SimCluster } from '../../../src/cluster/sim/sim-cluster.js';
 import type { ScenarioSpec, SimFunctionSpec } from '../../../src/cluster/sim/spec.js';
 import { FAASRANK_TABLE2, darlyNodes, darlyVideo, faasrank, faasrankNodes, stepconfVideo } from '../../../src/workloads/presets/index.js';
 
-const paper = (await import('node:fs')).readFileSync(new URL('../../../../shared/data/paper-numbers.json', import.meta.url), 'utf8');
+const paper = (await import('node:fs')).readFileSync(new URL('../../fixtures/paper-numbers.json', import.meta.url), 'utf8');
 const numbers = JSON.parse(paper) as {
   faasconf: { motivation_fig1: { latency_growth_3_to_30_users: number; concurrency_limit_effect_percent: { meanLatency: number; p95Latency: number; throughput: number } } };
 };
