@@ -32,3 +32,49 @@ export * from './spaces/index.js';
 export { registry, register, make, makeEnv, makeParallel, Registry, parseEnvId, type EnvSpec, type MakeOptions } from './registry/index.js';
 export { checkEnv, checkParallelEnv, formatReport, SINGLE_RULES, PARALLEL_RULES, type CheckReport, type CheckOptions, type CheckFailure } from './registry/checker.js';
 export { version } from './version.js';
+
+// The Cluster seam and the embedded simulator.
+export type {
+  Cluster,
+  ClusterSnapshot,
+  ConfigChange,
+  ApplyResult,
+  WindowSpec,
+  NodeInfo,
+  FunctionState,
+  ReplicaInfo,
+  FunctionMetrics,
+  NodeMetrics,
+  WorkflowMetrics,
+  LatencyStats,
+  PcmCounters,
+  CostBreakdown,
+  ResourceSpec,
+  ScalingMode,
+  OverflowPolicy,
+} from './cluster/types.js';
+export { SimCluster, type SimClusterOptions } from './cluster/sim/sim-cluster.js';
+export { resolveScenario, loadScenarioFile, overrideScenario, isResolvedScenario } from './cluster/sim/scenario.js';
+export { DEFAULT_CONTENTION } from './cluster/sim/spec.js';
+export type {
+  ScenarioSpec,
+  ResolvedScenario,
+  SimNodeSpec,
+  SimFunctionSpec,
+  SimWorkflowSpec,
+  SimStageSpec,
+  LoadSpec,
+  StressSpec,
+} from './cluster/sim/spec.js';
+export { interferenceSlowdown } from './cluster/sim/interference.js';
+export { pcmCounters, cpuTimes } from './cluster/sim/pcm.js';
+export {
+  provisionedCostUsd,
+  totalProvisionedCostUsd,
+  lambdaCostUsd,
+  darlyResourceTerm,
+  darlyReward,
+  AZURE_PREMIUM_PRICES,
+  AWS_LAMBDA_X86_PRICES,
+} from './cluster/cost.js';
+export * from './workloads/index.js';

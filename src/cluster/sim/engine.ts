@@ -18,6 +18,7 @@
  *   starting a new one otherwise; idle instances expire after `keepAlive`.
  * - Workflows are DAGs with fan-out, joins and probabilistic branches.
  */
+import { ConfigError, quote } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
 import { AWS_LAMBDA_X86_PRICES, AZURE_PREMIUM_PRICES } from '../cost.js';
 import { sampler } from '../../workloads/dist.js';
@@ -114,8 +115,18 @@ export class Engine {
     for (const fn of this.fns) {
       fn.desired = fn.spec.scaling === 'replicas' ? fn.spec.replicas : 0;
       for (let i = 0; i < fn.spec.replicas; i++) {
+        if (fn.spec.scaling === 'per-request') {
+          this.startInstanceFor(fn, null);
+          continue;
+        }
         const node = this.pickNode(fn, null);
-        if (node) this.createReplica(fn, node, null, 0);
+        if (!node) {
+          throw new ConfigError(
+            `functions[${fn.idx}].replicas: no node${fn.nodeSelector ? ` of ${quote(fn.nodeSelector)}` : ''} has room for replica ${i + 1} of ` +
+              `${quote(fn.spec.name)} (${fn.cpuMilli}m CPU, ${fn.memoryMb} MB requested per replica)`,
+          );
+        }
+        this.createReplica(fn, node, null, 0);
       }
     }
     scenario.loads.forEach((load, i) => this.initLoad(load, i, rngArrivals.fork(), opts.baseDir));

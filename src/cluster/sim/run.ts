@@ -7,11 +7,8 @@
  * `wallSeconds` and `invocationsPerSecond`, which time the run.
  */
 import { performance } from 'node:perf_hooks';
-import { ConfigError, quote } from '../../core/errors.js';
-import { Rng } from '../../core/rng.js';
 import type { ClusterSnapshot, CostBreakdown } from '../types.js';
-import type { Engine } from './engine.js';
-import { buildSnapshot } from './metrics.js';
+import { overrideScenario } from './scenario.js';
 import { SimCluster } from './sim-cluster.js';
 import type { ResolvedScenario } from './spec.js';
 
@@ -85,50 +82,39 @@ export interface ScenarioResult {
 export const TIMING_FIELDS = ['wallSeconds', 'invocationsPerSecond'] as const;
 
 /**
- * Build a `SimCluster` for `scenario`, run `warmup` simulated seconds
- * (discarding their metrics), then `duration` seconds as one measured window,
- * and summarise that window.
+ * Simulate `scenario`: run `warmup` simulated seconds (discarding their
+ * metrics), then `duration` seconds as one measured window, and summarise
+ * that window.
  *
- * Synchronous: the simulator never waits on I/O, so this drives the cluster's
- * engine directly, window by window exactly as `SimCluster.advance` does.
+ * Synchronous: the simulator never waits on I/O, so this drives the engine
+ * that a `SimCluster` wraps directly, window by window exactly as
+ * `SimCluster.advance` does (run, close the integrals, snapshot, reset). The
+ * engine takes the resolved scenario as given, so overrides need no
+ * re-validation of the rest.
  *
  * @throws ConfigError for an invalid override.
  */
 export function runScenario(scenario: ResolvedScenario, opts: RunScenarioOptions = {}): ScenarioResult {
-  const seed = opts.seed === undefined ? scenario.seed : checkSeed(opts.seed);
-  const duration = opts.duration === undefined ? scenario.duration : checkNumber(opts.duration, 'duration', false);
-  const warmup = opts.warmup === undefined ? scenario.warmup : checkNumber(opts.warmup, 'warmup', true);
-  const resolved: ResolvedScenario = { ...scenario, seed, duration, warmup };
-
+  const resolved = overrideScenario(scenario, opts);
   const t0 = performance.now();
-  const cluster = new SimCluster(resolved);
-  const engine = cluster.engine;
-  if (warmup > 0) runWindow(engine, warmup);
-  const invocations0 = engine.invocations, events0 = engine.events;
-  runWindow(engine, duration);
   // PCM noise off: node counters are not part of the result, and no draw should depend on them.
-  const snap = buildSnapshot(engine, new Rng(seed), { pcmNoise: 0 });
+  const cluster = new SimCluster(resolved, { pcmNoise: 0 });
+  if (resolved.warmup > 0) cluster.runWindow({ seconds: resolved.warmup }); // its metrics are discarded
+  const invocations0 = cluster.engine.invocations, events0 = cluster.engine.events;
+  const snap = cluster.runWindow({ seconds: resolved.duration });
   const wallSeconds = (performance.now() - t0) / 1000;
-  const invocations = engine.invocations - invocations0;
-  void cluster.close();
+  const invocations = cluster.engine.invocations - invocations0;
   return {
     scenario: resolved.name,
-    seed,
-    duration,
-    warmup,
+    seed: resolved.seed,
+    duration: resolved.duration,
+    warmup: resolved.warmup,
     ...summarise(snap),
     invocations,
-    events: engine.events - events0,
+    events: cluster.engine.events - events0,
     wallSeconds,
     invocationsPerSecond: wallSeconds > 0 ? invocations / wallSeconds : 0,
   };
-}
-
-/** One window, as `SimCluster.advance({seconds})`: reset the accumulators, run, close the integrals. */
-function runWindow(engine: Engine, seconds: number): void {
-  engine.resetWindow();
-  engine.runUntil(engine.now + seconds);
-  engine.flush();
 }
 
 function summarise(snap: ClusterSnapshot): Pick<ScenarioResult, 'functions' | 'workflows' | 'cost'> {
@@ -157,17 +143,6 @@ function summarise(snap: ClusterSnapshot): Pick<ScenarioResult, 'functions' | 'w
   return { functions, workflows, cost: { ...snap.cost } };
 }
 
-function checkSeed(v: number): number {
-  if (!Number.isSafeInteger(v) || v < 0) throw new ConfigError(`seed must be a non-negative safe integer, got ${quote(v)}`);
-  return v;
-}
-
-function checkNumber(v: number, name: string, zeroOk: boolean): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || !(zeroOk ? v >= 0 : v > 0)) {
-    throw new ConfigError(`${name} must be a finite number ${zeroOk ? '>= 0' : '> 0'}, got ${quote(v)}`);
-  }
-  return v;
-}
 
 // ---------------------------------------------------------------- text summary
 

@@ -92,6 +92,14 @@ export class SimCluster implements Cluster {
 
   /** Run the simulation for one window and return its metrics. */
   async advance(until: WindowSpec): Promise<ClusterSnapshot> {
+    return this.runWindow(until);
+  }
+
+  /**
+   * `advance`, synchronously: the simulator never waits on I/O, so code that
+   * knows it holds a `SimCluster` (scenario runs, benchmarks) can skip the promise.
+   */
+  runWindow(until: WindowSpec): ClusterSnapshot {
     this.assertOpen();
     const e = this.engine;
     if ('seconds' in until) {

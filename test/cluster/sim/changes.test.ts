@@ -177,3 +177,9 @@ describe('scale from zero and keep-alive (replicas mode)', () => {
     expect(t.functions.f!.coldStarts).toBe(1);
   });
 });
+
+test('initial replicas that fit on no node are a ConfigError naming the function, not a silent gap', () => {
+  expect(() => new SimCluster(oneFunction({ replicas: 3, cpuMilli: 6000 }, null, 2))).toThrow(
+    'functions[0].replicas: no node has room for replica 3 of "f" (6000m CPU, 512 MB requested per replica)',
+  );
+});
