@@ -1,5 +1,17 @@
 import type { EnvSpec } from '../src/registry/registry.js';
+import { autoscaleSpecs } from './autoscale/index.js';
 import { classicSpecs } from './classic/index.js';
+import { darlySpecs } from './darly/index.js';
+import { faasconfSpecs } from './faasconf/index.js';
+import { faasrankSpecs } from './faasrank/index.js';
+import { stepconfSpecs } from './stepconf/index.js';
 
 /** Every environment faasgym ships, registered into the default registry on import. */
-export const builtinSpecs: EnvSpec<never>[] = [...classicSpecs] as EnvSpec<never>[];
+export const builtinSpecs: EnvSpec<never>[] = [
+  ...classicSpecs,
+  ...faasconfSpecs,
+  ...stepconfSpecs,
+  ...autoscaleSpecs,
+  ...faasrankSpecs,
+  ...darlySpecs,
+] as EnvSpec<never>[];

@@ -189,4 +189,8 @@ export interface Cluster {
   apply(changes: ConfigChange[]): Promise<ApplyResult>;
   advance(until: WindowSpec): Promise<ClusterSnapshot>;
   close(): Promise<void>;
+  /** Change the user count of closed-loop load `loadIndex` (backends that run the load generator). */
+  setUsers?(loadIndex: number, users: number): void;
+  /** Set a node's co-located interference level, fraction of its cores (simulated backends). */
+  setStress?(node: string, level: number): void;
 }
