@@ -183,6 +183,79 @@ export interface ClusterSnapshot {
   warnings: string[];
 }
 
+/** A point where the cluster waits for the caller (see `DecisionControl`). */
+export type DecisionPoint =
+  /** An invocation of a function with external routing arrived: pick the node (invoker) that runs it. */
+  | { kind: 'route'; id: number; fn: string; time: number }
+  /** A stage of a gated workflow request is ready: set its memory, parallelism and threads, then it runs. */
+  | { kind: 'stage'; id: number; workflow: string; stage: string; fn: string; time: number; requestStart: number };
+
+/** How one stage of a gated workflow request ran (StepConf §3.2: t = mapping + download + compute + upload). */
+export interface StageReport {
+  workflow: string;
+  stage: string;
+  fn: string;
+  /** Request start time, to tell requests apart. */
+  requestStart: number;
+  firedAt: number;
+  completedAt: number;
+  parallelism: number;
+  memoryMb: number;
+  threads: number;
+  /** Time from the stage firing until its last instance started (cold starts, scale-out). */
+  mappingDelay: number;
+  /** Phases of the instance that started last. */
+  download: number;
+  compute: number;
+  upload: number;
+  /** Invocations that failed (the stage failed when > 0). */
+  failed: number;
+  /** Lambda-style cost of the stage's invocations (GB-seconds and requests), USD. */
+  costUsd: number;
+}
+
+/** Per-node view for routing decisions (FaaSRank Table I(b)), for one function. */
+export interface InvokerState {
+  node: string;
+  cores: number;
+  /** Cores busy with function work now. */
+  busyCores: number;
+  /** Memory for function containers, and what is free of it now. */
+  memoryMb: number;
+  memoryFreeMb: number;
+  /** Invocations running on the node, and waiting there for memory. */
+  inflight: number;
+  queued: number;
+  /** Idle warm containers of the function on the node, and all its containers there. */
+  warm: number;
+  containers: number;
+}
+
+/**
+ * Fine-grained control for environments that decide per invocation or per
+ * workflow stage (FaaSRank, StepConf). Optional: backends that cannot pause on
+ * these events do not offer it, and such environments refuse them.
+ */
+export interface DecisionControl {
+  /** Start one request of a workflow or function now. */
+  submit(target: string): void;
+  /** Run until the next decision point, or `null` once nothing is left to happen (or `maxSeconds` passed). */
+  nextDecision(maxSeconds?: number): Promise<DecisionPoint | null>;
+  /** Run a pending `route` decision's invocation on `node`. */
+  route(id: number, node: string): void;
+  /** Run a pending `stage` decision with this configuration (unset fields keep the function's current one). */
+  configureStage(id: number, config: { memoryMb?: number; parallelism?: number; threads?: number }): void;
+  /** Node states for routing an invocation of `fn`. */
+  invokers(fn: string): InvokerState[];
+  /** Stage reports since the last call. */
+  takeStageReports(): StageReport[];
+  /** Invocations in the system now (arrived, not finished), and the exact integral of that count over time since the start. */
+  inflightNow(): number;
+  inflightIntegral(): number;
+  /** Simulated (or wall) time now. */
+  now(): number;
+}
+
 export interface Cluster {
   nodes(): NodeInfo[];
   functions(): FunctionState[];
@@ -193,4 +266,6 @@ export interface Cluster {
   setUsers?(loadIndex: number, users: number): void;
   /** Set a node's co-located interference level, fraction of its cores (simulated backends). */
   setStress?(node: string, level: number): void;
+  /** Per-invocation and per-stage decisions (simulated backends). */
+  readonly control?: DecisionControl;
 }

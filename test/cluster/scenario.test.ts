@@ -62,7 +62,7 @@ describe('resolveScenario: defaults of a minimal valid scenario', () => {
       duration: 30,
       warmup: 0,
       nodes: [
-        { name: 'n1', cores: 4, memoryMb: 8192, speed: 1, l3Mb: 32, cpuModel: 'generic', labels: {}, stress: { kind: 'constant', level: 0 } },
+        { name: 'n1', cores: 4, memoryMb: 8192, speed: 1, l3Mb: 32, cpuModel: 'generic', labels: {}, stress: { kind: 'constant', level: 0 }, functionMemoryMb: 8192 },
       ],
       functions: [
         {
@@ -90,6 +90,8 @@ describe('resolveScenario: defaults of a minimal valid scenario', () => {
           scaleOutBurst: Infinity,
           scaleOutRate: Infinity,
           nodeSelector: null,
+          dispatch: 'fleet',
+          scheduler: 'hash',
         },
       ],
       workflows: [],
@@ -119,6 +121,7 @@ describe('resolveScenario: defaults of a minimal valid scenario', () => {
       edges: [],
       branches: [],
       requestScale: { kind: 'constant', value: 1 },
+      gated: false,
     });
   });
 
@@ -141,7 +144,7 @@ describe('resolveScenario: bad scenarios name the field', () => {
     ['unknown top-level key', (s) => (s.wamrup = 3),
       'wamrup: unknown key (allowed: name, seed, duration, warmup, nodes, functions, workflows, loads); did you mean "warmup"?'],
     ['typo in a function key', (s) => (s.functions[1].wrok = 1),
-      'functions[1].wrok: unknown key (allowed: name, work, threads, parallelFraction, memoryFootprintMb, coldStart, initSeconds, download, upload, transferMb, interferenceSensitivity, contention, scaling, replicas, cpuMilli, memoryMb, cpuPerMemoryMb, maxInflight, overflow, keepAlive, scaleFromZero, scaleOutBurst, scaleOutRate, nodeSelector); did you mean "work"?'],
+      'functions[1].wrok: unknown key (allowed: name, work, threads, parallelFraction, memoryFootprintMb, coldStart, initSeconds, download, upload, transferMb, interferenceSensitivity, contention, scaling, replicas, cpuMilli, memoryMb, cpuPerMemoryMb, maxInflight, overflow, keepAlive, scaleFromZero, scaleOutBurst, scaleOutRate, nodeSelector, dispatch, scheduler); did you mean "work"?'],
     ['bad distribution', (s) => (s.functions[2].work = { kind: 'exponential', mean: -1 }), 'functions[2].work.mean must be a finite number > 0, got -1'],
     ['missing work', (s) => delete s.functions[0].work, 'functions[0].work is required'],
     ['fractional cores', (s) => (s.nodes[1].cores = 2.5), 'nodes[1].cores must be a positive integer, got 2.5'],

@@ -28,6 +28,7 @@ import {
   DEAD, DRAINING, READY, STARTING,
   Invocation, Replica, SimFn, SimNode, SimWorkflow, UserPool, WorkflowRequest,
 } from './entities.js';
+import type { DecisionPoint, InvokerState, StageReport } from '../types.js';
 import { EventQueue } from './event-queue.js';
 import { Histogram } from './histogram.js';
 import type { ResolvedScenario, LoadSpec } from './spec.js';
@@ -80,6 +81,17 @@ export class Engine {
   readonly nodeByName = new Map<string, SimNode>();
   readonly fnLatency: Histogram[];
   readonly wfLatency: Histogram[];
+
+  /** Invocations created and not yet ended (the FaaSRank in-flight count), its time integral, and open-loop arrivals still scheduled. */
+  activeInvocations = 0;
+  activeArea = 0;
+  private activeLastT = 0;
+  private pendingArrivals = 0;
+  /** Decision points waiting for the caller, in order. */
+  private readonly decisions = new Map<number, { point: DecisionPoint; inv: Invocation | null; req: WorkflowRequest | null; stage: number }>();
+  private readonly decisionQueue: number[] = [];
+  private nextDecisionId = 0;
+  stageReports: StageReport[] = [];
 
   private readonly q = new EventQueue(4096);
   private readonly rngService: Rng;
@@ -161,6 +173,8 @@ export class Engine {
 
   private handle(): void {
     const q = this.q;
+    this.activeArea += this.activeInvocations * (q.popTime - this.activeLastT);
+    this.activeLastT = q.popTime;
     this.now = q.popTime;
     this.events++;
     const a = q.popA;
@@ -200,7 +214,10 @@ export class Engine {
     this.pools.push(null);
     this.poolTargets.push({ fn, wf });
     const t = proc.next(0, rng);
-    if (t < Infinity) this.q.push(t, EV_ARRIVAL, i, 0);
+    if (t < Infinity) {
+      this.pendingArrivals++;
+      this.q.push(t, EV_ARRIVAL, i, 0);
+    }
   }
 
   /** Change the number of closed-loop users of load `loadIdx` (spawned at its spawn rate, retired after their current request). */
@@ -219,11 +236,26 @@ export class Engine {
   }
 
   private onArrival(i: number): void {
+    this.pendingArrivals--;
     const load = this.openLoads[i] as OpenLoad;
     if (load.fn) this.submitFunction(load.fn, -1);
     else this.submitWorkflow(load.wf as SimWorkflow, -1);
     const t = load.proc.next(this.now, load.rng);
-    if (t < Infinity) this.q.push(t, EV_ARRIVAL, i, 0);
+    if (t < Infinity) {
+      this.pendingArrivals++;
+      this.q.push(t, EV_ARRIVAL, i, 0);
+    }
+  }
+
+  /** Start one request of `target` (a workflow or a function) now. */
+  submit(target: string): void {
+    const fn = this.fnByName.get(target);
+    if (fn) this.submitFunction(fn, -1);
+    else {
+      const wf = this.workflows.find((w) => w.spec.name === target);
+      if (!wf) throw new ConfigError(`submit: unknown workflow or function ${quote(target)}`);
+      this.submitWorkflow(wf, -1);
+    }
   }
 
   private onSpawn(i: number): void {
@@ -283,17 +315,73 @@ export class Engine {
 
   private fireStage(req: WorkflowRequest, s: number): void {
     const wf = req.wf;
-    const fn = wf.stageFn[s] as SimFn;
-    const p = wf.parallelism[s] as number;
+    if (wf.spec.gated) {
+      const fn = wf.stageFn[s] as SimFn;
+      this.pushDecision({ kind: 'stage', id: 0, workflow: wf.spec.name, stage: wf.spec.stages[s]?.id as string, fn: fn.spec.name, time: this.now, requestStart: req.start }, null, req, s);
+      return;
+    }
+    this.fireStageNow(req, s, wf.parallelism[s] as number);
+  }
+
+  private fireStageNow(req: WorkflowRequest, s: number, p: number): void {
+    const fn = req.wf.stageFn[s] as SimFn;
     const work = (fn.sampleWork(this.rngService) * req.scale) / p;
     req.pending[s] = p;
+    const run = req.stages?.[s];
+    if (run) {
+      run.firedAt = this.now;
+      run.parallelism = p;
+      run.memoryMb = fn.memoryMb;
+      run.threads = fn.threads;
+    }
     for (let k = 0; k < p && !req.done; k++) this.invoke(this.newInvocation(fn, work, req, s, -1));
   }
 
   private stageDone(req: WorkflowRequest, s: number): void {
     if (req.done) return;
     if (--req.pending[s] > 0) return;
+    if (req.stages) this.reportStage(req, s);
     this.propagate(req, s, true);
+  }
+
+  private reportStage(req: WorkflowRequest, s: number): void {
+    const run = req.stages?.[s];
+    if (!run) return;
+    const wf = req.wf;
+    this.stageReports.push({
+      workflow: wf.spec.name,
+      stage: wf.spec.stages[s]?.id as string,
+      fn: (wf.stageFn[s] as SimFn).spec.name,
+      requestStart: req.start,
+      firedAt: run.firedAt,
+      completedAt: this.now,
+      parallelism: run.parallelism,
+      memoryMb: run.memoryMb,
+      threads: run.threads,
+      mappingDelay: run.lastStart >= 0 ? run.lastStart - run.firedAt : 0,
+      download: run.download,
+      compute: run.compute,
+      upload: run.upload,
+      failed: run.failed,
+      costUsd: run.costUsd,
+    });
+  }
+
+  /** Fold one ended invocation of a gated stage into its stage record. */
+  private recordStageInvocation(req: WorkflowRequest, s: number, inv: Invocation, ok: boolean): void {
+    const run = (req.stages as import('./entities.js').StageRun[])[s] as import('./entities.js').StageRun;
+    if (!ok) {
+      run.failed++;
+      return;
+    }
+    const fn = inv.fn;
+    run.costUsd += (this.now - inv.tAssign) * (fn.memoryMb / 1024) * LAMBDA_GB_SECOND_USD + LAMBDA_REQUEST_USD;
+    if (inv.tAssign >= run.lastStart) {
+      run.lastStart = inv.tAssign;
+      run.download = inv.tCompute - inv.tAssign;
+      run.compute = inv.tComputeEnd - inv.tCompute;
+      run.upload = this.now - inv.tComputeEnd;
+    }
   }
 
   /** Stage `s` resolved (live: it ran; dead: a branch not taken): send tokens to its successors. */
@@ -345,6 +433,7 @@ export class Engine {
       this.invById.push(inv);
     }
     if (req) req.outstanding++;
+    this.activeInvocations++;
     inv.fn = fn;
     inv.arrival = this.now;
     inv.work = work;
@@ -357,6 +446,7 @@ export class Engine {
   }
 
   private releaseInvocation(inv: Invocation): void {
+    this.activeInvocations--;
     const req = inv.request;
     inv.request = null;
     inv.replica = null;
@@ -373,10 +463,12 @@ export class Engine {
     } else if (outcome === 'failed') fn.win.failed++;
     else fn.win.rejected++;
     const req = inv.request, user = inv.user, stage = inv.stage;
+    if (req && req.stages && !req.done) this.recordStageInvocation(req, stage, inv, outcome === 'ok');
     this.releaseInvocation(inv);
     if (req) {
       if (outcome === 'ok') this.stageDone(req, stage);
       else {
+        if (req.stages && !req.done) this.reportStage(req, stage);
         req.failed = true;
         this.finishRequest(req, false);
       }
@@ -453,6 +545,11 @@ export class Engine {
 
   private dispatchPerRequest(inv: Invocation): void {
     const fn = inv.fn;
+    if (fn.spec.dispatch === 'invoker') {
+      if (fn.spec.scheduler === 'external') this.pushDecision({ kind: 'route', id: 0, fn: fn.spec.name, time: this.now }, inv, null, -1);
+      else this.tryRoute(inv, this.hashInvoker(fn), true);
+      return;
+    }
     const inst = this.takeIdle(fn);
     if (inst) {
       this.assign(inv, inst);
@@ -521,12 +618,16 @@ export class Engine {
   private assign(inv: Invocation, r: Replica): void {
     const fn = inv.fn;
     inv.replica = r;
-    if (r.readyAt > inv.arrival) inv.cold = true;
+    // Replicas mode: a request that waited for a replica to start had a cold start. (Per-request
+    // invocations are marked cold exactly when an instance is started for them.)
+    if (r.readyAt > inv.arrival && fn.spec.scaling === 'replicas') inv.cold = true;
     if (inv.cold) fn.win.coldStarts++;
     this.acct(r);
     this.acctFn(fn);
     if (r.inflight++ === 0) r.busySince = this.now;
     fn.inflight++;
+    r.node.inflight++;
+    inv.tAssign = this.now;
     if (fn.sampleDownload) {
       this.q.push(this.now + fn.sampleDownload(this.rngService), EV_IO, inv.id, 0);
     } else this.startCompute(inv, r);
@@ -541,6 +642,7 @@ export class Engine {
   // ------------------------------------------------------------------ processor sharing
 
   private startCompute(inv: Invocation, r: Replica): void {
+    inv.tCompute = this.now;
     this.advanceV(r);
     this.acct(r);
     heapPush(r, r.V + inv.work, inv);
@@ -554,6 +656,7 @@ export class Engine {
     this.advanceV(r);
     this.acct(r);
     const inv = heapPop(r);
+    inv.tComputeEnd = this.now;
     r.n--;
     this.reschedule(r);
     const fn = inv.fn;
@@ -579,8 +682,14 @@ export class Engine {
     this.acctFn(fn);
     r.inflight--;
     fn.inflight--;
+    r.node.inflight--;
     if (r.phase === DRAINING) {
       if (r.inflight === 0) this.terminate(r, this.now);
+      return;
+    }
+    if (fn.spec.dispatch === 'invoker') {
+      r.idleSince = this.now;
+      this.drainNodeQueue(r.node);
       return;
     }
     if (fn.spec.scaling === 'per-request') {
@@ -609,7 +718,7 @@ export class Engine {
     const node = r.node;
     const n = r.n;
     const L = fn.cpuMilli / 1000;
-    const threads = fn.spec.threads;
+    const threads = fn.threads;
     const oldDemand = r.usage;
     if (n === 0) {
       r.rate = 0;
@@ -678,6 +787,16 @@ export class Engine {
       r.replaces = null;
       this.drain(old);
     }
+    if (fn.spec.dispatch === 'invoker') {
+      const inv = r.pendingFor;
+      r.pendingFor = null;
+      if (inv) this.assign(inv, r);
+      else {
+        r.idleSince = this.now;
+        this.drainNodeQueue(r.node);
+      }
+      return;
+    }
     if (fn.spec.scaling === 'per-request') {
       const inv = r.pendingFor;
       r.pendingFor = null;
@@ -745,6 +864,11 @@ export class Engine {
     for (const fn of this.fns) {
       if (fn.spec.scaling !== 'per-request' || fn.keepAlive === null) continue;
       const keepAlive = fn.keepAlive;
+      if (fn.spec.dispatch === 'invoker') {
+        const expired = fn.replicas.filter((r) => r.phase === READY && r.inflight === 0 && r.idleSince + keepAlive <= t);
+        for (const r of expired) this.terminate(r, r.idleSince + keepAlive);
+        continue;
+      }
       const expired = fn.idle.filter((r) => r.idleSince + keepAlive <= t);
       for (const r of expired) this.terminate(r, r.idleSince + keepAlive);
     }
@@ -783,6 +907,205 @@ export class Engine {
       }
     }
     return best;
+  }
+
+  // ------------------------------------------------------------------ decisions (FaaSRank routing, StepConf stages)
+
+  private pushDecision(point: DecisionPoint, inv: Invocation | null, req: WorkflowRequest | null, stage: number): void {
+    const id = this.nextDecisionId++;
+    point.id = id;
+    this.decisions.set(id, { point, inv, req, stage });
+    this.decisionQueue.push(id);
+  }
+
+  /** Nothing left that can happen by itself: no scheduled arrivals, no invocation alive, no decision pending, no closed-loop user. */
+  quiescent(): boolean {
+    if (this.pendingArrivals > 0 || this.activeInvocations > 0 || this.decisions.size > 0) return false;
+    for (const pool of this.pools) if (pool && pool.active > 0) return false;
+    return true;
+  }
+
+  /** Run until a decision point is pending (returned), the system is quiescent, or time `tMax` (both: null). */
+  runToDecision(tMax: number): DecisionPoint | null {
+    const q = this.q;
+    for (;;) {
+      const id = this.decisionQueue.shift();
+      if (id !== undefined) return (this.decisions.get(id) as { point: DecisionPoint }).point;
+      if (this.quiescent()) return null;
+      if (q.peekTime() > tMax) {
+        if (tMax < Infinity) this.now = tMax;
+        return null;
+      }
+      q.pop();
+      this.handle();
+    }
+  }
+
+  private takeDecision(id: number, kind: DecisionPoint['kind']) {
+    const d = this.decisions.get(id);
+    if (!d || d.point.kind !== kind) throw new ConfigError(`no pending ${kind} decision ${quote(id)}`);
+    this.decisions.delete(id);
+    return d;
+  }
+
+  /** Run a pending `route` decision's invocation on `node` (waiting there if it has no room). */
+  route(id: number, nodeName: string): void {
+    const node = this.nodeByName.get(nodeName);
+    if (!node) throw new ConfigError(`route: unknown node ${quote(nodeName)}`);
+    const d = this.takeDecision(id, 'route');
+    this.tryRoute(d.inv as Invocation, node, true);
+  }
+
+  /** Run a pending `stage` decision with this configuration. */
+  configureStage(id: number, config: { memoryMb?: number; parallelism?: number; threads?: number }): void {
+    const d = this.decisions.get(id);
+    if (!d || d.point.kind !== 'stage') throw new ConfigError(`no pending stage decision ${quote(id)}`);
+    const req = d.req as WorkflowRequest;
+    const fn = req.wf.stageFn[d.stage] as SimFn;
+    const p = config.parallelism ?? (req.wf.parallelism[d.stage] as number);
+    if (!Number.isSafeInteger(p) || p < 1) throw new ConfigError(`configureStage: parallelism must be a positive integer, got ${quote(config.parallelism)}`);
+    if (config.threads !== undefined && (!Number.isSafeInteger(config.threads) || config.threads < 1)) {
+      throw new ConfigError(`configureStage: threads must be a positive integer, got ${quote(config.threads)}`);
+    }
+    if (config.memoryMb !== undefined && !(config.memoryMb > 0 && Number.isFinite(config.memoryMb))) {
+      throw new ConfigError(`configureStage: memoryMb must be a finite number > 0, got ${quote(config.memoryMb)}`);
+    }
+    this.decisions.delete(id);
+    if (config.memoryMb !== undefined && config.memoryMb !== fn.memoryMb) this.resizeFunction(fn, fn.cpuMilli, config.memoryMb);
+    if (config.threads !== undefined) fn.threads = config.threads;
+    if (!req.done) this.fireStageNow(req, d.stage, p);
+  }
+
+  /** Node states for routing an invocation of function `fnName` (FaaSRank Table I(b)). */
+  invokers(fnName: string): InvokerState[] {
+    const fn = this.fnByName.get(fnName);
+    if (!fn) throw new ConfigError(`invokers: unknown function ${quote(fnName)}`);
+    const keepAlive = fn.keepAlive ?? Infinity;
+    return this.nodes.map((node) => {
+      let warm = 0, containers = 0;
+      for (const r of node.replicas) {
+        if (r.fn !== fn) continue;
+        containers++;
+        if (r.phase === READY && r.inflight === 0 && r.idleSince + keepAlive > this.now) warm++;
+      }
+      return {
+        node: node.spec.name,
+        cores: node.spec.cores,
+        busyCores: node.busyCores,
+        memoryMb: node.spec.functionMemoryMb,
+        memoryFreeMb: Math.max(0, node.spec.functionMemoryMb - node.memRequestMb),
+        inflight: node.inflight,
+        queued: node.queue.length,
+        warm,
+        containers,
+      };
+    });
+  }
+
+  /**
+   * Invoker mode: run `inv` on `node` in a warm container of its function, or
+   * cold-start one if the node's container memory has room (evicting idle
+   * containers, least recently used first). Otherwise queue it there when
+   * `allowQueue`, or return false.
+   */
+  private tryRoute(inv: Invocation, node: SimNode, allowQueue: boolean): boolean {
+    const fn = inv.fn;
+    let warm: Replica | null = null;
+    let expired: Replica[] | null = null;
+    for (const r of node.replicas) {
+      if (r.phase !== READY || r.inflight > 0) continue;
+      const rk = r.fn.keepAlive ?? Infinity;
+      if (r.idleSince + rk <= this.now) (expired ??= []).push(r);
+      else if (r.fn === fn && (warm === null || r.idleSince > warm.idleSince)) warm = r;
+    }
+    if (expired) for (const r of expired) this.terminate(r, r.idleSince + (r.fn.keepAlive ?? Infinity));
+    if (warm) {
+      this.assign(inv, warm);
+      return true;
+    }
+    const cap = node.spec.functionMemoryMb;
+    let free = cap - node.memRequestMb;
+    if (free < fn.memoryMb) {
+      const idle = node.replicas.filter((r) => r.phase === READY && r.inflight === 0);
+      const freeable = idle.reduce((a, r) => a + r.fn.memoryMb, free);
+      if (freeable >= fn.memoryMb) {
+        idle.sort((a, b) => a.idleSince - b.idleSince || a.id - b.id);
+        for (const r of idle) {
+          if (free >= fn.memoryMb) break;
+          free += r.fn.memoryMb;
+          this.terminate(r, this.now);
+        }
+      }
+    }
+    if (free >= fn.memoryMb) {
+      inv.cold = true;
+      this.createReplica(fn, node, inv, this.now);
+      return true;
+    }
+    if (!allowQueue) return false;
+    node.queue.push(inv);
+    return true;
+  }
+
+  /** Serve invocations waiting on an invoker node, in order, while they fit. */
+  private drainNodeQueue(node: SimNode): void {
+    while (node.queue.length > 0) {
+      if (!this.tryRoute(node.queue[0] as Invocation, node, false)) return;
+      node.queue.shift();
+    }
+  }
+
+  /**
+   * OpenWhisk's default load balancer (ShardingContainerPoolBalancer): a home
+   * invoker from a hash of the function name, then a co-prime step through the
+   * invokers to the first with room (a warm container or enough free memory);
+   * if none has room, a random invoker, where the invocation waits.
+   */
+  private hashInvoker(fn: SimFn): SimNode {
+    const nodes = fn.nodeSelector ? fn.nodeSelector.map((n) => this.nodeByName.get(n) as SimNode) : this.nodes;
+    const n = nodes.length;
+    const h = fnv1a(fn.spec.name);
+    const home = h % n;
+    let step = n > 1 ? 1 + ((h >>> 8) % (n - 1)) : 1;
+    while (gcd(step, n) !== 1) step++;
+    for (let k = 0; k < n; k++) {
+      const node = nodes[(home + k * step) % n] as SimNode;
+      if (this.hasRoom(node, fn)) return node;
+    }
+    return nodes[this.rngMisc.integer(0, n)] as SimNode;
+  }
+
+  private hasRoom(node: SimNode, fn: SimFn): boolean {
+    let free = node.spec.functionMemoryMb - node.memRequestMb;
+    for (const r of node.replicas) {
+      if (r.phase !== READY || r.inflight > 0) continue;
+      if (r.fn === fn) return true;
+      free += r.fn.memoryMb;
+    }
+    return free >= fn.memoryMb;
+  }
+
+  /**
+   * Change a function's CPU and memory limits in place (Kubernetes in-place
+   * resize; OpenFaaS would roll the pods). With `cpuPerMemoryMb` the CPU follows
+   * the memory. Per-request functions retire their idle instances, as a Lambda
+   * configuration update does.
+   */
+  resizeFunction(fn: SimFn, cpuMilli: number, memoryMb: number): void {
+    this.sweepExpired(this.now);
+    for (const r of fn.replicas) this.acct(r);
+    const cpu = fn.spec.cpuPerMemoryMb ? Math.max(1, Math.round((1000 * memoryMb) / fn.spec.cpuPerMemoryMb)) : cpuMilli;
+    for (const r of fn.replicas) {
+      r.node.cpuRequestMilli += cpu - fn.cpuMilli;
+      r.node.memRequestMb += memoryMb - fn.memoryMb;
+    }
+    fn.memoryMb = memoryMb;
+    fn.cpuMilli = cpu;
+    if (fn.spec.scaling === 'per-request') {
+      for (const r of [...fn.idle]) this.drain(r);
+      if (fn.spec.dispatch === 'invoker') for (const r of fn.replicas.filter((x) => x.phase === READY && x.inflight === 0)) this.drain(r);
+    }
+    this.rerateFunction(fn);
   }
 
   // ------------------------------------------------------------------ nodes
@@ -935,6 +1258,18 @@ export class Engine {
 }
 
 // ------------------------------------------------------------------ helpers
+
+/** FNV-1a 32-bit hash of a string. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
 
 function isZero(d: { kind: string; value?: number }): boolean {
   return d.kind === 'constant' && d.value === 0;

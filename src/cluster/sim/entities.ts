@@ -38,6 +38,10 @@ export class SimNode {
   replicas: Replica[] = [];
   cpuRequestMilli = 0;
   memRequestMb = 0;
+  /** Requests holding a slot on this node's replicas. */
+  inflight = 0;
+  /** Invoker mode: invocations routed here that wait for container memory. */
+  queue: Invocation[] = [];
   /** Position in a `schedule` stress spec. */
   stressCursor = 0;
   readonly win = new NodeWindow();
@@ -125,6 +129,7 @@ export class SimFn {
   rr = 0;
   /** Current configuration (mutable by apply). */
   cpuMilli: number;
+  threads: number;
   memoryMb: number;
   maxInflight: number;
   overflow: 'queue' | 'reject';
@@ -140,6 +145,7 @@ export class SimFn {
     readonly sampleUpload: ((rng: Rng) => number) | null,
   ) {
     this.cpuMilli = spec.cpuMilli;
+    this.threads = spec.threads;
     this.memoryMb = spec.memoryMb;
     this.maxInflight = spec.scaling === 'per-request' ? 1 : spec.maxInflight;
     this.overflow = spec.overflow;
@@ -165,6 +171,29 @@ export class Invocation {
   user = -1;
   cold = false;
   replica: Replica | null = null;
+  /** Phase times: slot taken, compute started, compute finished. */
+  tAssign = 0;
+  tCompute = 0;
+  tComputeEnd = 0;
+}
+
+/** How one stage of a gated request is running. */
+export class StageRun {
+  firedAt = 0;
+  parallelism = 1;
+  memoryMb = 0;
+  threads = 1;
+  lastStart = -1;
+  download = 0;
+  compute = 0;
+  upload = 0;
+  failed = 0;
+  costUsd = 0;
+  reset(): void {
+    this.firedAt = this.memoryMb = this.download = this.compute = this.upload = this.failed = this.costUsd = 0;
+    this.parallelism = this.threads = 1;
+    this.lastStart = -1;
+  }
 }
 
 /** One workflow request in flight. Pooled per workflow (see `SimWorkflow.take`), so running one allocates nothing. */
@@ -180,12 +209,15 @@ export class WorkflowRequest {
   readonly live: Uint8Array;
   readonly pending: Int32Array;
   sinksLeft: number;
+  /** Per-stage run records, for gated workflows only (see StageReport). */
+  readonly stages: StageRun[] | null;
   constructor(readonly wf: SimWorkflow) {
     const n = wf.spec.stages.length;
     this.arrived = new Int32Array(n);
     this.live = new Uint8Array(n);
     this.pending = new Int32Array(n);
     this.sinksLeft = wf.sinks.length;
+    this.stages = wf.spec.gated ? Array.from({ length: n }, () => new StageRun()) : null;
   }
 }
 
@@ -209,6 +241,7 @@ export class SimWorkflow {
     req.live.fill(0);
     req.pending.fill(0);
     req.sinksLeft = this.sinks.length;
+    if (req.stages) for (const s of req.stages) s.reset();
     return req;
   }
 

@@ -196,7 +196,7 @@ function parseYamlText(text: string, path: string): unknown {
 
 // ---------------------------------------------------------------- nodes
 
-const NODE_KEYS = ['name', 'cores', 'memoryMb', 'speed', 'l3Mb', 'cpuModel', 'labels', 'stress'] as const;
+const NODE_KEYS = ['name', 'cores', 'memoryMb', 'speed', 'l3Mb', 'cpuModel', 'labels', 'stress', 'functionMemoryMb'] as const;
 
 function resolveNode(input: unknown, path: string): ResolvedNode {
   const o = object(input, path);
@@ -210,6 +210,7 @@ function resolveNode(input: unknown, path: string): ResolvedNode {
     cpuModel: o.cpuModel === undefined ? 'generic' : string(o.cpuModel, `${path}.cpuModel`),
     labels: o.labels === undefined ? {} : labels(o.labels, `${path}.labels`),
     stress: o.stress === undefined ? { kind: 'constant', level: 0 } : resolveStress(o.stress, `${path}.stress`),
+    functionMemoryMb: o.functionMemoryMb === undefined ? positive(o.memoryMb, `${path}.memoryMb`) : positive(o.functionMemoryMb, `${path}.functionMemoryMb`),
   };
 }
 
@@ -257,7 +258,7 @@ function resolveStress(input: unknown, path: string): StressSpec {
 const FUNCTION_KEYS = [
   'name', 'work', 'threads', 'parallelFraction', 'memoryFootprintMb', 'coldStart', 'initSeconds', 'download', 'upload',
   'transferMb', 'interferenceSensitivity', 'contention', 'scaling', 'replicas', 'cpuMilli', 'memoryMb', 'cpuPerMemoryMb',
-  'maxInflight', 'overflow', 'keepAlive', 'scaleFromZero', 'scaleOutBurst', 'scaleOutRate', 'nodeSelector',
+  'maxInflight', 'overflow', 'keepAlive', 'scaleFromZero', 'scaleOutBurst', 'scaleOutRate', 'nodeSelector', 'dispatch', 'scheduler',
 ] as const;
 
 function resolveFunction(input: unknown, path: string, nodeNames: Set<string>): ResolvedFunction {
@@ -302,6 +303,10 @@ function resolveFunction(input: unknown, path: string, nodeNames: Set<string>): 
     scaleOutRate = positive(o.scaleOutRate, `${path}.scaleOutRate`);
   }
 
+  const dispatch = o.dispatch === undefined ? 'fleet' : oneOf<'fleet' | 'invoker'>(o.dispatch, `${path}.dispatch`, ['fleet', 'invoker']);
+  if (dispatch === 'invoker' && !perRequest) throw new ConfigError(`${path}.dispatch: "invoker" needs scaling "per-request" (one invocation per container, as OpenWhisk)`);
+  if (o.scheduler !== undefined && dispatch !== 'invoker') throw new ConfigError(`${path}.scheduler: only meaningful with dispatch "invoker"`);
+
   let nodeSelector: string[] | null = null;
   if (o.nodeSelector !== undefined && o.nodeSelector !== null) {
     const sp = `${path}.nodeSelector`;
@@ -339,6 +344,8 @@ function resolveFunction(input: unknown, path: string, nodeNames: Set<string>): 
     scaleOutBurst,
     scaleOutRate,
     nodeSelector,
+    dispatch,
+    scheduler: o.scheduler === undefined ? 'hash' : oneOf<'hash' | 'external'>(o.scheduler, `${path}.scheduler`, ['hash', 'external']),
   };
 }
 
@@ -346,7 +353,7 @@ function resolveFunction(input: unknown, path: string, nodeNames: Set<string>): 
 
 function resolveWorkflow(input: unknown, path: string, fnNames: Set<string>): ResolvedWorkflow {
   const o = object(input, path);
-  checkKeys(o, path, ['name', 'stages', 'edges', 'branches', 'requestScale']);
+  checkKeys(o, path, ['name', 'stages', 'edges', 'branches', 'requestScale', 'gated']);
   const name = string(required(o, 'name', path), `${path}.name`);
 
   const stages: ResolvedStage[] = array(required(o, 'stages', path), `${path}.stages`, true).map((s, i) => {
@@ -418,6 +425,7 @@ function resolveWorkflow(input: unknown, path: string, fnNames: Set<string>): Re
     edges,
     branches,
     requestScale: o.requestScale === undefined ? parseDist(1, `${path}.requestScale`) : parseDist(o.requestScale, `${path}.requestScale`),
+    gated: o.gated === undefined ? false : boolean(o.gated, `${path}.gated`),
   };
 }
 

@@ -5,7 +5,7 @@
 import { BackendError, ConfigError, quote } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
 import type {
-  ApplyResult, Cluster, ClusterSnapshot, ConfigChange, FunctionState, NodeInfo, WindowSpec,
+  ApplyResult, Cluster, ClusterSnapshot, ConfigChange, DecisionControl, DecisionPoint, FunctionState, InvokerState, NodeInfo, StageReport, WindowSpec,
 } from '../types.js';
 import { DEAD, DRAINING, Engine, READY } from './engine.js';
 import type { Replica, SimFn, SimNode } from './entities.js';
@@ -37,6 +37,36 @@ export class SimCluster implements Cluster {
   get now(): number {
     return this.engine.now;
   }
+
+  /** Per-invocation routing and per-stage configuration (see `DecisionControl`). */
+  readonly control: DecisionControl = {
+    submit: (target: string): void => {
+      this.assertOpen();
+      this.engine.submit(target);
+    },
+    nextDecision: async (maxSeconds?: number): Promise<DecisionPoint | null> => {
+      this.assertOpen();
+      if (maxSeconds !== undefined && !(maxSeconds >= 0)) throw new ConfigError(`nextDecision: maxSeconds must be >= 0, got ${quote(maxSeconds)}`);
+      return this.engine.runToDecision(maxSeconds === undefined ? Infinity : this.engine.now + maxSeconds);
+    },
+    route: (id: number, node: string): void => {
+      this.assertOpen();
+      this.engine.route(id, node);
+    },
+    configureStage: (id: number, config: { memoryMb?: number; parallelism?: number; threads?: number }): void => {
+      this.assertOpen();
+      this.engine.configureStage(id, config);
+    },
+    invokers: (fn: string): InvokerState[] => this.engine.invokers(fn),
+    takeStageReports: (): StageReport[] => {
+      const out = this.engine.stageReports;
+      this.engine.stageReports = [];
+      return out;
+    },
+    inflightNow: (): number => this.engine.activeInvocations,
+    inflightIntegral: (): number => this.engine.activeArea,
+    now: (): number => this.engine.now,
+  };
 
   nodes(): NodeInfo[] {
     this.assertOpen();
@@ -164,7 +194,7 @@ export class SimCluster implements Cluster {
         const mem = change.memoryMb ?? fn.memoryMb;
         if (!(cpu > 0) || !Number.isFinite(cpu)) return `cpuMilli must be a finite number > 0, got ${quote(change.cpuMilli)}`;
         if (!(mem > 0) || !Number.isFinite(mem)) return `memoryMb must be a finite number > 0, got ${quote(change.memoryMb)}`;
-        this.resize(fn, cpu, mem);
+        this.engine.resizeFunction(fn, cpu, mem);
         return null;
       }
       case 'concurrency': {
@@ -243,22 +273,6 @@ export class SimCluster implements Cluster {
     for (const r of victims.slice(0, live.length - target)) e.drain(r);
     e.kick(fn);
     return null;
-  }
-
-  private resize(fn: SimFn, cpuMilli: number, memoryMb: number): void {
-    const e = this.engine;
-    for (const r of fn.replicas) e.acct(r);
-    for (const r of fn.replicas) {
-      r.node.cpuRequestMilli += cpuMilli - fn.cpuMilli;
-      r.node.memRequestMb += memoryMb - fn.memoryMb;
-    }
-    fn.memoryMb = memoryMb;
-    fn.cpuMilli = fn.spec.cpuPerMemoryMb ? Math.round((1000 * memoryMb) / fn.spec.cpuPerMemoryMb) : cpuMilli;
-    if (fn.spec.scaling === 'per-request') {
-      // Lambda semantics: a configuration update retires the idle instances; new requests start new ones.
-      for (const r of [...fn.idle]) e.drain(r);
-    }
-    e.rerateFunction(fn);
   }
 
   private migrate(fn: SimFn, targets: Replica[], node: SimNode): string | null {

@@ -37,6 +37,8 @@ export interface SimNodeSpec {
   labels?: Record<string, string>;
   /** @default no interference */
   stress?: StressSpec;
+  /** Memory for function containers on this node when it is an invoker (functions with `dispatch: 'invoker'`). @default memoryMb */
+  functionMemoryMb?: number;
 }
 
 export interface SimFunctionSpec {
@@ -93,6 +95,16 @@ export interface SimFunctionSpec {
   scaleOutRate?: number;
   /** Allowed nodes. @default any */
   nodeSelector?: string[];
+  /**
+   * Per-request mode only. `fleet`: instances come from an elastic pool (AWS
+   * Lambda). `invoker`: OpenWhisk-style — each invocation is sent to one node
+   * (invoker), runs in a warm container of the function there or cold-starts
+   * one if the node's `functionMemoryMb` has room (evicting idle containers,
+   * least recently used first), and otherwise waits on that node. @default 'fleet'
+   */
+  dispatch?: 'fleet' | 'invoker';
+  /** Invoker choice for `dispatch: 'invoker'`: OpenWhisk's hashing load balancer, or an external decision (`DecisionControl.route`). @default 'hash' */
+  scheduler?: 'hash' | 'external';
 }
 
 export interface SimStageSpec {
@@ -113,6 +125,8 @@ export interface SimWorkflowSpec {
   branches?: { from: string; to: string[]; probs: number[] }[];
   /** Multiplier on the work of every stage, drawn per request (e.g. Darly's frames per request). @default 1 */
   requestScale?: DistInput;
+  /** Pause at every ready stage for a `stage` decision (StepConf), and report each stage. @default false */
+  gated?: boolean;
 }
 
 /** Open-loop arrivals, or closed-loop users. `target` names a workflow or a function. */
@@ -151,6 +165,7 @@ export interface ResolvedNode {
   cpuModel: string;
   labels: Record<string, string>;
   stress: StressSpec;
+  functionMemoryMb: number;
 }
 
 export interface ResolvedFunction {
@@ -178,6 +193,8 @@ export interface ResolvedFunction {
   scaleOutBurst: number;
   scaleOutRate: number;
   nodeSelector: string[] | null;
+  dispatch: 'fleet' | 'invoker';
+  scheduler: 'hash' | 'external';
 }
 
 export interface ResolvedStage {
@@ -192,6 +209,7 @@ export interface ResolvedWorkflow {
   edges: [string, string][];
   branches: { from: string; to: string[]; probs: number[] }[];
   requestScale: Dist;
+  gated: boolean;
 }
 
 export interface ResolvedScenario {
