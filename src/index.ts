@@ -78,3 +78,14 @@ export {
   AWS_LAMBDA_X86_PRICES,
 } from './cluster/cost.js';
 export * from './workloads/index.js';
+
+// Learner machinery.
+export { train, evaluate, type TrainOptions, type TrainResult, type EvaluationResult, type Progress } from './experiment/train.js';
+export { initTf, tf, type TfBackend } from './nn/tf.js';
+export { ReplayBuffer, type Batch, type Transition, type ReplayOptions } from './nn/replay.js';
+export { RolloutBuffer, type RolloutStep } from './nn/rollout.js';
+export { GaussianNoise, OrnsteinUhlenbeckNoise, type Noise } from './nn/noise.js';
+export { linearSchedule, exponentialSchedule, constantSchedule, type Schedule } from './nn/schedule.js';
+export { mlp, updateTarget, clipByGlobalNorm, type MlpOptions } from './nn/mlp.js';
+export { seedWeights } from './nn/init.js';
+export { saveCheckpoint, loadCheckpoint, CheckpointError, type CheckpointManifest } from './nn/checkpoint.js';

@@ -7,3 +7,4 @@ export { NormalizeObservation, type NormalizeObservationOptions, type RunningMea
 export { RecordEpisodeStatistics, type RecordEpisodeStatisticsOptions, type EpisodeStatistics } from './record-episode-statistics.js';
 export { FlattenObservation } from './flatten-observation.js';
 export { CentralizedEnv, type CentralizedEnvOptions, type JointActionKind } from './centralized-env.js';
+export { SingleAgentAsParallel } from './single-as-parallel.js';

@@ -1,0 +1,204 @@
+/**
+ * The training loop and evaluation, shared by the CLI and users' scripts:
+ * `import { train, evaluate } from 'faasgym'`.
+ *
+ * Kinds are adapted as the Agent contract says: a single-agent learner on a
+ * ParallelEnv runs through `CentralizedEnv`, a multi-agent learner on an Env
+ * runs through `SingleAgentAsParallel`.
+ */
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Agent, Losses, MultiTransition } from '../../agents/agent.js';
+import { isParallelEnv, type AnyEnv, type Env, type ParallelEnv } from '../core/env.js';
+import { ConfigError, quote } from '../core/errors.js';
+import { CentralizedEnv } from '../core/wrappers/centralized-env.js';
+import { SingleAgentAsParallel } from '../core/wrappers/single-as-parallel.js';
+
+export interface Progress {
+  step: number;
+  steps: number;
+  episodes: number;
+  /** Return of the last finished episode, and the mean of the last 100. */
+  lastReturn: number | null;
+  meanReturn: number | null;
+  losses: Losses | null;
+  stepsPerSecond: number;
+  evaluation: EvaluationResult | null;
+}
+
+export interface TrainOptions {
+  env: AnyEnv;
+  agent: Agent;
+  /** Environment steps. */
+  steps: number;
+  /** Seed of the first reset. @default 0 */
+  seed?: number;
+  /** Environment for evaluations (never the training env, whose episode it would cut). */
+  evalEnv?: AnyEnv;
+  /** Evaluate every this many steps (0: only at the end when `evalEnv` is given). @default 0 */
+  evalEvery?: number;
+  /** @default 10 */
+  evalEpisodes?: number;
+  /** Save a checkpoint into `<out>/checkpoint` every this many steps (0: only at the end). @default 0 */
+  checkpointEvery?: number;
+  /** Output directory: `metrics.jsonl` and `checkpoint/`. */
+  out?: string;
+  onProgress?: (p: Progress) => void;
+  /** Call `onProgress` every this many steps. @default 1000 */
+  progressEvery?: number;
+}
+
+export interface EvaluationResult {
+  meanReturn: number;
+  stdReturn: number;
+  episodes: number;
+  returns: number[];
+  lengths: number[];
+}
+
+export interface TrainResult {
+  steps: number;
+  episodes: number;
+  wallSeconds: number;
+  returns: number[];
+  finalEvaluation: EvaluationResult | null;
+}
+
+type Driver = {
+  reset(seed?: number): Promise<unknown>;
+  /** One step with the agent; returns [reward (team: mean over agents), done]. */
+  step(agent: Agent, explore: boolean, learn: boolean): Promise<[number, boolean]>;
+};
+
+/** Adapt `env` to the agent's kind and return a small driver over it. */
+function driverFor(env: AnyEnv, agent: Agent): Driver {
+  if (agent.kind === 'single') {
+    const single = (isParallelEnv(env) ? new CentralizedEnv(env as ParallelEnv<string, unknown, unknown>) : env) as Env<unknown, unknown>;
+    let obs: unknown = null;
+    return {
+      async reset(seed) {
+        obs = (await single.reset(seed === undefined ? {} : { seed })).obs;
+        return obs;
+      },
+      async step(a, explore, learn) {
+        const action = await a.act(obs, { explore });
+        const r = await single.step(action);
+        if (learn) a.observe({ obs, action, reward: r.reward, nextObs: r.obs, terminated: r.terminated, truncated: r.truncated, info: r.info });
+        obs = r.obs;
+        return [r.reward, r.terminated || r.truncated];
+      },
+    };
+  }
+  const par = (isParallelEnv(env) ? env : new SingleAgentAsParallel(env as Env<unknown, unknown>)) as ParallelEnv<string, unknown, unknown>;
+  let obs: Record<string, unknown> = {};
+  return {
+    async reset(seed) {
+      obs = (await par.reset(seed === undefined ? {} : { seed })).obs;
+      return obs;
+    },
+    async step(a, explore, learn) {
+      const state = par.state?.();
+      const actions = (await a.act(obs, { explore })) as Record<string, unknown>;
+      const r = await par.step(actions);
+      const live = Object.keys(r.rewards);
+      const reward = live.length ? live.reduce((s, k) => s + (r.rewards[k] as number), 0) / live.length : 0;
+      if (learn) {
+        const t: MultiTransition = { obs, actions, rewards: r.rewards, nextObs: r.obs, terminations: r.terminations, truncations: r.truncations, infos: r.infos };
+        if (state) {
+          t.state = state;
+          t.nextState = par.state?.() as number[];
+        }
+        a.observe(t);
+      }
+      obs = r.obs;
+      return [reward, par.agents.length === 0];
+    },
+  };
+}
+
+/** Run `episodes` greedy episodes; episode i is reset with seed `seed + i`. Parallel envs score the team (mean reward over live agents per step). */
+export async function evaluate(env: AnyEnv, agent: Agent, opts: { episodes?: number; seed?: number; maxSteps?: number } = {}): Promise<EvaluationResult> {
+  const episodes = opts.episodes ?? 10;
+  if (!Number.isSafeInteger(episodes) || episodes < 1) throw new ConfigError(`evaluate: episodes must be a positive integer, got ${quote(episodes)}`);
+  const driver = driverFor(env, agent);
+  const returns: number[] = [], lengths: number[] = [];
+  const seed = opts.seed ?? 1_000_000;
+  const maxSteps = opts.maxSteps ?? 1_000_000;
+  for (let ep = 0; ep < episodes; ep++) {
+    await driver.reset(seed + ep);
+    let total = 0, len = 0, done = false;
+    while (!done && len < maxSteps) {
+      const [r, d] = await driver.step(agent, false, false);
+      total += r;
+      len++;
+      done = d;
+    }
+    returns.push(total);
+    lengths.push(len);
+  }
+  const mean = returns.reduce((a, b) => a + b, 0) / episodes;
+  const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / episodes);
+  return { meanReturn: mean, stdReturn: std, episodes, returns, lengths };
+}
+
+/** Train `agent` on `env` for `steps` environment steps. */
+export async function train(opts: TrainOptions): Promise<TrainResult> {
+  const { env, agent, steps } = opts;
+  if (!Number.isSafeInteger(steps) || steps < 1) throw new ConfigError(`train: steps must be a positive integer, got ${quote(steps)}`);
+  const evalEvery = opts.evalEvery ?? 0, checkpointEvery = opts.checkpointEvery ?? 0, progressEvery = opts.progressEvery ?? 1000;
+  for (const [k, v] of [['evalEvery', evalEvery], ['checkpointEvery', checkpointEvery], ['progressEvery', progressEvery]] as const) {
+    if (!Number.isSafeInteger(v) || v < 0) throw new ConfigError(`train: ${k} must be a non-negative integer, got ${quote(v)}`);
+  }
+  const metricsPath = opts.out ? join(opts.out, 'metrics.jsonl') : null;
+  if (opts.out) {
+    mkdirSync(opts.out, { recursive: true });
+    writeFileSync(metricsPath as string, '');
+  }
+  const log = (row: Record<string, unknown>): void => {
+    if (metricsPath) appendFileSync(metricsPath, `${JSON.stringify(row)}\n`);
+  };
+  const driver = driverFor(env, agent);
+  const t0 = performance.now();
+  const returns: number[] = [];
+  let episodes = 0, epReturn = 0, epLength = 0, lastLosses: Losses | null = null, lastEval: EvaluationResult | null = null;
+  await driver.reset(opts.seed ?? 0);
+  const progress = (step: number): Progress => {
+    const recent = returns.slice(-100);
+    return {
+      step, steps, episodes,
+      lastReturn: returns.length ? (returns[returns.length - 1] as number) : null,
+      meanReturn: recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : null,
+      losses: lastLosses,
+      stepsPerSecond: step / Math.max(1e-9, (performance.now() - t0) / 1000),
+      evaluation: lastEval,
+    };
+  };
+  for (let step = 1; step <= steps; step++) {
+    const [reward, done] = await driver.step(agent, true, true);
+    epReturn += reward;
+    epLength++;
+    const losses = await agent.update();
+    if (losses) lastLosses = losses;
+    if (done) {
+      episodes++;
+      returns.push(epReturn);
+      log({ step, episode: episodes, return: epReturn, length: epLength, losses: lastLosses, wallSeconds: (performance.now() - t0) / 1000 });
+      epReturn = 0;
+      epLength = 0;
+      await driver.reset();
+    }
+    if (opts.evalEnv && evalEvery > 0 && step % evalEvery === 0) {
+      lastEval = await evaluate(opts.evalEnv, agent, { episodes: opts.evalEpisodes ?? 10 });
+      log({ step, evaluation: { meanReturn: lastEval.meanReturn, stdReturn: lastEval.stdReturn, episodes: lastEval.episodes } });
+    }
+    if (opts.out && checkpointEvery > 0 && step % checkpointEvery === 0) await agent.save(join(opts.out, 'checkpoint'));
+    if (opts.onProgress && progressEvery > 0 && (step % progressEvery === 0 || step === steps)) opts.onProgress(progress(step));
+  }
+  let finalEvaluation: EvaluationResult | null = null;
+  if (opts.evalEnv) {
+    finalEvaluation = await evaluate(opts.evalEnv, agent, { episodes: opts.evalEpisodes ?? 10 });
+    log({ step: steps, evaluation: { meanReturn: finalEvaluation.meanReturn, stdReturn: finalEvaluation.stdReturn, episodes: finalEvaluation.episodes }, final: true });
+  }
+  if (opts.out) await agent.save(join(opts.out, 'checkpoint'));
+  return { steps, episodes, wallSeconds: (performance.now() - t0) / 1000, returns, finalEvaluation };
+}
