@@ -1,4 +1,33 @@
 import type { EnvSpec } from '../../src/registry/registry.js';
+import { DARLY_IDS, DarlyEnv } from './darly-env.js';
+import type { MapperName } from './mappers.js';
+
+export { DARLY_IDS, DarlyEnv, requestLatency } from './darly-env.js';
+export { DARLY_SCHEMA, parseDarlyConfig, qosTargetAt, type DarlyConfig } from './config.js';
+export { actionTable, describeAction, planAction, type ActionPlan, type DarlyAction } from './actions.js';
+export { CUSTOM_AGENT_PICKS, mapperFor, migrationSource, profileEstimate, type ClusterView, type Mapper, type MapperName } from './mappers.js';
+export { IPC_SCALE, L3_MISSES_M_PER_CORE, buildObservation, observationLabels, type ObservationLayout } from './observation.js';
+export { darlyStepReward, type DarlyStepInput } from './reward.js';
+export { DARLY_FUNCTIONS, DARLY_NODES, DARLY_PAPER_CONTROLLED, DARLY_WORKFLOW, darlyScenario } from './scenario.js';
+
+const PREFIX = 'Darly: a 5-function video pipeline on 4 heterogeneous edge nodes under random interference and a 35 s then 26 s QoS; no-op, scale or migrate one function per request, eq. (3) reward';
+const DESCRIPTIONS: Record<MapperName, string> = {
+  fullmap: `${PREFIX}; the agent picks every migration's node (004 §5 Fullmap)`,
+  custom: `${PREFIX}; the agent picks the framer's and face-detector's nodes, the least loaded node takes the others (004 §5 Custom)`,
+  kubernetes: `${PREFIX}; kube-scheduler's best fit picks the node (004 §5 Kubernetes)`,
+  profile: `${PREFIX}; a profile-based latency estimate picks the node (004 §5 Profile)`,
+};
+
+function spec(mapper: MapperName): EnvSpec<Record<string, unknown>> {
+  return {
+    id: DARLY_IDS[mapper],
+    kind: 'single',
+    entryPoint: (config) => new DarlyEnv(mapper, config),
+    // 300 requests at the loose QoS + 200 at the strict one (004 §5.1).
+    maxEpisodeSteps: 500,
+    description: DESCRIPTIONS[mapper],
+  };
+}
 
 /** The darly environments (registered into the default registry by envs/index.ts). */
-export const darlySpecs: EnvSpec<never>[] = [];
+export const darlySpecs: EnvSpec<never>[] = (['fullmap', 'custom', 'kubernetes', 'profile'] as const).map(spec) as unknown as EnvSpec<never>[];

@@ -126,10 +126,14 @@ export class Registry {
       if (maxSteps !== undefined) senv = new TimeLimit(senv, maxSteps);
       env = senv;
     }
+    // A real cluster is never replayable: an environment built on any backend but the simulator is nondeterministic.
+    const backend = (config as { backend?: unknown }).backend;
+    const backendKind = typeof backend === 'string' ? backend : (backend as { kind?: unknown } | null | undefined)?.kind;
+    const onRealCluster = backendKind !== undefined && backendKind !== null && backendKind !== 'sim';
     const info: EnvSpecInfo = {
       id: spec.id,
       kind: spec.kind,
-      nondeterministic: spec.nondeterministic ?? false,
+      nondeterministic: (spec.nondeterministic ?? false) || onRealCluster,
       ...(maxSteps !== undefined ? { maxEpisodeSteps: maxSteps } : {}),
       ...(spec.rewardThreshold !== undefined ? { rewardThreshold: spec.rewardThreshold } : {}),
     };

@@ -61,6 +61,12 @@ describe('Registry', () => {
     expect(() => reg.make('Counter-v0', [] as never)).toThrow(ConfigError);
   });
 
+  test('an environment on a backend other than the simulator is marked nondeterministic', () => {
+    expect((reg.make('Counter-v0', { backend: { kind: 'kubernetes' } }) as { spec?: { nondeterministic: boolean } }).spec?.nondeterministic).toBe(true);
+    expect((reg.make('Counter-v0', { backend: 'twin' }) as { spec?: { nondeterministic: boolean } }).spec?.nondeterministic).toBe(true);
+    expect((reg.make('Counter-v0', { backend: { kind: 'sim' } }) as { spec?: { nondeterministic: boolean } }).spec?.nondeterministic).toBe(false);
+  });
+
   test('a kind mismatch between spec and entry point is refused', () => {
     reg.register({ id: 'Liar-v0', kind: 'parallel', entryPoint: (c) => new Counter(c) });
     expect(() => reg.make('Liar-v0')).toThrow('Liar-v0: registered as kind "parallel" but its entry point built a single-agent environment');
