@@ -1,6 +1,7 @@
 import type { Env, Info, ParallelEnv } from '../core/env.js';
 import { InvalidActionError, ResetNeededError, quote } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
+import { Discrete } from '../spaces/discrete.js';
 import { isSpace, type Space } from '../spaces/space.js';
 import { deepEqual, isPlainObject, outsideValue } from './check-util.js';
 
@@ -92,6 +93,23 @@ async function expectThrows(fn: () => Promise<unknown>, cls: new (...a: never[])
   return `${what} did not throw ${cls.name}`;
 }
 
+/**
+ * A random valid action: for a Discrete space whose env reports an action mask
+ * in `info.actionMask` (1 = allowed; Gymnasium's `action_mask` convention),
+ * uniformly among the allowed actions; otherwise a sample of the space.
+ */
+export function sampleAction(space: Space<unknown>, info: unknown, rng: Rng): unknown {
+  const mask = (info as { actionMask?: unknown } | null)?.actionMask;
+  if (space instanceof Discrete && Array.isArray(mask) && mask.length === space.n) {
+    const allowed: number[] = [];
+    mask.forEach((m, i) => {
+      if (m) allowed.push(space.start + i);
+    });
+    if (allowed.length > 0) return allowed[rng.integer(0, allowed.length)];
+  }
+  return space.sample(rng);
+}
+
 function checkInfo(info: unknown, where: string): string | null {
   return isPlainObject(info) ? null : `${where} info must be a plain object, got ${quote(info)}`;
 }
@@ -141,9 +159,11 @@ export async function checkEnv(env: Env<unknown, unknown>, opts: CheckOptions = 
     const trace: unknown[] = [];
     const rng = new Rng(seed + 2);
     let r = await env.reset({ seed });
+    let info: unknown = r.info;
     trace.push(r.obs);
     for (let t = 0; t < steps; t++) {
-      const s = await env.step(actSpace.sample(rng));
+      const s = await env.step(sampleAction(actSpace, info, rng));
+      info = s.info;
       if (!isPlainObject(s)) { stepProblems.push(`step() must return an object, got ${quote(s)}`); break; }
       if (typeof s.reward !== 'number' || !Number.isFinite(s.reward)) stepProblems.push(`reward must be a finite number, got ${quote(s.reward)}`);
       if (typeof s.terminated !== 'boolean') stepProblems.push(`terminated must be a boolean, got ${quote(s.terminated)}`);
@@ -155,6 +175,7 @@ export async function checkEnv(env: Env<unknown, unknown>, opts: CheckOptions = 
       trace.push([s.obs, s.reward, s.terminated, s.truncated]);
       if (s.terminated || s.truncated) {
         r = await env.reset();
+        info = r.info;
         trace.push(r.obs);
       }
     }

@@ -11,8 +11,12 @@ export interface EnvSpec<C extends object = Record<string, unknown>> {
   entryPoint: (config: C) => AnyEnv;
   /** `single` for `Env`, `parallel` for `ParallelEnv`. */
   kind: 'single' | 'parallel';
-  /** Episodes are truncated after this many steps (a `TimeLimit` is applied by `make`). */
-  maxEpisodeSteps?: number;
+  /**
+   * Episodes are truncated after this many steps (a `TimeLimit` is applied by
+   * `make`); a function of the config when the length depends on it (e.g. a
+   * trace-driven workload).
+   */
+  maxEpisodeSteps?: number | ((config: C) => number);
   /** The return at which the task counts as solved. */
   rewardThreshold?: number;
   /** True when the same seed does not give the same trajectory (real clusters); the checker then skips its determinism rule. */
@@ -53,7 +57,7 @@ export class Registry {
     parseEnvId(spec.id);
     if (typeof spec.entryPoint !== 'function') throw new ConfigError(`${spec.id}: entryPoint must be a function, got ${quote(spec.entryPoint)}`);
     if (spec.kind !== 'single' && spec.kind !== 'parallel') throw new ConfigError(`${spec.id}: kind must be "single" or "parallel", got ${quote(spec.kind)}`);
-    if (spec.maxEpisodeSteps !== undefined && (!Number.isSafeInteger(spec.maxEpisodeSteps) || spec.maxEpisodeSteps < 1)) {
+    if (spec.maxEpisodeSteps !== undefined && typeof spec.maxEpisodeSteps !== 'function' && (!Number.isSafeInteger(spec.maxEpisodeSteps) || spec.maxEpisodeSteps < 1)) {
       throw new ConfigError(`${spec.id}: maxEpisodeSteps must be a positive integer, got ${quote(spec.maxEpisodeSteps)}`);
     }
     if (spec.rewardThreshold !== undefined && !Number.isFinite(spec.rewardThreshold)) {
@@ -114,7 +118,8 @@ export class Registry {
     if (parallel !== (spec.kind === 'parallel')) {
       throw new ConfigError(`${id}: registered as kind ${quote(spec.kind)} but its entry point built a ${parallel ? 'parallel' : 'single-agent'} environment`);
     }
-    const maxSteps = opts.maxEpisodeSteps === undefined ? spec.maxEpisodeSteps : opts.maxEpisodeSteps ?? undefined;
+    const registered = typeof spec.maxEpisodeSteps === 'function' ? spec.maxEpisodeSteps(config) : spec.maxEpisodeSteps;
+    const maxSteps = opts.maxEpisodeSteps === undefined ? registered : opts.maxEpisodeSteps ?? undefined;
     if (parallel) {
       let penv = env as ParallelEnv<string, unknown, unknown>;
       if (!opts.disableOrderEnforcing) penv = new ParallelOrderEnforcing(penv);

@@ -109,5 +109,12 @@ describe('faasgym bench sim', () => {
     expect(j.benchmarks.map((b) => b.target)).toEqual([1_000_000, 300_000, null]);
     expect(j.benchmarks[0]!.ratioToTarget).toBeCloseTo(j.benchmarks[0]!.invocationsPerSecond / 1_000_000, 6);
     expect(j.benchmarks[2]!.ratioToTarget).toBeNull();
+    // environment step rates with a random policy, against the targets
+    const envs = (j as unknown as { environments: { name: string; steps: number; stepsPerSecond: number; target: number; ratioToTarget: number }[] }).environments;
+    expect(envs.map((e) => e.target)).toEqual([100, 20_000]);
+    for (const e of envs) {
+      expect(e.steps).toBeGreaterThan(0);
+      expect(e.ratioToTarget).toBeCloseTo(e.stepsPerSecond / e.target, 6);
+    }
   });
 });

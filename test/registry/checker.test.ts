@@ -1,6 +1,7 @@
 import { BaseEnv } from '../../src/core/base-env.js';
 import { BaseParallelEnv } from '../../src/core/base-parallel-env.js';
 import type { Env, ParallelEnv, ResetResult, StepResult } from '../../src/core/env.js';
+import { InvalidActionError } from '../../src/core/errors.js';
 import { checkEnv, checkParallelEnv, formatReport, PARALLEL_RULES, SINGLE_RULES } from '../../src/registry/checker.js';
 import { Box, Discrete, type Space } from '../../src/spaces/index.js';
 
@@ -139,5 +140,29 @@ describe('checkParallelEnv', () => {
     const byRule = Object.fromEntries(report.failed.map((f) => [f.rule, f.message]));
     expect(byRule['agents-shrink']).toBe('step 2: agents should be ["a","b"] (live minus terminated/truncated), got ["a","b","c"]');
     expect(byRule['state-and-adjacency']).toBe('adjacency() must be a 3×3 matrix of finite numbers, got [[0,1],[1,0]]');
+  });
+});
+
+describe('action masks', () => {
+  test('the checker samples only allowed actions when info.actionMask is given, and refuses masked ones otherwise', async () => {
+    class Masked extends BaseEnv<number[], number> {
+      readonly observationSpace = new Box({ low: 0, high: 10, shape: [1] });
+      readonly actionSpace = new Discrete(4);
+      private t = 0;
+      private mask(): number[] {
+        return [1, this.t % 2, 0, 1];
+      }
+      protected resetEnv(): ResetResult<number[]> {
+        this.t = 0;
+        return { obs: [0], info: { actionMask: this.mask() } };
+      }
+      protected stepEnv(a: number): StepResult<number[]> {
+        if (!this.mask()[a]) throw new InvalidActionError(`action ${a} is masked`);
+        this.t++;
+        return { obs: [this.t % 10], reward: a, terminated: this.t >= 20, truncated: false, info: { actionMask: this.mask() } };
+      }
+    }
+    const report = await checkEnv(new Masked(), { steps: 200 });
+    expect(report.failed).toEqual([]);
   });
 });

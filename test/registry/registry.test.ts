@@ -84,3 +84,10 @@ describe('default registry', () => {
     expect(makeEnv('CartPole-v1').actionSpace.toJSON()).toEqual({ type: 'Discrete', n: 2, start: 0 });
   });
 });
+
+test('maxEpisodeSteps may depend on the config', async () => {
+  const reg = new Registry();
+  reg.register({ id: 'Long-v0', kind: 'single', entryPoint: (c) => new Counter(c), maxEpisodeSteps: (c) => ((c as { long?: boolean }).long ? 5 : 2) });
+  expect((reg.make('Long-v0') as { spec?: { maxEpisodeSteps?: number } }).spec?.maxEpisodeSteps).toBe(2);
+  expect((reg.make('Long-v0', { long: true }) as { spec?: { maxEpisodeSteps?: number } }).spec?.maxEpisodeSteps).toBe(5);
+});

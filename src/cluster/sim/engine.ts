@@ -703,7 +703,8 @@ export class Engine {
       }
       return;
     }
-    if (fn.queueLength > 0 && r.phase === READY) this.assign(this.dequeue(fn), r);
+    // The limit may have been lowered since this request started: only hand over the slot if it is below it.
+    if (fn.queueLength > 0 && r.phase === READY && (fn.maxInflight === 0 || r.inflight < fn.maxInflight)) this.assign(this.dequeue(fn), r);
     else if (fn.inflight === 0 && fn.queueLength === 0) this.armIdleTimer(fn);
   }
 

@@ -102,6 +102,22 @@ describe('concurrency', () => {
     expect(Math.abs(f.rejected / f.requests / (8 / 13) - 1)).toBeLessThan(0.02);
   });
 
+  test('lowering maxInflight at runtime takes effect as in-flight requests finish', async () => {
+    const scenario = (maxInflight: number) => oneFunction({ replicas: 1, maxInflight, work: 0.5, cpuMilli: 1000 }, { kind: 'closed', target: 'f', users: 10 });
+    const lowered = new SimCluster(scenario(10));
+    await lowered.advance({ seconds: 100 });
+    await lowered.apply([{ kind: 'concurrency', fn: 'f', maxInflight: 1 }]);
+    await lowered.advance({ seconds: 20 }); // in-flight requests drain
+    const after = await lowered.advance({ seconds: 500 });
+    const fromStart = new SimCluster(scenario(1));
+    await fromStart.advance({ seconds: 120 });
+    const reference = await fromStart.advance({ seconds: 500 });
+    // with the limit at 1 a replica never holds more than one request
+    expect(after.functions.f!.inflight).toBeLessThanOrEqual(1);
+    expect(after.functions.f!.inflight).toBeCloseTo(reference.functions.f!.inflight, 2);
+    expect(after.functions.f!.latency.mean).toBeCloseTo(reference.functions.f!.latency.mean, 0);
+  });
+
   test('raising maxInflight drains the queue into the replica', async () => {
     const c = new SimCluster(oneFunction({ replicas: 1, maxInflight: 1, work: 1, cpuMilli: 8000 }, null));
     const cluster = c as SimCluster;

@@ -1,0 +1,159 @@
+/**
+ * Configuration of the Autoscale environments: the schemas (one line of doc
+ * and a default per field, rendered into docs/envs/autoscale.md by
+ * `schemaTable`), the default SLAs, and the cross-field checks `parseConfig`
+ * cannot express (min ≤ initial ≤ max).
+ */
+import { ConfigError, quote } from '../../src/core/errors.js';
+import { vhiveNodes, vhiveOnlineShop } from '../../src/workloads/presets/vhive.js';
+import { parseBackend, type BackendConfig } from '../common/backend.js';
+import { parseConfig, type ConfigOf, type ConfigSchema } from '../common/config.js';
+
+export const VERTICAL_ID = 'Autoscale-Vertical-v0';
+export const HORIZONTAL_ID = 'Autoscale-Horizontal-v0';
+
+export type ScalingKind = 'vertical' | 'horizontal';
+
+/** The 9 online-shop functions, in the order of the action and observation vectors (the preset's order: catalogue first, e-mail last). */
+export const AUTOSCALE_FUNCTIONS: readonly string[] = Object.freeze(vhiveOnlineShop.functions.map((f) => f.name));
+
+/** The workflow the load targets. */
+export const AUTOSCALE_WORKFLOW = 'online-shop';
+
+/**
+ * Default p90 SLA per function, ms: 2.5 × the function's median work in the
+ * vhive preset (0.3–1.2 ms of one core), so 0.75–3 ms, around the 1–2 ms p90
+ * the paper's vertical scaler converged to (002 §4.1). A request alone on a
+ * full core has a p90 of 1.38 × its median work (log-normal σ 0.25), so the
+ * SLA leaves 1.8× that for queueing and a CPU limit below one core: every
+ * function needs roughly 750–1250 m at the default rate, and a function left
+ * at 250 m always violates.
+ */
+export const DEFAULT_SLA_MS: readonly number[] = Object.freeze(
+  vhiveOnlineShop.functions.map((f) => {
+    const work = f.work as { median: number };
+    return Math.round(2.5 * work.median * 1000 * 100) / 100;
+  }),
+);
+
+/** Cores of one worker node (the preset's CloudLab xl170). */
+export const NODE_CORES = (vhiveNodes[0] as { cores: number }).cores;
+
+const common = {
+  backend: { type: 'object', default: null, doc: 'cluster backend: `null` = the simulator, else `{kind, ...}` with kind `kubernetes` or `twin` (envs/common/backend.ts)' },
+  rate: { type: 'number', default: 300, min: 0, exclusiveMin: true, doc: 'open-loop Poisson arrivals of online-shop workflow requests per second (every request calls each function once)' },
+  stepSeconds: { type: 'number', default: 10, min: 0, exclusiveMin: true, doc: 'seconds of cluster time per step (002 §4.1: 10 s steps)' },
+  warmupSeconds: { type: 'number', default: 10, min: 0, doc: 'seconds run at reset, discarded, before the window of the first observation (absorbs the cold start of the initial replicas)' },
+  slaMs: { type: 'numbers', default: [...DEFAULT_SLA_MS], min: 0.001, length: AUTOSCALE_FUNCTIONS.length, doc: `p90 latency SLA per function, ms, in the order ${AUTOSCALE_FUNCTIONS.join(', ')}` },
+  cpuPenalty: { type: 'number', default: 0.25, min: 0, doc: 'weight of the CPU-allocation penalty: reward −= cpuPenalty · mean over functions of allocated CPU / its maximum' },
+  maxInflight: { type: 'integer', default: 8, min: 0, max: 1000, doc: 'concurrent requests per replica (watchdog max_inflight / Knative containerConcurrency); the excess waits in a FIFO queue. 0 = unlimited, which lets the simulator\'s contention turn a backlog into a collapse' },
+  nodes: { type: 'integer', default: 0, min: 0, max: 1000, doc: 'worker nodes (10-core, 64 GB CloudLab xl170, the vhive preset\'s); 0 = just enough for every function at its maximum setting' },
+} as const satisfies ConfigSchema;
+
+/** Config of `Autoscale-Vertical-v0`: one replica per function, the CPU limit moves in steps. */
+export const VERTICAL_SCHEMA = {
+  ...common,
+  initialCpuMilli: { type: 'number', default: 1000, min: 1, doc: 'CPU limit of every function at reset, millicores (the vhive preset\'s starting configuration)' },
+  minCpuMilli: { type: 'number', default: 250, min: 1, doc: 'lowest CPU limit, millicores; "down" stops here' },
+  maxCpuMilli: { type: 'number', default: 4000, min: 1, max: NODE_CORES * 1000, doc: 'highest CPU limit, millicores; "up" stops here (at most one node\'s cores)' },
+  cpuStepMilli: { type: 'number', default: 250, min: 0, exclusiveMin: true, doc: 'change of the CPU limit per "down"/"up" action, millicores' },
+} as const satisfies ConfigSchema;
+
+/** Config of `Autoscale-Horizontal-v0`: the CPU limit per replica is fixed, the replica count moves by one. */
+export const HORIZONTAL_SCHEMA = {
+  ...common,
+  cpuMilli: { type: 'number', default: 1000, min: 1, max: NODE_CORES * 1000, doc: 'CPU limit of every replica, millicores (fixed; the vhive preset\'s)' },
+  initialReplicas: { type: 'integer', default: 1, min: 1, doc: 'replicas of every function at reset' },
+  minReplicas: { type: 'integer', default: 1, min: 1, doc: 'fewest replicas; −1 stops here' },
+  maxReplicas: { type: 'integer', default: 10, min: 1, max: 1000, doc: 'most replicas; +1 stops here' },
+} as const satisfies ConfigSchema;
+
+export type VerticalConfig = Partial<ConfigOf<typeof VERTICAL_SCHEMA>>;
+export type HorizontalConfig = Partial<ConfigOf<typeof HORIZONTAL_SCHEMA>>;
+
+/** What the environment needs, whichever the axis: a setting per function moves between `min` and `max` by `step`. */
+export interface AutoscaleSettings {
+  id: string;
+  kind: ScalingKind;
+  backend: BackendConfig;
+  rate: number;
+  stepSeconds: number;
+  warmupSeconds: number;
+  slaMs: number[];
+  cpuPenalty: number;
+  maxInflight: number;
+  /** Worker nodes of the simulated cluster (resolved: never 0). */
+  nodes: number;
+  /** CPU limit per replica at reset (vertical: initial; horizontal: fixed), millicores. */
+  cpuMilli: number;
+  /** Replicas per function at reset (vertical: always 1). */
+  replicas: number;
+  /** The controlled setting: millicores (vertical) or replicas (horizontal). */
+  initial: number;
+  min: number;
+  max: number;
+  step: number;
+  /** Largest CPU one function can be given (max setting in millicores), for the penalty. */
+  maxAllocMilli: number;
+}
+
+function ordered(id: string, field: string, low: number, value: number, high: number): void {
+  if (!(low <= value && value <= high)) {
+    throw new ConfigError(`${id}: config.${field} must lie in [${low}, ${high}] (between its min and max), got ${quote(value)}`);
+  }
+}
+
+/** Nodes that hold every function at its maximum setting, packed replica by replica. */
+function autoNodes(replicasPerFn: number, replicaMilli: number): number {
+  const perNode = Math.floor((NODE_CORES * 1000) / replicaMilli);
+  return Math.ceil((AUTOSCALE_FUNCTIONS.length * replicasPerFn) / perNode);
+}
+
+export function parseVertical(input: unknown): AutoscaleSettings {
+  const c = parseConfig(VERTICAL_ID, input, VERTICAL_SCHEMA);
+  ordered(VERTICAL_ID, 'maxCpuMilli', c.minCpuMilli, c.maxCpuMilli, Infinity);
+  ordered(VERTICAL_ID, 'initialCpuMilli', c.minCpuMilli, c.initialCpuMilli, c.maxCpuMilli);
+  return {
+    ...shared(VERTICAL_ID, c),
+    kind: 'vertical',
+    nodes: c.nodes || autoNodes(1, c.maxCpuMilli),
+    cpuMilli: c.initialCpuMilli,
+    replicas: 1,
+    initial: c.initialCpuMilli,
+    min: c.minCpuMilli,
+    max: c.maxCpuMilli,
+    step: c.cpuStepMilli,
+    maxAllocMilli: c.maxCpuMilli,
+  };
+}
+
+export function parseHorizontal(input: unknown): AutoscaleSettings {
+  const c = parseConfig(HORIZONTAL_ID, input, HORIZONTAL_SCHEMA);
+  ordered(HORIZONTAL_ID, 'maxReplicas', c.minReplicas, c.maxReplicas, Infinity);
+  ordered(HORIZONTAL_ID, 'initialReplicas', c.minReplicas, c.initialReplicas, c.maxReplicas);
+  return {
+    ...shared(HORIZONTAL_ID, c),
+    kind: 'horizontal',
+    nodes: c.nodes || autoNodes(c.maxReplicas, c.cpuMilli),
+    cpuMilli: c.cpuMilli,
+    replicas: c.initialReplicas,
+    initial: c.initialReplicas,
+    min: c.minReplicas,
+    max: c.maxReplicas,
+    step: 1,
+    maxAllocMilli: c.maxReplicas * c.cpuMilli,
+  };
+}
+
+function shared(id: string, c: ConfigOf<typeof common>): Omit<AutoscaleSettings, 'kind' | 'nodes' | 'cpuMilli' | 'replicas' | 'initial' | 'min' | 'max' | 'step' | 'maxAllocMilli'> {
+  return {
+    id,
+    backend: parseBackend(id, c.backend),
+    rate: c.rate,
+    stepSeconds: c.stepSeconds,
+    warmupSeconds: c.warmupSeconds,
+    slaMs: c.slaMs,
+    cpuPenalty: c.cpuPenalty,
+    maxInflight: c.maxInflight,
+  };
+}
