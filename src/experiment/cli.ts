@@ -9,7 +9,9 @@ import { checkEnv, checkParallelEnv, formatReport } from '../registry/checker.js
 import { make, registry } from '../registry/index.js';
 import { version } from '../version.js';
 import { registerBenchCommand } from './commands/bench.js';
+import { registerKeysCommand } from './commands/keys.js';
 import { intOption } from './commands/options.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerSimCommand } from './commands/sim.js';
 
 /** The `faasgym` command line; `out`/`err` are injectable for tests. */
@@ -80,6 +82,8 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
 
   registerSimCommand(program, out);
   registerBenchCommand(program, out);
+  registerServeCommand(program, out, err);
+  registerKeysCommand(program, out);
 
   return program;
 }

@@ -1,0 +1,40 @@
+"""Exceptions of the faasgym bridge client.
+
+Every failure of a bridge call is one of these, never a hang:
+
+- ``BridgeTimeout``: the server did not answer within the timeout (it is down,
+  unreachable, refused the CURVE handshake, or is overloaded). The socket has
+  been replaced, so the next call starts clean.
+- ``BridgeError``: the server answered with an error; ``type`` is the server's
+  error class name (``InvalidActionError``, ``UnknownHandleError``, ...) and
+  ``message`` its text. See docs/bridge-protocol.md for the list.
+"""
+
+__all__ = ["BridgeException", "BridgeTimeout", "BridgeError", "BridgeProtocolError"]
+
+
+class BridgeException(Exception):
+    """Base class of every exception the client raises for a bridge call."""
+
+
+class BridgeTimeout(BridgeException, TimeoutError):
+    """No reply within the timeout (the socket was replaced: lazy pirate)."""
+
+    def __init__(self, message, address=None, command=None):
+        super().__init__(message)
+        self.address = address
+        self.command = command
+
+
+class BridgeError(BridgeException):
+    """The server answered ``ok: false``: ``type`` is the server's error class, ``message`` its text."""
+
+    def __init__(self, type, message, command=None):  # noqa: A002 - mirrors the wire field name
+        super().__init__("%s: %s" % (type, message))
+        self.type = type
+        self.message = message
+        self.command = command
+
+
+class BridgeProtocolError(BridgeException):
+    """The server's reply is not a valid protocol-1 reply (wrong version, id or shape)."""

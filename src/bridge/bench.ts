@@ -1,0 +1,214 @@
+/**
+ * `faasgym bench bridge`: CartPole steps per second from Python through the
+ * bridge, next to the raw ZeroMQ REQ/REP round-trip rate with frames of the
+ * same sizes, measured in one run (bench/README.md). The Python side is
+ * bench/bridge_client.py; this side runs both servers.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as zmq from 'zeromq';
+import { BackendError, ConfigError } from '../core/errors.js';
+import { BridgeServer } from './server.js';
+
+export interface BridgeBenchOptions {
+  /** Total measured seconds (split over rounds and the two sides). @default 6 */
+  seconds?: number;
+  /** Alternating raw/bridge rounds. @default 6 */
+  rounds?: number;
+  /** The Python interpreter (needs pyzmq and numpy). @default $FAASGYM_PYTHON, else /usr/bin/python3 when present, else python3 */
+  python?: string;
+  /** @default 'CartPole-v1' */
+  env?: string;
+}
+
+export interface BridgeBenchReport {
+  benchmark: 'bridge';
+  env: string;
+  /** Median over rounds of `env.step` calls per second through the Python client. */
+  bridgeStepsPerSecond: number;
+  /** Median over rounds of raw REQ/REP round trips per second with the same frame sizes. */
+  rawRoundTripsPerSecond: number;
+  /** Median over rounds of bridge / raw (each round measures both, back to back). */
+  ratio: number;
+  target: number;
+  ratioToTarget: number;
+  requestBytes: number;
+  replyBytes: number;
+  rounds: { raw: number; bridge: number; ratio: number }[];
+  /** Median CPU microseconds per call of the Python process (client) and of the Node.js process (server), each side. */
+  cpuMicrosPerCall: { raw: { client: number; server: number }; bridge: { client: number; server: number } };
+  windowSeconds: number;
+  node: string;
+  cpu: string;
+  libzmqNode: string;
+  python: string;
+  pyzmq: string;
+  libzmqPython: string;
+  numpy: string;
+  gymnasium: boolean;
+}
+
+/** The ratio the issue asks for. */
+export const BRIDGE_RATIO_TARGET = 0.8;
+
+/** The faasgym package root (where package.json, bench/ and python/ are), from src/ or dist/. */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'faasgym') return dir;
+      } catch {
+        // not faasgym's package.json: keep walking up
+      }
+    }
+    dir = dirname(dir);
+  }
+  throw new ConfigError('cannot find the faasgym package root (package.json) above this file');
+}
+
+/** `$FAASGYM_PYTHON`, else Debian's /usr/bin/python3 (which has python3-zmq), else `python3` on the PATH. */
+export function defaultPython(): string {
+  const fromEnv = process.env.FAASGYM_PYTHON;
+  if (fromEnv) return fromEnv;
+  return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+}
+
+/**
+ * A REP server that answers every request with `size` bytes (set by a `SIZE n`
+ * request). `MARK` records this process's CPU time (both servers run here),
+ * `CPU` returns the records, in microseconds, as a JSON array.
+ */
+class RawReplyServer {
+  readonly endpoint: string;
+  private closed = false;
+  private readonly done: Promise<void>;
+  private reply: Buffer = Buffer.from('OK');
+  private readonly marks: number[] = [];
+
+  private constructor(private readonly socket: zmq.Reply) {
+    this.endpoint = socket.lastEndpoint ?? '';
+    this.done = this.loop();
+  }
+
+  static async start(): Promise<RawReplyServer> {
+    const socket = new zmq.Reply({ linger: 0, receiveTimeout: 1000, sendTimeout: 1000 });
+    await socket.bind('tcp://127.0.0.1:*');
+    return new RawReplyServer(socket);
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.closed) {
+      let msg: Buffer[];
+      try {
+        msg = await this.socket.receive();
+      } catch {
+        if (this.socket.closed) break;
+        continue; // receive timeout
+      }
+      const first = msg[0] as Buffer;
+      if (first.length < 32) {
+        const text = first.toString('latin1');
+        if (text === 'MARK') {
+          const usage = process.cpuUsage();
+          if (this.marks.length < 100_000) this.marks.push(usage.user + usage.system);
+          await this.socket.send('OK').catch(() => {});
+          continue;
+        }
+        if (text === 'CPU') {
+          await this.socket.send(JSON.stringify(this.marks)).catch(() => {});
+          continue;
+        }
+        if (text.startsWith('SIZE ')) {
+          const size = Number(text.slice(5));
+          this.reply = Buffer.alloc(Number.isSafeInteger(size) && size > 0 && size < 1 << 24 ? size : 1, 'x');
+          await this.socket.send('OK').catch(() => {});
+          continue;
+        }
+      }
+      await this.socket.send(this.reply).catch(() => {});
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.socket.close();
+    await this.done;
+  }
+}
+
+/** Run bench/bridge_client.py against an in-process bridge server and a raw REP server. */
+export async function runBridgeBench(opts: BridgeBenchOptions = {}): Promise<BridgeBenchReport> {
+  const seconds = opts.seconds ?? 6;
+  const rounds = opts.rounds ?? 6;
+  const env = opts.env ?? 'CartPole-v1';
+  const python = opts.python ?? defaultPython();
+  const root = packageRoot();
+  const script = join(root, 'bench', 'bridge_client.py');
+  if (!existsSync(script)) throw new ConfigError(`${script} is missing: run the bridge benchmark from a faasgym checkout`);
+
+  const bridge = await BridgeServer.start({ bind: 'tcp://127.0.0.1:*' });
+  const raw = await RawReplyServer.start();
+  try {
+    const args = [script, '--bridge', bridge.endpoint, '--raw', raw.endpoint, '--env', env, '--seconds', String(seconds), '--rounds', String(rounds)];
+    const pythonPath = [join(root, 'python'), process.env.PYTHONPATH].filter(Boolean).join(delimiter);
+    const stdout = await runProcess(python, args, { ...process.env, PYTHONPATH: pythonPath }, (seconds + 30) * 1000);
+    const lines = stdout.trim().split('\n');
+    let py: Omit<BridgeBenchReport, 'benchmark' | 'target' | 'ratioToTarget' | 'node' | 'cpu' | 'libzmqNode'>;
+    try {
+      py = JSON.parse(lines[lines.length - 1] ?? '') as typeof py;
+    } catch {
+      throw new BackendError(`bench/bridge_client.py printed no JSON report:\n${stdout.slice(-2000)}`);
+    }
+    return {
+      benchmark: 'bridge',
+      ...py,
+      target: BRIDGE_RATIO_TARGET,
+      ratioToTarget: Math.round((py.ratio / BRIDGE_RATIO_TARGET) * 1000) / 1000,
+      node: process.version,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      libzmqNode: zmq.version,
+    };
+  } finally {
+    await raw.close();
+    await bridge.close();
+  }
+}
+
+/** Spawn without blocking the event loop (the servers run on it); kill after `timeoutMs`. */
+function runProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(new ConfigError(`cannot run ${cmd} (set --python or FAASGYM_PYTHON to a python3 with pyzmq and numpy): ${err.message}`));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(stdout);
+      else reject(new BackendError(`${cmd} bench/bridge_client.py exited with ${signal ?? code}:\n${stderr}`));
+    });
+  });
+}
+
+/** A short human-readable summary. */
+export function formatBridgeBenchReport(r: BridgeBenchReport): string {
+  return [
+    `bridge benchmark (${r.env}, ${r.rounds.length} rounds of ${r.windowSeconds.toFixed(2)} s per side, request ${r.requestBytes} B, reply ${r.replyBytes} B)`,
+    `  through the bridge:   ${Math.round(r.bridgeStepsPerSecond).toLocaleString('en-US')} steps/s`,
+    `  raw ZeroMQ REQ/REP:   ${Math.round(r.rawRoundTripsPerSecond).toLocaleString('en-US')} round trips/s`,
+    `  ratio ${r.ratio.toFixed(3)} (target ${r.target}, ${r.ratio >= r.target ? 'met' : 'NOT met'})`,
+    `  CPU µs per call: raw ${r.cpuMicrosPerCall.raw.client} (python) + ${r.cpuMicrosPerCall.raw.server} (node), bridge ${r.cpuMicrosPerCall.bridge.client} + ${r.cpuMicrosPerCall.bridge.server}`,
+    `  node ${r.node}, python ${r.python}, pyzmq ${r.pyzmq}, libzmq ${r.libzmqNode}/${r.libzmqPython}, ${r.cpu}`,
+    '',
+  ].join('\n');
+}

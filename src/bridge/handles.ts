@@ -1,0 +1,192 @@
+/**
+ * The bridge's table of open environments: handle ids, one-at-a-time request
+ * queues per handle, and the idle reaper that closes environments nobody has
+ * touched for `idleTimeoutMs`.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AnyEnv } from '../core/env.js';
+import { LimitExceededError, UnknownHandleError } from './protocol.js';
+import { ConfigError, quote } from '../core/errors.js';
+
+/** One queued request: runs when the handle's previous requests have finished; must not throw. */
+export type Job = () => Promise<void> | void;
+
+export interface Handle {
+  readonly id: string;
+  readonly envId: string;
+  readonly kind: 'single' | 'parallel';
+  readonly env: AnyEnv;
+  /** Milliseconds (the table's clock) of the last request that started or finished on it. */
+  lastUsed: number;
+  /** A job is running. */
+  busy: boolean;
+  /** Closed or reaped: queued jobs see this and answer `UnknownHandleError`. */
+  closed: boolean;
+  readonly queue: Job[];
+}
+
+export interface HandleTableOptions {
+  /** Most open handles at once. @default 1024 */
+  maxHandles?: number;
+  /** Most requests waiting on one handle (besides the running one). @default 64 */
+  maxQueue?: number;
+  /** A handle idle longer than this is closed by `reap`. @default 300000 */
+  idleTimeoutMs?: number;
+  /** Clock in milliseconds. @default performance.now */
+  now?: () => number;
+  /** Called for every environment the reaper closed. */
+  onReap?: (handle: Handle, closeError: unknown) => void;
+}
+
+/** Open environments by handle. */
+export class HandleTable {
+  readonly maxHandles: number;
+  readonly maxQueue: number;
+  readonly idleTimeoutMs: number;
+  private readonly now: () => number;
+  private readonly onReap: (handle: Handle, closeError: unknown) => void;
+  private readonly handles = new Map<string, Handle>();
+  private counter = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(opts: HandleTableOptions = {}) {
+    this.maxHandles = positiveInt('maxHandles', opts.maxHandles ?? 1024);
+    this.maxQueue = positiveInt('maxQueue', opts.maxQueue ?? 64);
+    const idle = opts.idleTimeoutMs ?? 300_000;
+    if (!Number.isFinite(idle) || idle <= 0) throw new ConfigError(`idleTimeoutMs must be a finite number > 0, got ${quote(idle)}`);
+    this.idleTimeoutMs = idle;
+    this.now = opts.now ?? (() => performance.now());
+    this.onReap = opts.onReap ?? (() => {});
+  }
+
+  get size(): number {
+    return this.handles.size;
+  }
+
+  ids(): string[] {
+    return [...this.handles.keys()];
+  }
+
+  /** `LimitExceededError` when the table is full. */
+  checkCapacity(): void {
+    if (this.handles.size >= this.maxHandles) {
+      throw new LimitExceededError(`the server already holds ${this.handles.size} environments (--max-handles ${this.maxHandles}); close some first`);
+    }
+  }
+
+  /** Register a new environment; `LimitExceededError` when the table is full. */
+  add(env: AnyEnv, envId: string, kind: 'single' | 'parallel'): Handle {
+    this.checkCapacity();
+    this.counter += 1;
+    const id = `h${this.counter}-${randomBytes(8).toString('hex')}`;
+    const handle: Handle = { id, envId, kind, env, lastUsed: this.now(), busy: false, closed: false, queue: [] };
+    this.handles.set(id, handle);
+    return handle;
+  }
+
+  /** The open handle `id`; `UnknownHandleError` otherwise. */
+  get(id: string): Handle {
+    const h = this.handles.get(id);
+    if (h === undefined) throw new UnknownHandleError(`no open environment has handle ${quote(id, 60)} (never made, closed, or closed after ${this.idleTimeoutMs / 1000} s idle)`);
+    return h;
+  }
+
+  /** Remove `handle` from the table and mark it closed (its environment is not closed here). */
+  remove(handle: Handle): void {
+    handle.closed = true;
+    this.handles.delete(handle.id);
+  }
+
+  /**
+   * Run `job` on `handle` after the jobs already queued on it; jobs of other
+   * handles are never delayed. `LimitExceededError` when the queue is full.
+   */
+  enqueue(handle: Handle, job: Job): void {
+    handle.lastUsed = this.now();
+    if (handle.busy) {
+      if (handle.queue.length >= this.maxQueue) {
+        throw new LimitExceededError(`${handle.queue.length} requests are already waiting on handle ${handle.id}; wait for their replies`);
+      }
+      handle.queue.push(job);
+      return;
+    }
+    handle.busy = true;
+    this.run(handle, job);
+  }
+
+  /** Start `job`; when it settles, start the next queued one (plain callbacks: no extra promise layers on the hot path). */
+  private run(handle: Handle, job: Job): void {
+    let pending: Promise<void> | void;
+    try {
+      pending = job();
+    } catch {
+      pending = undefined; // jobs answer their own errors; nothing may escape the queue
+    }
+    if (pending === undefined) this.next(handle);
+    else pending.then(() => this.next(handle), () => this.next(handle));
+  }
+
+  private next(handle: Handle): void {
+    handle.lastUsed = this.now();
+    const job = handle.queue.shift();
+    if (job === undefined) handle.busy = false;
+    else this.run(handle, job); // recursion depth bounded by maxQueue
+  }
+
+  /**
+   * Close every handle idle for longer than the timeout (not busy, nothing
+   * queued). Returns the reaped handles once their environments are closed.
+   */
+  async reap(): Promise<Handle[]> {
+    const now = this.now();
+    const stale: Handle[] = [];
+    for (const h of this.handles.values()) {
+      if (!h.busy && h.queue.length === 0 && now - h.lastUsed > this.idleTimeoutMs) stale.push(h);
+    }
+    for (const h of stale) this.remove(h);
+    await Promise.all(
+      stale.map(async (h) => {
+        let closeError: unknown = undefined;
+        try {
+          await h.env.close();
+        } catch (err) {
+          closeError = err;
+        }
+        this.onReap(h, closeError);
+      }),
+    );
+    return stale;
+  }
+
+  /** Reap on a timer (unref'd: it never keeps the process alive). */
+  startReaper(intervalMs = Math.min(1000, Math.max(10, this.idleTimeoutMs / 4))): void {
+    this.stopReaper();
+    this.timer = setInterval(() => void this.reap(), intervalMs);
+    this.timer.unref();
+  }
+
+  stopReaper(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Close every environment (server shutdown); errors from `close` are ignored. */
+  async closeAll(): Promise<void> {
+    const all = [...this.handles.values()];
+    for (const h of all) this.remove(h);
+    await Promise.all(
+      all.map(async (h) => {
+        try {
+          await h.env.close();
+        } catch {
+          // shutting down: a failing close must not stop the others
+        }
+      }),
+    );
+  }
+}
+
+function positiveInt(name: string, v: number): number {
+  if (!Number.isSafeInteger(v) || v < 1) throw new ConfigError(`${name} must be a positive integer, got ${quote(v)}`);
+  return v;
+}

@@ -1,0 +1,33 @@
+/** The ZeroMQ bridge: `faasgym serve`'s server and the version-1 protocol (docs/bridge-protocol.md). */
+export { BridgeServer, DEFAULT_BIND, type BridgeServerOptions, type BridgeEvent, type BridgeStats } from './server.js';
+export { HandleTable, type Handle, type HandleTableOptions, type Job } from './handles.js';
+export {
+  PROTOCOL_VERSION,
+  COMMANDS,
+  BridgeError,
+  ProtocolError,
+  MessageTooLargeError,
+  UnknownCommandError,
+  UnknownHandleError,
+  LimitExceededError,
+  EnvironmentError,
+  parseRequest,
+  describeError,
+  toWire,
+  type CommandName,
+  type Request,
+} from './protocol.js';
+export {
+  generateKeyPair,
+  writeKeyPair,
+  readKeyPair,
+  readClientKeys,
+  parseCertificate,
+  formatCertificate,
+  isLocalEndpoint,
+  checkBindSecurity,
+  isZ85Key,
+  z85Encode,
+  ZapHandler,
+  type CurveKeyPair,
+} from './curve.js';
