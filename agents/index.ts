@@ -4,3 +4,4 @@
  */
 export type { Agent, AgentFactory, ActOptions, SingleTransition, MultiTransition, Losses } from './agent.js';
 export { registerAgent, agentNames, getAgentFactory } from './registry.js';
+export * from './baselines/index.js';

@@ -1,0 +1,267 @@
+/**
+ * What every baseline policy shares: finding which environment family an env
+ * belongs to (through `make`'s wrappers and the kind adapters), the policy
+ * base class (no learning: `update()` is null; save/load keep the handful of
+ * parameters as a JSON checkpoint with no tensors), option parsing, and the
+ * factory helper that refuses an unsupported env with the reason before
+ * building anything.
+ *
+ * Baselines are `single` agents: on a ParallelEnv (FaaSConf) they see the
+ * `CentralizedEnv` view that `train`/`evaluate` build — the agents'
+ * observations concatenated in `possibleAgents` order, one joint action.
+ */
+import { AutoscaleEnv } from '../../envs/autoscale/autoscale-env.js';
+import { DarlyEnv } from '../../envs/darly/darly-env.js';
+import { FaaSConfEnv } from '../../envs/faasconf/faasconf-env.js';
+import { FaaSRankEnv } from '../../envs/faasrank/faasrank-env.js';
+import { StepConfEnv } from '../../envs/stepconf/stepconf-env.js';
+import { isParallelEnv, type AnyEnv, type Env, type ParallelEnv } from '../../src/core/env.js';
+import { ConfigError, quote } from '../../src/core/errors.js';
+import { Rng } from '../../src/core/rng.js';
+import { CentralizedEnv } from '../../src/core/wrappers/centralized-env.js';
+import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../../src/nn/checkpoint.js';
+import type { ActOptions, Agent, AgentFactory, MultiTransition, SingleTransition } from '../agent.js';
+import { registerAgent } from '../registry.js';
+
+// ================================================================ ENV FAMILIES
+
+/** The environment families baselines know, with the innermost env object of each. */
+export type EnvFamily =
+  | { family: 'faasrank'; env: FaaSRankEnv }
+  | { family: 'autoscale'; env: AutoscaleEnv }
+  | { family: 'faasconf'; env: FaaSConfEnv }
+  | { family: 'stepconf'; env: StepConfEnv }
+  | { family: 'darly'; env: DarlyEnv }
+  | { family: 'other'; env: unknown };
+
+export type FamilyName = EnvFamily['family'];
+
+const FAMILY_TITLES: Record<FamilyName, string> = {
+  faasrank: 'FaaSRank-v0',
+  autoscale: 'Autoscale-{Vertical,Horizontal}-v0',
+  faasconf: 'FaaSConf-*-v0',
+  stepconf: 'StepConf-*-v0',
+  darly: 'Darly-*-v0',
+  other: 'other environments',
+};
+
+/**
+ * The innermost environment under `make`'s wrappers (`Wrapper.env`), the kind
+ * adapters (`CentralizedEnv.env`, `SingleAgentAsParallel.env`) and any other
+ * wrapper that keeps its inner env in `.env`.
+ */
+export function innermostEnv(env: unknown): unknown {
+  let x = env;
+  for (let depth = 0; depth < 64; depth++) {
+    if (isFamilyEnv(x)) return x;
+    const inner = typeof x === 'object' && x !== null && 'env' in x ? (x as { env: unknown }).env : undefined;
+    if (typeof inner !== 'object' || inner === null) return x;
+    x = inner;
+  }
+  return x;
+}
+
+function isFamilyEnv(x: unknown): boolean {
+  return x instanceof FaaSRankEnv || x instanceof AutoscaleEnv || x instanceof FaaSConfEnv || x instanceof StepConfEnv || x instanceof DarlyEnv;
+}
+
+/** Which family `env` belongs to. */
+export function familyOf(env: unknown): EnvFamily {
+  const inner = innermostEnv(env);
+  if (inner instanceof FaaSRankEnv) return { family: 'faasrank', env: inner };
+  if (inner instanceof AutoscaleEnv) return { family: 'autoscale', env: inner };
+  if (inner instanceof FaaSConfEnv) return { family: 'faasconf', env: inner };
+  if (inner instanceof StepConfEnv) return { family: 'stepconf', env: inner };
+  if (inner instanceof DarlyEnv) return { family: 'darly', env: inner };
+  return { family: 'other', env: inner };
+}
+
+/** How an env is named in messages: its registered id, else its class. */
+export function envName(env: unknown): string {
+  const id = (env as { spec?: { id?: unknown } } | null)?.spec?.id;
+  if (typeof id === 'string') return id;
+  const inner = innermostEnv(env) as { id?: unknown; settings?: { id?: unknown }; constructor?: { name?: string } } | null;
+  if (typeof inner?.id === 'string') return inner.id;
+  if (typeof inner?.settings?.id === 'string') return inner.settings.id;
+  return inner?.constructor?.name ?? 'this environment';
+}
+
+/**
+ * The refusal of an agent that runs only on `families`: null when `env` is
+ * one of them, else a message naming the agent, where it runs and why.
+ */
+export function refuseUnless(agent: string, env: unknown, families: readonly FamilyName[], why: string): string | null {
+  const f = familyOf(env);
+  if (families.includes(f.family)) return null;
+  const where = families.map((x) => FAMILY_TITLES[x]).join(', ');
+  return `${agent} runs on ${where} only (${why}); ${envName(env)} is not one of them`;
+}
+
+/** The single-agent view `train`/`evaluate` give a `single` agent: the env itself, or `CentralizedEnv` over a ParallelEnv. */
+export function singleView(env: AnyEnv): Env<unknown, unknown> {
+  return (isParallelEnv(env) ? new CentralizedEnv(env as ParallelEnv<string, unknown, unknown>) : env) as Env<unknown, unknown>;
+}
+
+/** True when the env runs on the simulator (a real cluster cannot be replayed). */
+export function onSimulator(f: EnvFamily): boolean {
+  const e = f.env as { settings?: { backend?: { kind?: unknown } }; config?: { backend?: unknown } } | null;
+  const backend = e?.settings?.backend ?? e?.config?.backend;
+  if (backend === undefined || backend === null) return true;
+  const kind = typeof backend === 'string' ? backend : (backend as { kind?: unknown }).kind;
+  return kind === undefined || kind === null || kind === 'sim';
+}
+
+// ================================================================ OPTIONS
+
+/** Reads an agent's options: unknown keys and bad values raise `ConfigError` naming the agent and the option. */
+export class Options {
+  private readonly used = new Set<string>();
+
+  constructor(readonly agent: string, readonly raw: Record<string, unknown>) {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`${agent}: options must be an object, got ${quote(raw)}`);
+  }
+
+  private bad(key: string, what: string): never {
+    throw new ConfigError(`${this.agent}: option ${key} must be ${what}, got ${quote(this.raw[key])}`);
+  }
+
+  has(key: string): boolean {
+    this.used.add(key);
+    return this.raw[key] !== undefined;
+  }
+
+  value(key: string): unknown {
+    this.used.add(key);
+    return this.raw[key];
+  }
+
+  number(key: string, fallback: number, range: { min?: number; max?: number; exclusiveMin?: boolean; integer?: boolean } = {}): number {
+    this.used.add(key);
+    const v = this.raw[key];
+    if (v === undefined) return fallback;
+    const lo = range.min ?? -Infinity, hi = range.max ?? Infinity;
+    const what = `${range.integer ? 'an integer' : 'a number'} in ${range.exclusiveMin ? '(' : '['}${lo}, ${hi}]`;
+    if (typeof v !== 'number' || !Number.isFinite(v)) this.bad(key, what);
+    if (range.integer && !Number.isSafeInteger(v)) this.bad(key, what);
+    if (v < lo || v > hi || (range.exclusiveMin && v === lo)) this.bad(key, what);
+    return v;
+  }
+
+  choice<T extends string>(key: string, fallback: T, values: readonly T[]): T {
+    this.used.add(key);
+    const v = this.raw[key];
+    if (v === undefined) return fallback;
+    if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) this.bad(key, `one of ${values.map((x) => JSON.stringify(x)).join(', ')}`);
+    return v as T;
+  }
+
+  /** Refuse keys nobody read. Call after reading every option. */
+  done(): void {
+    const unknown = Object.keys(this.raw).filter((k) => !this.used.has(k) && this.raw[k] !== undefined);
+    if (unknown.length > 0) {
+      throw new ConfigError(`${this.agent}: unknown option ${quote(unknown[0])} (known: ${[...this.used].sort().join(', ') || 'none'})`);
+    }
+  }
+}
+
+// ================================================================ THE POLICY BASE CLASS
+
+/** A baseline policy: acts, never learns. Subclasses implement `act` and, when they keep parameters, `state`/`restore`. */
+export abstract class BaselineAgent implements Agent {
+  readonly kind = 'single' as const;
+  readonly envId: string | null;
+  /** The agent's only source of randomness, seeded at `create`. */
+  protected rng: Rng;
+  private disposed = false;
+
+  constructor(readonly name: string, env: AnyEnv, readonly hyperparameters: Record<string, unknown>, seed: number) {
+    this.envId = typeof env.spec?.id === 'string' ? env.spec.id : null;
+    this.rng = new Rng(seed);
+  }
+
+  abstract act(obs: unknown, opts: ActOptions): Promise<unknown>;
+
+  /** Baselines do not learn from transitions. */
+  observe(_transition: SingleTransition | MultiTransition): void {}
+
+  async update(): Promise<null> {
+    return null;
+  }
+
+  /** What the policy found or keeps beyond its hyperparameters (JSON). */
+  protected state(): Record<string, unknown> {
+    return {};
+  }
+
+  protected restore(_state: Record<string, unknown>): void {}
+
+  /** A JSON checkpoint (no tensors): hyperparameters, the Rng state and `state()`. */
+  async save(dir: string): Promise<string> {
+    return saveCheckpoint(dir, {
+      agent: this.name,
+      env: this.envId,
+      hyperparameters: this.hyperparameters,
+      extra: { rng: this.rng.getState(), state: this.state() },
+      groups: {},
+    });
+  }
+
+  async load(dir: string): Promise<void> {
+    const ckpt = loadCheckpoint(dir);
+    const m = ckpt.manifest;
+    if (m.agent !== this.name) throw new CheckpointError(`${ckpt.path} holds a ${quote(m.agent)} checkpoint, not ${this.name}`);
+    if (JSON.stringify(m.hyperparameters) !== JSON.stringify(this.hyperparameters)) {
+      throw new CheckpointError(`${ckpt.path}: checkpoint hyperparameters ${quote(m.hyperparameters, 300)} differ from this agent's ${quote(this.hyperparameters, 300)}`);
+    }
+    const extra = m.extra as { rng?: unknown; state?: unknown };
+    if (!Array.isArray(extra.rng)) throw new CheckpointError(`${ckpt.path}: no Rng state in the checkpoint`);
+    this.rng.setState(extra.rng as number[]);
+    this.restore((extra.state ?? {}) as Record<string, unknown>);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.release();
+  }
+
+  /** Undo what the agent attached to its env (the Oracle's reset listener). */
+  protected release(): void {}
+}
+
+// ================================================================ FACTORIES
+
+export interface BaselineSpec {
+  name: string;
+  description: string;
+  supports(env: AnyEnv): string | null;
+  build(env: AnyEnv, options: Options, seed: number): Promise<Agent> | Agent;
+}
+
+/** An `AgentFactory` whose `create` refuses an unsupported env with `supports`' reason and checks the options. */
+export function baselineFactory(spec: BaselineSpec): AgentFactory {
+  return {
+    name: spec.name,
+    kind: 'single',
+    description: spec.description,
+    supports: spec.supports,
+    async create(env, options, seed) {
+      const why = spec.supports(env);
+      if (why !== null) throw new ConfigError(why);
+      if (!Number.isSafeInteger(seed) || seed < 0) throw new ConfigError(`${spec.name}: seed must be a non-negative integer, got ${quote(seed)}`);
+      return spec.build(env, new Options(spec.name, options ?? {}), seed);
+    },
+  };
+}
+
+/** Build, register (CLI name) and return a baseline's factory. */
+export function registerBaseline(spec: BaselineSpec): AgentFactory {
+  const factory = baselineFactory(spec);
+  registerAgent(factory);
+  return factory;
+}
+
+/** Clip to [lo, hi]. */
+export function clamp(x: number, lo: number, hi: number): number {
+  return x < lo ? lo : x > hi ? hi : x;
+}
