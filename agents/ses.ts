@@ -1,0 +1,719 @@
+/**
+ * SES: FaaSConf's safe exploration strategy (paper 000 §4.3, eq. 10) as a
+ * wrapper around any continuous-action agent. CLI name `ses`, with the inner
+ * learner named by the `inner` option (`--set inner=ddpg`).
+ *
+ * Every action the inner agent proposes while exploring is priced (FaaSConf
+ * eq. 2 on the configuration it stands for) and checked against a *safe price
+ * band* learnt from history:
+ *
+ *     A = A_c             if y(A_c) ∈ [lb, ub]
+ *     A = A_safe + ε      otherwise                                  (eq. 10)
+ *
+ * - History: one record per observed step — the workload level (FaaSConf:
+ *   `info.users`), the executed joint action, its price, the measured cost
+ *   (`info.cost`) and whether QoS was met (`info.qosMet`).
+ * - Band (k-σ rule): τ = the cheapest `topFraction` (20 %) of the QoS-meeting
+ *   records of the current workload; [lb, ub] = mean(P(τ)) ∓ k·std(P(τ)) with
+ *   k = 2 (the paper's N = 2; population standard deviation).
+ * - A_safe: a QoS-meeting record of that workload whose price lies in the
+ *   band, drawn uniformly (the record nearest the band when none lies in it);
+ *   ε: Gaussian noise of `noiseStd` per action dimension, clipped to the
+ *   action box.
+ * - Unseen workload: the band of the nearest workload that has QoS-meeting
+ *   records (ties: the larger workload, the safer side).
+ * - No QoS-meeting record at all: nothing is known to be safe, the proposal
+ *   passes through (counted as `noHistory`).
+ * - Boundary adaptation: bands are cached per workload (they are the JSON
+ *   records of the paper's Data Store: app, workload, lb, ub) and refreshed
+ *   after `refreshEvery` new QoS-meeting records of that workload; after
+ *   `violationThreshold` consecutive QoS violations the band in use is
+ *   re-estimated from the latest data only (the workload's last
+ *   `recentRecords` records; all of them when those hold fewer than
+ *   `minBandRecords` QoS-meeting ones).
+ *
+ * The price estimator is pluggable (`priceOf(joint)`, joint = one action
+ * vector per agent in `possibleAgents` order). The factory picks FaaSConf's
+ * eq. 2 price rate, Σ_j (0.173·C_cpu^j + 0.0123·C_mem^j)·C_instance^j USD
+ * per hour on `actionToConfig`, when the environment is a FaaSConf one, and
+ * otherwise a resource proxy: the sum over every action dimension of its
+ * position in its bounds ((a − low)/(high − low)), which assumes that each
+ * dimension buys resources. Workload, QoS and cost readers are pluggable too
+ * (`workloadOf`, `qosOf`, `costOf` on a step's info).
+ *
+ * Only exploring actions are filtered (`act(obs, { explore: true })`);
+ * greedy ones pass through unless `applyWhenGreedy`. The inner agent observes
+ * the executed (possibly replaced) action, which suits off-policy learners
+ * (DDPG, MADDPG, the mean-field actor-critics); on-policy learners would see
+ * actions their policy did not sample. The wrapper has the inner agent's kind
+ * (`single` on a ParallelEnv: the flat joint Box of `CentralizedEnv`;
+ * `multi`: `{agent: action}`).
+ *
+ * Checkpoints: the inner agent saves into `<dir>/inner`, then the wrapper
+ * saves its own checkpoint into `<dir>` (no tensors; records, bands,
+ * horizons, counters and its Rng state as JSON in `manifest.extra`) with
+ * hyperparameters `{inner, innerOptions, …}`, enough for `faasgym eval` to
+ * rebuild the pair through this factory.
+ */
+import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isParallelEnv, type AnyEnv, type Info } from '../src/core/env.js';
+import { ConfigError, quote } from '../src/core/errors.js';
+import { Rng } from '../src/core/rng.js';
+import { AZURE_PREMIUM_PRICES, provisionedCostUsd, provisionedUsage, type ProvisionedPrices } from '../src/cluster/cost.js';
+import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../src/nn/checkpoint.js';
+import { Box } from '../src/spaces/box.js';
+import { actionToConfig } from '../envs/faasconf/actions.js';
+import type { ActionRanges } from '../envs/faasconf/config.js';
+import { FaaSConfEnv } from '../envs/faasconf/faasconf-env.js';
+import type { ActOptions, Agent, AgentFactory, Losses, MultiTransition, SingleTransition } from './agent.js';
+import { getAgentFactory, registerAgent } from './registry.js';
+
+// ================================================================ TYPES AND OPTIONS
+
+/** A joint action: one vector per agent, in the environment's `possibleAgents` order. */
+export type JointAction = number[][];
+
+/** One history record (000 §4.3: the Data Store SES analyses). */
+export interface SesRecord {
+  /** Workload level of the step (FaaSConf: closed-loop users of the window). */
+  workload: number;
+  /** The executed joint action. */
+  action: JointAction;
+  /** Its price by the price estimator (FaaSConf: eq. 2 rate, USD per hour). */
+  price: number;
+  /** Measured cost of the step (FaaSConf `info.cost`, USD), null when the info has none. */
+  cost: number | null;
+  qosMet: boolean;
+  /** Index of the observation that produced it (0, 1, …). */
+  step: number;
+}
+
+/** A safe price band of one workload (the paper's JSON record: app, workload, lb, ub). */
+export interface PriceBand {
+  app: string;
+  workload: number;
+  lb: number;
+  ub: number;
+  mean: number;
+  std: number;
+  /** Records in τ (the cheapest fraction) the band was computed from. */
+  count: number;
+  /** QoS-meeting records of the workload the estimate saw. */
+  qosRecords: number;
+  /** Observation index when it was estimated. */
+  estimatedAt: number;
+  reason: 'initial' | 'refresh' | 'violations';
+}
+
+export interface SesCounters {
+  /** Exploring proposals checked. */
+  proposals: number;
+  /** Proposals inside the band, executed as proposed. */
+  passed: number;
+  /** Proposals outside the band, replaced by a safe record plus noise. */
+  replaced: number;
+  /** Proposals passed through because no QoS-meeting history exists yet. */
+  noHistory: number;
+  /** Greedy actions passed through unchecked. */
+  greedy: number;
+  /** Bands taken from the nearest workload (current workload unseen). */
+  nearestLookups: number;
+  /** Band estimations of any reason. */
+  bandEstimations: number;
+  /** Re-estimations triggered by `violationThreshold` consecutive QoS violations. */
+  reEstimations: number;
+  /** Steps observed, and those that violated QoS. */
+  observed: number;
+  violations: number;
+}
+
+/** Decision of the last `act` (for logging and tests). */
+export interface SesDecision {
+  kind: 'passed' | 'replaced' | 'no-history' | 'greedy';
+  price: number | null;
+  band: PriceBand | null;
+  /** The record used as A_safe (replaced only). */
+  safe: SesRecord | null;
+}
+
+export interface SafeExplorationOptions {
+  /** N (k) of the k-σ rule. @default 2 (000 §4.3: "We experimentally determined that N = 2"; paper-numbers.json faasconf.ses.kSigma) */
+  kSigma?: number;
+  /** Fraction of the cheapest QoS-meeting records forming τ. @default 0.2 (000 §4.3: "top 20%") */
+  topFraction?: number;
+  /** Standard deviation of the Gaussian noise ε added to A_safe, in action units. @default 0.1 (chosen: 5 % of the [-1, 1] range) */
+  noiseStd?: number;
+  /** Consecutive QoS violations that trigger a re-estimation of the band. @default 3 (chosen; the paper names no number) */
+  violationThreshold?: number;
+  /** Records of the workload a re-estimation uses (the latest data). @default 30 (chosen) */
+  recentRecords?: number;
+  /** Refresh a cached band after this many new QoS-meeting records of its workload (0: never, only on violations). @default 10 (chosen) */
+  refreshEvery?: number;
+  /** Fewest QoS-meeting records a band is estimated from. @default 1 */
+  minBandRecords?: number;
+  /** Records whose workloads differ by at most this count as the same workload. @default 0 */
+  workloadTolerance?: number;
+  /** Filter greedy (evaluation) actions too. @default false */
+  applyWhenGreedy?: boolean;
+  /** Most records kept (the oldest are dropped). @default 100000 */
+  maxRecords?: number;
+  /** Application name written into the band records. @default the environment id */
+  app?: string;
+  /** Price of a joint action. @default FaaSConf eq. 2 on FaaSConf environments, else the resource proxy */
+  priceOf?: (joint: JointAction) => number;
+  /** Workload level of a step's info. @default `info.users` */
+  workloadOf?: (info: Info) => number | null;
+  /** Whether a step met QoS. @default `info.qosMet`, else `info.sloMet` */
+  qosOf?: (info: Info) => boolean | null;
+  /** Measured cost of a step. @default `info.cost`, else `info.totalCostUsd` */
+  costOf?: (info: Info) => number | null;
+  /** The name the inner agent's factory is registered under (saved as `hyperparameters.inner`). @default the inner agent's `name` */
+  innerName?: string;
+}
+
+/** Per-agent action layout the wrapper splits and joins actions with. */
+export interface ActionLayout {
+  agents: string[];
+  low: number[][];
+  high: number[][];
+}
+
+const NUMERIC_OPTIONS = ['kSigma', 'topFraction', 'noiseStd', 'violationThreshold', 'recentRecords', 'refreshEvery', 'minBandRecords', 'workloadTolerance', 'maxRecords'] as const;
+
+/** The resolved numeric and boolean settings of the wrapper. */
+export interface SesSettings {
+  kSigma: number;
+  topFraction: number;
+  noiseStd: number;
+  violationThreshold: number;
+  recentRecords: number;
+  refreshEvery: number;
+  minBandRecords: number;
+  workloadTolerance: number;
+  applyWhenGreedy: boolean;
+  maxRecords: number;
+}
+
+export const SES_DEFAULTS: Readonly<SesSettings> = Object.freeze({
+  kSigma: 2,
+  topFraction: 0.2,
+  noiseStd: 0.1,
+  violationThreshold: 3,
+  recentRecords: 30,
+  refreshEvery: 10,
+  minBandRecords: 1,
+  workloadTolerance: 0,
+  applyWhenGreedy: false,
+  maxRecords: 100_000,
+});
+
+export type SesHyperparameters = SesSettings & { inner: string; innerOptions: Record<string, unknown>; app: string; priceModel: string };
+
+function resolveOptions(o: SafeExplorationOptions): SesSettings {
+  const out: Record<string, unknown> = { ...SES_DEFAULTS };
+  for (const k of NUMERIC_OPTIONS) {
+    const v = o[k];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ConfigError(`ses: ${k} must be a finite number, got ${quote(v)}`);
+    out[k] = v;
+  }
+  if (o.applyWhenGreedy !== undefined) {
+    if (typeof o.applyWhenGreedy !== 'boolean') throw new ConfigError(`ses: applyWhenGreedy must be a boolean, got ${quote(o.applyWhenGreedy)}`);
+    out.applyWhenGreedy = o.applyWhenGreedy;
+  }
+  const r = out as unknown as SesSettings;
+  if (!(r.kSigma >= 0)) throw new ConfigError(`ses: kSigma must be >= 0, got ${quote(r.kSigma)}`);
+  if (!(r.topFraction > 0 && r.topFraction <= 1)) throw new ConfigError(`ses: topFraction must be in (0, 1], got ${quote(r.topFraction)}`);
+  if (!(r.noiseStd >= 0)) throw new ConfigError(`ses: noiseStd must be >= 0, got ${quote(r.noiseStd)}`);
+  for (const k of ['violationThreshold', 'recentRecords', 'minBandRecords', 'maxRecords'] as const) {
+    if (!Number.isSafeInteger(r[k]) || r[k] < 1) throw new ConfigError(`ses: ${k} must be a positive integer, got ${quote(r[k])}`);
+  }
+  if (!Number.isSafeInteger(r.refreshEvery) || r.refreshEvery < 0) throw new ConfigError(`ses: refreshEvery must be a non-negative integer, got ${quote(r.refreshEvery)}`);
+  if (!(r.workloadTolerance >= 0)) throw new ConfigError(`ses: workloadTolerance must be >= 0, got ${quote(r.workloadTolerance)}`);
+  return r;
+}
+
+// ================================================================ PRICE ESTIMATORS
+
+/**
+ * FaaSConf eq. (2) price rate of a joint action, USD per hour: every agent's
+ * action mapped by `actionToConfig` onto `ranges`, then
+ * Σ_j (α·C_cpu^j + β·C_mem^j)·C_instance^j with α = $0.173/vCPU-hour and
+ * β = $0.0123/GB-hour (Azure premium, 000 §3).
+ */
+export function faasconfPrice(ranges: ActionRanges, prices: ProvisionedPrices = AZURE_PREMIUM_PRICES): (joint: JointAction) => number {
+  return (joint) => {
+    let total = 0;
+    for (const a of joint) {
+      const c = actionToConfig(a, ranges);
+      total += provisionedCostUsd(provisionedUsage(3600, { cpuMilli: c.cpuMilli, memoryMb: c.memoryMb }, c.replicas), prices);
+    }
+    return total;
+  };
+}
+
+/** Resource proxy price: Σ over every dimension of its position in its bounds, (a − low) / (high − low). */
+export function resourceProxyPrice(layout: ActionLayout): (joint: JointAction) => number {
+  return (joint) => {
+    let total = 0;
+    joint.forEach((a, i) => {
+      const lo = layout.low[i] as number[], hi = layout.high[i] as number[];
+      a.forEach((v, d) => {
+        const span = (hi[d] as number) - (lo[d] as number);
+        total += span > 0 && Number.isFinite(span) ? (v - (lo[d] as number)) / span : 0;
+      });
+    });
+    return total;
+  };
+}
+
+// ================================================================ INFO READERS
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const defaultWorkloadOf = (info: Info): number | null => num(info.users);
+const defaultQosOf = (info: Info): boolean | null => (typeof info.qosMet === 'boolean' ? info.qosMet : typeof info.sloMet === 'boolean' ? info.sloMet : null);
+const defaultCostOf = (info: Info): number | null => num(info.cost) ?? num(info.totalCostUsd);
+
+/** The info describing a step: the first agent's (FaaSConf's is shared), or `info.agents`' first under CentralizedEnv. */
+function stepInfo(t: SingleTransition | MultiTransition, agents: readonly string[]): Info {
+  if ('infos' in t) {
+    for (const a of agents) if (t.infos[a]) return t.infos[a] as Info;
+    return (Object.values(t.infos)[0] ?? {}) as Info;
+  }
+  const nested = (t.info as { agents?: unknown }).agents;
+  if (nested && typeof nested === 'object') {
+    const rec = nested as Record<string, Info>;
+    for (const a of agents) if (rec[a]) return rec[a] as Info;
+    const first = Object.values(rec)[0];
+    if (first) return first;
+  }
+  return t.info;
+}
+
+// ================================================================ THE WRAPPER
+
+/** The innermost environment under wrappers (`.env` chains: TimeLimit, OrderEnforcing, …). */
+export function unwrapEnv(env: unknown): unknown {
+  let e = env as { env?: unknown };
+  for (let i = 0; i < 64 && e && typeof e === 'object' && e.env && typeof (e.env as { step?: unknown }).step === 'function'; i++) e = e.env as { env?: unknown };
+  return e;
+}
+
+/** The action layout of an environment whose agents all act in Boxes; the reason otherwise. */
+export function actionLayoutOf(env: AnyEnv): ActionLayout | string {
+  const agents = isParallelEnv(env) ? [...env.possibleAgents] : ['agent'];
+  const low: number[][] = [], high: number[][] = [];
+  for (const a of agents) {
+    const space = isParallelEnv(env) ? env.actionSpace(a) : env.actionSpace;
+    if (!(space instanceof Box)) return `SES needs continuous (Box) actions; ${isParallelEnv(env) ? `agent ${quote(a)} has` : 'the environment has'} ${String(space)}`;
+    low.push([...space.low]);
+    high.push([...space.high]);
+  }
+  return { agents, low, high };
+}
+
+export class SafeExploration implements Agent {
+  readonly name = 'ses';
+  readonly kind: 'single' | 'multi';
+  readonly hyperparameters: Record<string, unknown>;
+  readonly options: Readonly<SesSettings>;
+  readonly counters: SesCounters = { proposals: 0, passed: 0, replaced: 0, noHistory: 0, greedy: 0, nearestLookups: 0, bandEstimations: 0, reEstimations: 0, observed: 0, violations: 0 };
+  /** The last `act`'s decision. */
+  lastDecision: SesDecision | null = null;
+  /** Consecutive QoS violations since the last QoS-meeting step or re-estimation. */
+  consecutiveViolations = 0;
+
+  private records: SesRecord[] = [];
+  private readonly bands = new Map<number, PriceBand>();
+  /** Per workload: the first observation index re-estimations look at. */
+  private readonly horizons = new Map<number, number>();
+  private readonly rng: Rng;
+  private readonly priceOf: (joint: JointAction) => number;
+  private readonly workloadOf: (info: Info) => number | null;
+  private readonly qosOf: (info: Info) => boolean | null;
+  private readonly costOf: (info: Info) => number | null;
+  private readonly dims: number[];
+  private workload: number | null = null;
+  private lastBandWorkload: number | null = null;
+  private steps = 0;
+
+  /**
+   * @param inner the continuous-action agent to filter (its kind is the wrapper's)
+   * @param layout the agents and action bounds (see `actionLayoutOf`)
+   * @param options see `SafeExplorationOptions`
+   * @param seed seed of the noise and safe-record draws
+   */
+  constructor(readonly inner: Agent, readonly layout: ActionLayout, options: SafeExplorationOptions = {}, readonly seed = 0, private readonly envId: string | null = null) {
+    if (typeof options !== 'object' || options === null) throw new ConfigError(`ses: options must be an object, got ${quote(options)}`);
+    this.options = Object.freeze(resolveOptions(options));
+    this.kind = inner.kind;
+    this.rng = new Rng(seed);
+    this.dims = layout.low.map((l) => l.length);
+    this.priceOf = options.priceOf ?? resourceProxyPrice(layout);
+    this.workloadOf = options.workloadOf ?? defaultWorkloadOf;
+    this.qosOf = options.qosOf ?? defaultQosOf;
+    this.costOf = options.costOf ?? defaultCostOf;
+    const app = options.app ?? envId ?? 'app';
+    this.hyperparameters = {
+      inner: options.innerName ?? inner.name,
+      innerOptions: { ...inner.hyperparameters },
+      ...this.options,
+      app,
+      priceModel: options.priceOf ? ((options.priceOf as { model?: string }).model ?? 'custom') : 'resource-proxy',
+    };
+  }
+
+  // ------------------------------------------------------------ history
+
+  /** All records, oldest first (copies). */
+  history(): SesRecord[] {
+    return this.records.map((r) => ({ ...r, action: r.action.map((a) => [...a]) }));
+  }
+
+  /** Add records (e.g. from a previous run's Data Store) to the history. */
+  addRecords(records: readonly SesRecord[]): void {
+    for (const r of records) {
+      this.push({ ...r, action: r.action.map((a) => [...a]) });
+      this.steps = Math.max(this.steps, r.step + 1);
+    }
+  }
+
+  /** The cached bands (the paper's JSON records), one per workload. */
+  bandRecords(): PriceBand[] {
+    return [...this.bands.values()].map((b) => ({ ...b }));
+  }
+
+  /** The workload level `act` uses (the last observed one, or what `setWorkload` set). */
+  get currentWorkload(): number | null {
+    return this.workload;
+  }
+
+  /** Tell the wrapper the workload of the coming step (when known ahead, e.g. from a trace). */
+  setWorkload(workload: number | null): void {
+    this.workload = workload;
+  }
+
+  /** Price of a joint action by the configured estimator. */
+  price(joint: JointAction): number {
+    return this.priceOf(joint);
+  }
+
+  private push(r: SesRecord): void {
+    this.records.push(r);
+    if (this.records.length > this.options.maxRecords) this.records.splice(0, this.records.length - this.options.maxRecords);
+  }
+
+  private sameWorkload(a: number, b: number): boolean {
+    return Math.abs(a - b) <= this.options.workloadTolerance;
+  }
+
+  /** QoS-meeting records of workload `w` from observation `from` on. */
+  private safeRecords(w: number, from = 0): SesRecord[] {
+    return this.records.filter((r) => r.qosMet && r.step >= from && this.sameWorkload(r.workload, w));
+  }
+
+  /** The workload whose band applies to `w`: `w` itself when it has QoS-meeting records, else the nearest that has (ties: the larger). */
+  private bandWorkload(w: number): { workload: number; nearest: boolean } | null {
+    if (this.records.some((r) => r.qosMet && this.sameWorkload(r.workload, w))) return { workload: w, nearest: false };
+    let best: number | null = null;
+    for (const r of this.records) {
+      if (!r.qosMet) continue;
+      const d = Math.abs(r.workload - w);
+      if (best === null || d < Math.abs(best - w) || (d === Math.abs(best - w) && r.workload > best)) best = r.workload;
+    }
+    return best === null ? null : { workload: best, nearest: true };
+  }
+
+  /** k-σ band over the cheapest `topFraction` of `safe` (their prices). */
+  private computeBand(w: number, safe: readonly SesRecord[], reason: PriceBand['reason']): PriceBand {
+    const prices = safe.map((r) => r.price).sort((a, b) => a - b);
+    const n = Math.max(1, Math.ceil(this.options.topFraction * prices.length - 1e-9));
+    const tau = prices.slice(0, n);
+    const mean = tau.reduce((a, b) => a + b, 0) / n;
+    const std = Math.sqrt(tau.reduce((a, b) => a + (b - mean) ** 2, 0) / n);
+    const k = this.options.kSigma;
+    this.counters.bandEstimations++;
+    return { app: this.hyperparameters.app as string, workload: w, lb: mean - k * std, ub: mean + k * std, mean, std, count: n, qosRecords: safe.length, estimatedAt: this.steps, reason };
+  }
+
+  /** (Re-)estimate the band of workload `w` from the records from its horizon on (all records when those hold too few QoS-meeting ones). */
+  private estimate(w: number, reason: PriceBand['reason']): PriceBand | null {
+    let safe = this.safeRecords(w, this.horizons.get(w) ?? 0);
+    if (safe.length < this.options.minBandRecords) safe = this.safeRecords(w);
+    if (safe.length < this.options.minBandRecords) return null;
+    const band = this.computeBand(w, safe, reason);
+    this.bands.set(w, band);
+    return band;
+  }
+
+  /** The safe price band for workload `w` (nearest workload when unseen); null without QoS-meeting history. */
+  band(w: number | null = this.workload): PriceBand | null {
+    const target = this.bandWorkload(w ?? 0);
+    if (!target) return null;
+    const cached = this.bands.get(target.workload);
+    if (cached) {
+      const refresh = this.options.refreshEvery;
+      if (refresh === 0) return cached;
+      const now = this.safeRecords(target.workload, this.horizons.get(target.workload) ?? 0).length;
+      if (now - cached.qosRecords < refresh) return cached;
+      return this.estimate(target.workload, 'refresh') ?? cached;
+    }
+    return this.estimate(target.workload, 'initial');
+  }
+
+  /** A_safe: a QoS-meeting record of the band's workload priced inside the band (uniformly), else the one nearest the band. */
+  private pickSafe(band: PriceBand): SesRecord {
+    const safe = this.safeRecords(band.workload, this.horizons.get(band.workload) ?? 0);
+    const pool = safe.length > 0 ? safe : this.safeRecords(band.workload);
+    const inside = pool.filter((r) => r.price >= band.lb && r.price <= band.ub);
+    if (inside.length > 0) return inside[this.rng.integer(0, inside.length)] as SesRecord;
+    const dist = (r: SesRecord): number => (r.price < band.lb ? band.lb - r.price : r.price - band.ub);
+    return pool.reduce((best, r) => (dist(r) < dist(best) ? r : best));
+  }
+
+  // ------------------------------------------------------------ action formats
+
+  /** The inner agent's action as one vector per agent. */
+  toJoint(action: unknown): JointAction {
+    const { agents } = this.layout;
+    if (this.kind === 'multi') {
+      const rec = action as Record<string, ArrayLike<number>>;
+      return agents.map((a, i) => {
+        const v = rec[a];
+        if (!v) throw new ConfigError(`ses: the inner agent's action has no entry for agent ${quote(a)}`);
+        if (v.length !== this.dims[i]) throw new ConfigError(`ses: the action of agent ${quote(a)} has ${v.length} numbers, expected ${this.dims[i]}`);
+        return Array.from(v);
+      });
+    }
+    const flat = Array.from(action as ArrayLike<number>);
+    const total = this.dims.reduce((a, b) => a + b, 0);
+    if (flat.length !== total) throw new ConfigError(`ses: the inner agent's action has ${flat.length} numbers, expected ${total}`);
+    const out: JointAction = [];
+    let at = 0;
+    for (const d of this.dims) {
+      out.push(flat.slice(at, at + d));
+      at += d;
+    }
+    return out;
+  }
+
+  /** A joint action in the inner agent's format. */
+  fromJoint(joint: JointAction): unknown {
+    if (this.kind === 'multi') return Object.fromEntries(this.layout.agents.map((a, i) => [a, joint[i] as number[]]));
+    return joint.flat();
+  }
+
+  private noisy(joint: JointAction): JointAction {
+    const sd = this.options.noiseStd;
+    return joint.map((a, i) => a.map((v, d) => {
+      const lo = (this.layout.low[i] as number[])[d] as number, hi = (this.layout.high[i] as number[])[d] as number;
+      const x = sd > 0 ? v + this.rng.normal(0, sd) : v;
+      return Math.min(hi, Math.max(lo, x));
+    }));
+  }
+
+  // ------------------------------------------------------------ Agent
+
+  /** The inner agent's action, filtered by eq. (10) while exploring. */
+  async act(obs: unknown, opts: ActOptions): Promise<unknown> {
+    const proposal = await this.inner.act(obs, opts);
+    if (!opts.explore && !this.options.applyWhenGreedy) {
+      this.counters.greedy++;
+      this.lastDecision = { kind: 'greedy', price: null, band: null, safe: null };
+      return proposal;
+    }
+    return this.filter(proposal);
+  }
+
+  /** Eq. (10) on one proposal (in the inner agent's format). */
+  filter(proposal: unknown): unknown {
+    this.counters.proposals++;
+    const joint = this.toJoint(proposal);
+    const price = this.priceOf(joint);
+    const target = this.workload ?? 0;
+    const band = this.band(target);
+    if (!band) {
+      this.counters.noHistory++;
+      this.lastDecision = { kind: 'no-history', price, band: null, safe: null };
+      return proposal;
+    }
+    if (!this.sameWorkload(band.workload, target)) this.counters.nearestLookups++;
+    this.lastBandWorkload = band.workload;
+    if (price >= band.lb && price <= band.ub) {
+      this.counters.passed++;
+      this.lastDecision = { kind: 'passed', price, band: { ...band }, safe: null };
+      return proposal;
+    }
+    const safe = this.pickSafe(band);
+    this.counters.replaced++;
+    this.lastDecision = { kind: 'replaced', price, band: { ...band }, safe: { ...safe, action: safe.action.map((a) => [...a]) } };
+    return this.fromJoint(this.noisy(safe.action));
+  }
+
+  /** Record the step, adapt the band on violations, and pass the transition on. */
+  observe(t: SingleTransition | MultiTransition): void {
+    this.record(t);
+    this.inner.observe(t);
+  }
+
+  private record(t: SingleTransition | MultiTransition): void {
+    const info = stepInfo(t, this.layout.agents);
+    const qos = this.qosOf(info);
+    const w = this.workloadOf(info);
+    const step = this.steps++;
+    this.counters.observed++;
+    if (w !== null) this.workload = w;
+    if (qos === null) return;
+    const joint = this.toJoint('actions' in t ? t.actions : t.action);
+    this.push({ workload: w ?? this.workload ?? 0, action: joint, price: this.priceOf(joint), cost: this.costOf(info), qosMet: qos, step });
+    if (qos) {
+      this.consecutiveViolations = 0;
+      return;
+    }
+    this.counters.violations++;
+    if (++this.consecutiveViolations >= this.options.violationThreshold) {
+      this.consecutiveViolations = 0;
+      this.reEstimate(this.lastBandWorkload ?? w ?? 0);
+    }
+  }
+
+  /** Re-determine the band of workload `w` from its latest `recentRecords` records (000 §4.3, boundary adaptation). */
+  reEstimate(w: number): PriceBand | null {
+    const mine = this.records.filter((r) => this.sameWorkload(r.workload, w));
+    const from = mine.length > this.options.recentRecords ? (mine[mine.length - this.options.recentRecords] as SesRecord).step : 0;
+    this.horizons.set(w, from);
+    this.bands.delete(w);
+    this.counters.reEstimations++;
+    return this.estimate(w, 'violations');
+  }
+
+  update(): Promise<Losses | null> {
+    return this.inner.update();
+  }
+
+  // ------------------------------------------------------------ checkpoints
+
+  /** The wrapper's state as JSON (records, bands, horizons, counters, Rng). */
+  state(): Record<string, unknown> {
+    return {
+      seed: this.seed,
+      agents: this.layout.agents,
+      records: this.history(),
+      bands: this.bandRecords(),
+      horizons: [...this.horizons.entries()],
+      counters: { ...this.counters },
+      consecutiveViolations: this.consecutiveViolations,
+      workload: this.workload,
+      lastBandWorkload: this.lastBandWorkload,
+      steps: this.steps,
+      rng: this.rng.getState(),
+    };
+  }
+
+  /** Restore `state()`. */
+  restore(s: Record<string, unknown>): void {
+    if (!Array.isArray(s.records) || !Array.isArray(s.bands)) throw new CheckpointError(`ses: state needs records and bands arrays, got ${quote(Object.keys(s))}`);
+    if (JSON.stringify(s.agents) !== JSON.stringify(this.layout.agents)) throw new CheckpointError(`ses: the records are for agents ${quote(s.agents)}, this environment has ${quote(this.layout.agents)}`);
+    this.records = [];
+    this.steps = 0;
+    this.addRecords(s.records as SesRecord[]);
+    this.bands.clear();
+    for (const b of s.bands as PriceBand[]) this.bands.set(b.workload, { ...b });
+    this.horizons.clear();
+    for (const [w, from] of (s.horizons ?? []) as [number, number][]) this.horizons.set(w, from);
+    Object.assign(this.counters, s.counters ?? {});
+    this.consecutiveViolations = (s.consecutiveViolations as number) ?? 0;
+    this.workload = (s.workload as number | null) ?? null;
+    this.lastBandWorkload = (s.lastBandWorkload as number | null) ?? null;
+    this.steps = Math.max(this.steps, (s.steps as number) ?? 0);
+    if (Array.isArray(s.rng)) this.rng.setState(s.rng as number[]);
+  }
+
+  /** Save the inner agent into `<dir>/inner`, then the wrapper's checkpoint (records as JSON) into `dir`. */
+  async save(dir: string): Promise<string> {
+    await this.inner.save(join(dir, 'inner'));
+    return saveCheckpoint(dir, { agent: this.name, env: this.envId, hyperparameters: { ...this.hyperparameters }, extra: { ...this.state(), innerDir: 'inner' }, groups: {} });
+  }
+
+  async load(dir: string): Promise<void> {
+    const ckpt = loadCheckpoint(dir);
+    const { manifest } = ckpt;
+    if (manifest.agent !== this.name) throw new CheckpointError(`${ckpt.path} holds a ${quote(manifest.agent)} checkpoint, not ses`);
+    if (manifest.hyperparameters.inner !== this.hyperparameters.inner) {
+      throw new CheckpointError(`${ckpt.path}: the checkpoint wraps ${quote(manifest.hyperparameters.inner)}, this agent wraps ${quote(this.hyperparameters.inner)}`);
+    }
+    this.restore(manifest.extra);
+    const innerName = typeof manifest.extra.innerDir === 'string' ? manifest.extra.innerDir : 'inner';
+    // `dir` is the checkpoint directory (latest.json) or one of its ckpt-NNNNNN subdirectories.
+    const base = existsSync(join(dir, 'latest.json')) ? dir : dirname(ckpt.path);
+    await this.inner.load(join(base, innerName));
+  }
+
+  dispose(): void {
+    this.inner.dispose();
+  }
+}
+
+// ================================================================ FACTORY
+
+const WRAPPER_KEYS = new Set(['inner', 'innerOptions', 'totalSteps', 'app', 'priceModel', ...Object.keys(SES_DEFAULTS)]);
+
+/** The default price estimator for `env`: FaaSConf eq. 2 on FaaSConf environments, else the resource proxy. */
+export function defaultPriceFor(env: AnyEnv, layout: ActionLayout): { priceOf: (joint: JointAction) => number; model: string } {
+  const base = unwrapEnv(env);
+  if (base instanceof FaaSConfEnv) return { priceOf: faasconfPrice(base.ranges), model: 'faasconf-eq2' };
+  return { priceOf: resourceProxyPrice(layout), model: 'resource-proxy' };
+}
+
+/**
+ * `ses`: options `{ inner: '<agent name>', innerOptions: {...}, kSigma, topFraction,
+ * noiseStd, violationThreshold, recentRecords, refreshEvery, minBandRecords,
+ * workloadTolerance, applyWhenGreedy, maxRecords, app }`. `totalSteps` (the
+ * CLI's training budget) is handed to the inner factory's budget option when
+ * it has one.
+ */
+export const sesFactory: AgentFactory & { trainingBudgetOption: 'totalSteps' } = {
+  name: 'ses',
+  kind: 'multi',
+  description: 'Safe exploration (FaaSConf §4.3 eq. 10) around a continuous learner: k-σ price band over the cheapest 20 % of QoS-meeting history; --set inner=<agent>',
+  trainingBudgetOption: 'totalSteps',
+  supports(env) {
+    const layout = actionLayoutOf(env);
+    return typeof layout === 'string' ? layout : null;
+  },
+  async create(env, options, seed) {
+    if (typeof options !== 'object' || options === null) throw new ConfigError(`ses: options must be an object, got ${quote(options)}`);
+    const innerName = options.inner;
+    if (typeof innerName !== 'string' || innerName.length === 0) throw new ConfigError(`ses: option inner must name the wrapped agent (e.g. "ddpg"), got ${quote(innerName)}`);
+    if (innerName === 'ses') throw new ConfigError('ses: inner must not be ses itself');
+    for (const k of Object.keys(options)) if (!WRAPPER_KEYS.has(k)) throw new ConfigError(`ses: unknown option ${quote(k)} (expected ${[...WRAPPER_KEYS].join(', ')}; inner options go into innerOptions)`);
+    const innerOptions = options.innerOptions ?? {};
+    if (typeof innerOptions !== 'object' || innerOptions === null || Array.isArray(innerOptions)) throw new ConfigError(`ses: innerOptions must be an object, got ${quote(innerOptions)}`);
+    const layout = actionLayoutOf(env);
+    if (typeof layout === 'string') throw new ConfigError(`ses: ${layout}`);
+    const innerFactory = getAgentFactory(innerName);
+    const why = innerFactory.supports(env);
+    if (why) throw new ConfigError(`ses: inner agent ${quote(innerName)} cannot run here: ${why}`);
+    const budget = (innerFactory as { trainingBudgetOption?: unknown }).trainingBudgetOption;
+    const innerOpts: Record<string, unknown> = { ...(innerOptions as Record<string, unknown>) };
+    if (typeof budget === 'string' && options.totalSteps !== undefined && !(budget in innerOpts)) innerOpts[budget] = options.totalSteps;
+    const inner = await innerFactory.create(env, innerOpts, seed);
+    const { priceOf, model } = defaultPriceFor(env, layout);
+    const own: SafeExplorationOptions = {};
+    for (const k of Object.keys(SES_DEFAULTS) as (keyof SesSettings)[]) if (options[k] !== undefined) (own as Record<string, unknown>)[k] = options[k];
+    if (options.app !== undefined) {
+      if (typeof options.app !== 'string') throw new ConfigError(`ses: app must be a string, got ${quote(options.app)}`);
+      own.app = options.app;
+    }
+    const tagged = Object.assign((joint: JointAction) => priceOf(joint), { model });
+    try {
+      return new SafeExploration(inner, layout, { ...own, priceOf: tagged, innerName }, seed, env.spec?.id ?? null);
+    } catch (err) {
+      inner.dispose();
+      throw err;
+    }
+  },
+};
+
+registerAgent(sesFactory);
