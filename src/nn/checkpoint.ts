@@ -41,8 +41,15 @@ export interface CheckpointContents {
   env?: string | null;
   hyperparameters: Record<string, unknown>;
   extra?: Record<string, unknown>;
-  /** Named groups of named tensors (e.g. `{ q: model weights, q_opt: optimizer weights }`). */
-  groups: Record<string, { name: string; tensor: tf.Tensor }[]>;
+  /** Named groups of named tensors (e.g. `{ q: model weights, q_opt: optimizer weights }`); entries with `dispose` are freed once written. */
+  groups: Record<string, GroupEntry[]>;
+}
+
+export interface GroupEntry {
+  name: string;
+  tensor: tf.Tensor;
+  /** The tensor was created for the save (not a model variable): free it after writing. */
+  dispose?: boolean;
 }
 
 export interface LoadedCheckpoint {
@@ -96,8 +103,9 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents, 
     const entries: TensorEntry[] = [];
     const parts: Float32Array[] = [];
     let offset = 0;
-    for (const { name: tname, tensor } of tensors) {
+    for (const { name: tname, tensor, dispose } of tensors) {
       const values = (await tensor.data()) as Float32Array;
+      if (dispose) tensor.dispose();
       entries.push({ name: tname, shape: tensor.shape.slice(), offset });
       parts.push(Float32Array.from(values));
       offset += values.length;
@@ -182,9 +190,13 @@ export function modelGroup(model: tf.LayersModel): { name: string; tensor: tf.Te
   return model.weights.map((w) => ({ name: w.originalName, tensor: w.read() }));
 }
 
-/** Optimizer state as a checkpoint group (async: tfjs exposes it as a promise). */
-export async function optimizerGroup(opt: tf.Optimizer): Promise<{ name: string; tensor: tf.Tensor }[]> {
-  return (await opt.getWeights()).map((w) => ({ name: w.name, tensor: w.tensor }));
+/**
+ * Optimizer state as a checkpoint group (async: tfjs exposes it as a promise).
+ * tfjs creates a fresh `iter` counter tensor on every call; it is flagged so
+ * `saveCheckpoint` frees it.
+ */
+export async function optimizerGroup(opt: tf.Optimizer): Promise<GroupEntry[]> {
+  return (await opt.getWeights()).map((w) => ({ name: w.name, tensor: w.tensor, dispose: w.name === 'iter' }));
 }
 
 /** Load a group into a model's weights, checking names and shapes. */
@@ -203,9 +215,14 @@ export function restoreModel(model: tf.LayersModel, group: LoadedCheckpoint['gro
   for (const t of tensors) t.dispose();
 }
 
-/** Restore an optimizer's state from its group (missing group: keep a fresh optimizer). */
+/**
+ * Restore an optimizer's state from its group (missing group: keep it as it is).
+ * Pass a fresh optimizer: tfjs replaces a stepped optimizer's moment variables
+ * without freeing them, so restoring into one leaks them.
+ */
 export async function restoreOptimizer(opt: tf.Optimizer, group: LoadedCheckpoint['groups'][string] | undefined): Promise<void> {
   if (!group || group.length === 0) return;
-  const weights = group.map((g) => ({ name: g.name, tensor: tf.tensor(g.values, g.shape) }));
+  const weights = group.map((g) => ({ name: g.name, tensor: tf.tensor(g.values, g.shape, g.name === 'iter' ? 'int32' : 'float32') }));
   await opt.setWeights(weights);
+  for (const w of weights) w.tensor.dispose(); // the optimizer's variables hold their own references
 }

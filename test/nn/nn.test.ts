@@ -194,3 +194,23 @@ describe('checkpoints', () => {
     expect(() => restoreModel(other, loadCheckpoint(dir).groups.m, 'm')).toThrow(/m: tensor 0 is "m_h0\/kernel" \[2,3\] in the checkpoint but "m_h0\/kernel" \[2,4\] in the model/);
   });
 });
+
+test('saving and restoring optimizer state leaks no tensors', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'faasgym-ckpt-'));
+  try {
+    const model = mlp({ input: 2, hidden: [3], output: 1, name: 'm' }, new Rng(1));
+    const opt = tf.train.adam(0.01);
+    const loss = () => tf.sum(model.predict(tf.ones([1, 2])) as tf.Tensor) as tf.Scalar;
+    tf.tidy(() => opt.minimize(loss));
+    await saveCheckpoint(dir, { agent: 'a', hyperparameters: {}, groups: { m: modelGroup(model), opt: await optimizerGroup(opt) } });
+    const fresh = tf.train.adam(0.01); // its constructor holds two scalars (β1^t, β2^t) of its own
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) await saveCheckpoint(dir, { agent: 'a', hyperparameters: {}, groups: { m: modelGroup(model), opt: await optimizerGroup(opt) } });
+    expect(tf.memory().numTensors).toBe(before);
+    await restoreOptimizer(fresh, loadCheckpoint(dir).groups.opt);
+    // a fresh Adam gains exactly its two moments per variable
+    expect(tf.memory().numTensors).toBe(before + 2 * model.trainableWeights.length);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
