@@ -201,7 +201,9 @@ test('saving and restoring optimizer state leaks no tensors', async () => {
     const model = mlp({ input: 2, hidden: [3], output: 1, name: 'm' }, new Rng(1));
     const opt = tf.train.adam(0.01);
     const loss = () => tf.sum(model.predict(tf.ones([1, 2])) as tf.Tensor) as tf.Scalar;
-    tf.tidy(() => opt.minimize(loss));
+    tf.tidy(() => {
+      opt.minimize(loss);
+    });
     await saveCheckpoint(dir, { agent: 'a', hyperparameters: {}, groups: { m: modelGroup(model), opt: await optimizerGroup(opt) } });
     const fresh = tf.train.adam(0.01); // its constructor holds two scalars (β1^t, β2^t) of its own
     const before = tf.memory().numTensors;
