@@ -5,13 +5,15 @@
  * the same environment id runs wherever a backend exists.
  *
  * - `sim` (default): the embedded simulator, a fresh `SimCluster` per episode.
- * - `kubernetes`, `twin`: the real backend and the simulator served over the
- *   real HTTP APIs. They are registered by `src/cluster/kubernetes` when that
- *   layer is present (see `registerBackend`); until then asking for one is a
- *   `ConfigError` that says so.
+ * - `kubernetes`, `twin`: the real backend (src/cluster/kubernetes,
+ *   docs/real-cluster.md) and the simulator served over the real HTTP APIs
+ *   behind the same backend. Other kinds can be added with `registerBackend`;
+ *   asking for an unknown one is a `ConfigError` that lists the available ones.
  */
 import { ConfigError, quote } from '../../src/core/errors.js';
 import { SimCluster } from '../../src/cluster/sim/sim-cluster.js';
+import { KubernetesCluster } from '../../src/cluster/kubernetes/kubernetes-cluster.js';
+import { createTwinCluster } from '../../src/cluster/kubernetes/twin-backend.js';
 import type { ResolvedScenario, ScenarioSpec } from '../../src/cluster/sim/spec.js';
 import type { Cluster } from '../../src/cluster/types.js';
 
@@ -23,7 +25,12 @@ export interface BackendConfig {
 /** Builds a cluster for one episode from the scenario the environment describes. */
 export type BackendFactory = (scenario: ScenarioSpec | ResolvedScenario, config: BackendConfig) => Cluster;
 
-const factories = new Map<string, BackendFactory>([['sim', (scenario) => new SimCluster(scenario)]]);
+const factories = new Map<string, BackendFactory>([
+  ['sim', (scenario) => new SimCluster(scenario)],
+  // A real cluster (src/cluster/kubernetes, docs/real-cluster.md) and the twin in-process behind the same backend.
+  ['kubernetes', (scenario, config) => new KubernetesCluster(scenario, config)],
+  ['twin', (scenario, config) => createTwinCluster(scenario, config)],
+]);
 
 /** Make a backend kind available to every environment (`make(id, { backend: { kind } })`). */
 export function registerBackend(kind: string, factory: BackendFactory): void {

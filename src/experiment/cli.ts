@@ -13,6 +13,7 @@ import { registerKeysCommand } from './commands/keys.js';
 import { intOption } from './commands/options.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSimCommand } from './commands/sim.js';
+import { registerTwinCommand } from './commands/twin.js';
 
 /** The `faasgym` command line; `out`/`err` are injectable for tests. */
 export function buildProgram(out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Command {
@@ -84,6 +85,7 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
   registerBenchCommand(program, out);
   registerServeCommand(program, out, err);
   registerKeysCommand(program, out);
+  registerTwinCommand(program, out, err);
 
   return program;
 }

@@ -48,7 +48,7 @@ describe('backends', () => {
     expect(c).toBeInstanceOf(SimCluster);
   });
   test('an unavailable backend is a ConfigError that lists the available ones', () => {
-    expect(() => parseBackend('X-v0', { kind: 'kubernetes' })).toThrow(`X-v0: config.backend.kind "kubernetes" is not available (available: ${backendKinds().join(', ')})`);
+    expect(() => parseBackend('X-v0', { kind: 'nomad' })).toThrow(`X-v0: config.backend.kind "nomad" is not available (available: ${backendKinds().join(', ')})`);
     expect(() => parseBackend('X-v0', 42)).toThrow('X-v0: config.backend must be an object {kind, ...} or a kind name, got 42');
   });
   test('registered backends become available', () => {

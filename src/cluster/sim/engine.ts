@@ -27,6 +27,7 @@ import { interferenceSlowdown } from './interference.js';
 import {
   DEAD, DRAINING, READY, STARTING,
   Invocation, Replica, SimFn, SimNode, SimWorkflow, UserPool, WorkflowRequest,
+  type InvocationEndHook,
 } from './entities.js';
 import type { DecisionPoint, InvokerState, StageReport } from '../types.js';
 import { EventQueue } from './event-queue.js';
@@ -247,15 +248,24 @@ export class Engine {
     }
   }
 
-  /** Start one request of `target` (a workflow or a function) now. */
-  submit(target: string): void {
+  /**
+   * Start one request of `target` (a workflow or a function) now. `onEnd` is
+   * called once, synchronously inside the event that ends the invocation (or
+   * finishes the workflow request); it must not call back into the engine.
+   */
+  submit(target: string, onEnd?: InvocationEndHook): void {
     const fn = this.fnByName.get(target);
-    if (fn) this.submitFunction(fn, -1);
+    if (fn) this.submitFunction(fn, -1, onEnd ?? null);
     else {
       const wf = this.workflows.find((w) => w.spec.name === target);
       if (!wf) throw new ConfigError(`submit: unknown workflow or function ${quote(target)}`);
-      this.submitWorkflow(wf, -1);
+      this.submitWorkflow(wf, -1, onEnd ?? null);
     }
+  }
+
+  /** Time of the next scheduled event (Infinity when none). */
+  nextEventTime(): number {
+    return this.q.peekTime();
   }
 
   private onSpawn(i: number): void {
@@ -297,14 +307,16 @@ export class Engine {
 
   // ------------------------------------------------------------------ requests and workflows
 
-  private submitFunction(fn: SimFn, user: number): void {
+  private submitFunction(fn: SimFn, user: number, onEnd: InvocationEndHook | null = null): void {
     const inv = this.newInvocation(fn, fn.sampleWork(this.rngService), null, -1, user);
+    inv.onEnd = onEnd;
     this.invoke(inv);
   }
 
-  private submitWorkflow(wf: SimWorkflow, user: number): void {
+  private submitWorkflow(wf: SimWorkflow, user: number, onEnd: InvocationEndHook | null = null): void {
     wf.requests++;
     const req = wf.take(this.now, wf.sampleScale(this.rngService), user);
+    req.onEnd = onEnd;
     const entries = wf.entries;
     for (let k = 0; k < entries.length; k++) {
       const s = entries[k] as number;
@@ -420,6 +432,11 @@ export class Engine {
     }
     this.finishedRequests++;
     const user = req.user;
+    const hook = req.onEnd;
+    if (hook !== null) {
+      req.onEnd = null;
+      hook(ok ? 'ok' : 'failed', this.now - req.start, false);
+    }
     if (req.outstanding === 0) wf.give(req); // otherwise the last invocation to end returns it
     if (user >= 0) this.userDone(user);
   }
@@ -442,6 +459,7 @@ export class Engine {
     inv.user = user;
     inv.cold = false;
     inv.replica = null;
+    inv.onEnd = null;
     return inv;
   }
 
@@ -463,6 +481,11 @@ export class Engine {
     } else if (outcome === 'failed') fn.win.failed++;
     else fn.win.rejected++;
     const req = inv.request, user = inv.user, stage = inv.stage;
+    const hook = inv.onEnd;
+    if (hook !== null) {
+      inv.onEnd = null;
+      hook(outcome, this.now - inv.arrival, inv.cold);
+    }
     if (req && req.stages && !req.done) this.recordStageInvocation(req, stage, inv, outcome === 'ok');
     this.releaseInvocation(inv);
     if (req) {
@@ -1419,3 +1442,4 @@ function compileWorkflow(idx: number, spec: import('./spec.js').ResolvedWorkflow
 }
 
 export { READY, STARTING, DRAINING, DEAD };
+export type { InvocationEndHook } from './entities.js';

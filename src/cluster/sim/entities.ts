@@ -175,7 +175,12 @@ export class Invocation {
   tAssign = 0;
   tCompute = 0;
   tComputeEnd = 0;
+  /** Called once when the invocation ends (`Engine.submit` with a hook; the twin answers HTTP requests with it). */
+  onEnd: InvocationEndHook | null = null;
 }
+
+/** How an invocation (or a workflow request: 'ok' or 'failed') ended, its latency (simulated seconds from arrival) and whether it waited for a cold start. */
+export type InvocationEndHook = (outcome: 'ok' | 'failed' | 'rejected', latency: number, cold: boolean) => void;
 
 /** How one stage of a gated request is running. */
 export class StageRun {
@@ -211,6 +216,8 @@ export class WorkflowRequest {
   sinksLeft: number;
   /** Per-stage run records, for gated workflows only (see StageReport). */
   readonly stages: StageRun[] | null;
+  /** Called once when the request finishes (`Engine.submit` with a hook). */
+  onEnd: InvocationEndHook | null = null;
   constructor(readonly wf: SimWorkflow) {
     const n = wf.spec.stages.length;
     this.arrived = new Int32Array(n);
@@ -237,6 +244,7 @@ export class SimWorkflow {
     req.scale = scale;
     req.user = user;
     req.outstanding = 0;
+    req.onEnd = null;
     req.arrived.fill(0);
     req.live.fill(0);
     req.pending.fill(0);
