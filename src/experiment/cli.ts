@@ -9,10 +9,13 @@ import { checkEnv, checkParallelEnv, formatReport } from '../registry/checker.js
 import { make, registry } from '../registry/index.js';
 import { version } from '../version.js';
 import { registerBenchCommand } from './commands/bench.js';
+import { registerBenchLearnCommand } from './commands/bench-learn.js';
+import { registerEvalCommand } from './commands/eval.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { intOption } from './commands/options.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSimCommand } from './commands/sim.js';
+import { registerTrainCommand } from './commands/train.js';
 import { registerTwinCommand } from './commands/twin.js';
 
 /** The `faasgym` command line; `out`/`err` are injectable for tests. */
@@ -83,6 +86,9 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
 
   registerSimCommand(program, out);
   registerBenchCommand(program, out);
+  registerBenchLearnCommand(program, out, err);
+  registerTrainCommand(program, out, err);
+  registerEvalCommand(program, out);
   registerServeCommand(program, out, err);
   registerKeysCommand(program, out);
   registerTwinCommand(program, out, err);

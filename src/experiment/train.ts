@@ -39,6 +39,10 @@ export interface TrainOptions {
   evalEvery?: number;
   /** @default 10 */
   evalEpisodes?: number;
+  /** Seed of the first episode of each periodic evaluation (episode i uses seed + i); the final evaluation always uses `evaluate`'s default. @default 1_000_000 */
+  evalSeed?: number;
+  /** End training once a periodic evaluation's mean return reaches this (SB3's StopTrainingOnRewardThreshold); needs `evalEnv` and `evalEvery`. */
+  stopAtReturn?: number;
   /** Save a checkpoint into `<out>/checkpoint` every this many steps (0: only at the end). @default 0 */
   checkpointEvery?: number;
   /** Output directory: `metrics.jsonl` and `checkpoint/`. */
@@ -57,7 +61,10 @@ export interface EvaluationResult {
 }
 
 export interface TrainResult {
+  /** Environment steps done (fewer than asked when `stopAtReturn` ended training). */
   steps: number;
+  /** True when `stopAtReturn` ended training. */
+  stoppedEarly: boolean;
   episodes: number;
   wallSeconds: number;
   returns: number[];
@@ -160,7 +167,11 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const driver = driverFor(env, agent);
   const t0 = performance.now();
   const returns: number[] = [];
+  if (opts.stopAtReturn !== undefined && (!Number.isFinite(opts.stopAtReturn) || !opts.evalEnv || evalEvery === 0)) {
+    throw new ConfigError(`train: stopAtReturn needs a finite number, an evalEnv and evalEvery > 0, got ${quote(opts.stopAtReturn)} with evalEvery ${evalEvery}`);
+  }
   let episodes = 0, epReturn = 0, epLength = 0, lastLosses: Losses | null = null, lastEval: EvaluationResult | null = null;
+  let stepsDone = steps, stoppedEarly = false;
   await driver.reset(opts.seed ?? 0);
   const progress = (step: number): Progress => {
     const recent = returns.slice(-100);
@@ -188,17 +199,25 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       await driver.reset();
     }
     if (opts.evalEnv && evalEvery > 0 && step % evalEvery === 0) {
-      lastEval = await evaluate(opts.evalEnv, agent, { episodes: opts.evalEpisodes ?? 10 });
+      lastEval = await evaluate(opts.evalEnv, agent, { episodes: opts.evalEpisodes ?? 10, ...(opts.evalSeed !== undefined ? { seed: opts.evalSeed } : {}) });
       log({ step, evaluation: { meanReturn: lastEval.meanReturn, stdReturn: lastEval.stdReturn, episodes: lastEval.episodes } });
+      if (opts.stopAtReturn !== undefined && lastEval.meanReturn >= opts.stopAtReturn) {
+        stoppedEarly = true;
+        log({ step, stopped: true, stopAtReturn: opts.stopAtReturn });
+      }
     }
     if (opts.out && checkpointEvery > 0 && step % checkpointEvery === 0) await agent.save(join(opts.out, 'checkpoint'));
-    if (opts.onProgress && progressEvery > 0 && (step % progressEvery === 0 || step === steps)) opts.onProgress(progress(step));
+    if (opts.onProgress && progressEvery > 0 && (step % progressEvery === 0 || step === steps || stoppedEarly)) opts.onProgress(progress(step));
+    if (stoppedEarly) {
+      stepsDone = step;
+      break;
+    }
   }
   let finalEvaluation: EvaluationResult | null = null;
   if (opts.evalEnv) {
     finalEvaluation = await evaluate(opts.evalEnv, agent, { episodes: opts.evalEpisodes ?? 10 });
-    log({ step: steps, evaluation: { meanReturn: finalEvaluation.meanReturn, stdReturn: finalEvaluation.stdReturn, episodes: finalEvaluation.episodes }, final: true });
+    log({ step: stepsDone, evaluation: { meanReturn: finalEvaluation.meanReturn, stdReturn: finalEvaluation.stdReturn, episodes: finalEvaluation.episodes }, final: true });
   }
   if (opts.out) await agent.save(join(opts.out, 'checkpoint'));
-  return { steps, episodes, wallSeconds: (performance.now() - t0) / 1000, returns, finalEvaluation };
+  return { steps: stepsDone, stoppedEarly, episodes, wallSeconds: (performance.now() - t0) / 1000, returns, finalEvaluation };
 }

@@ -1,4 +1,4 @@
-/** `faasgym bench sim`: the simulator's speed benchmarks (bench/README.md). */
+/** `faasgym bench sim|bridge|agents`: speed benchmarks (bench/README.md). */
 import type { Command } from 'commander';
 import { formatBridgeBenchReport, runBridgeBench, type BridgeBenchOptions } from '../../bridge/bench.js';
 import { formatSimBenchReport, runSimBenchmarks, SIM_BENCHMARKS, type SimBenchOptions } from '../../cluster/sim/bench-scenarios.js';
@@ -40,5 +40,29 @@ export function registerBenchCommand(program: Command, out: (s: string) => void)
       if (opts.python !== undefined) run.python = opts.python;
       const report = await runBridgeBench(run);
       out(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatBridgeBenchReport(report));
+    });
+  bench
+    .command('agents')
+    .description('DQN training steps/s (batch 32, 35→256→128→64→15) and batch-1 action latency, with ratios to the same network in PyTorch on the CPU measured in the same run (bench/torch_dqn_bench.py)')
+    .option('--json', 'print one JSON object')
+    .option('--steps <n>', 'timed training steps per round and side', intOption('--steps'), 300)
+    .option('--actions <n>', 'timed batch-1 actions per round and side', intOption('--actions'), 2000)
+    .option('--rounds <n>', 'alternating rounds (the medians are reported)', intOption('--rounds'), 5)
+    .option('--warmup <n>', 'untimed training steps (and actions) of each side before the first round (default: --steps)', intOption('--warmup'))
+    .option('--python <path>', 'python3 with torch (default: $FAASGYM_PYTHON, else /usr/bin/python3, else python3)')
+    .option('--no-agent', 'do not also time agents/dqn.ts as it is')
+    .action(async (opts: { json?: boolean; steps: number; actions: number; rounds: number; warmup?: number; python?: string; agent: boolean }) => {
+      // Imported here so that other commands do not pay for loading TensorFlow.js.
+      const { formatAgentBenchReport, runAgentBench } = await import('../bench-agents.js');
+      const report = await runAgentBench({
+        steps: Math.max(1, opts.steps),
+        actions: Math.max(1, opts.actions),
+        rounds: Math.max(1, opts.rounds),
+        agent: opts.agent,
+        onProgress: (line) => process.stderr.write(`${line}\n`),
+        ...(opts.warmup !== undefined ? { warmup: opts.warmup } : {}),
+        ...(opts.python !== undefined ? { python: opts.python } : {}),
+      });
+      out(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatAgentBenchReport(report));
     });
 }

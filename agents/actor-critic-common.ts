@@ -1,0 +1,317 @@
+/**
+ * Machinery shared by the deterministic actor-critic learners (DDPG, MADDPG,
+ * mean-field and attention mean-field): option validation, Box action
+ * scaling, exploration noise, a growable replay of named columns, and
+ * checkpoint groups for raw variables and optimizers.
+ */
+import { ConfigError, quote } from '../src/core/errors.js';
+import type { Rng } from '../src/core/rng.js';
+import { Box } from '../src/spaces/box.js';
+import type { Space } from '../src/spaces/space.js';
+import { CheckpointError, type LoadedCheckpoint } from '../src/nn/checkpoint.js';
+import { GaussianNoise, OrnsteinUhlenbeckNoise, type Noise } from '../src/nn/noise.js';
+import { tf } from '../src/nn/tf.js';
+
+// ================================================================ OPTIONS
+
+/**
+ * Reads one learner's options over its defaults, refusing unknown keys and
+ * quoting every bad value: `reader.int('batchSize', 1)`.
+ */
+export class OptionReader {
+  private readonly o: Record<string, unknown>;
+
+  constructor(readonly agent: string, defaults: Readonly<Record<string, unknown>>, options: unknown) {
+    if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new ConfigError(`${agent} options must be an object, got ${quote(options)}`);
+    const known = Object.keys(defaults);
+    for (const key of Object.keys(options)) {
+      if (!known.includes(key)) throw new ConfigError(`unknown ${agent} option ${quote(key)} (known: ${known.join(', ')})`);
+    }
+    this.o = { ...defaults, ...(options as Record<string, unknown>) };
+  }
+
+  bad(key: string, what: string): never {
+    throw new ConfigError(`${this.agent} option ${key} must be ${what}, got ${quote(this.o[key])}`);
+  }
+
+  raw(key: string): unknown {
+    return this.o[key];
+  }
+
+  int(key: string, min: number): number {
+    const v = this.o[key];
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) this.bad(key, min === 0 ? 'a non-negative integer' : `an integer >= ${min}`);
+    return v as number;
+  }
+
+  num(key: string, ok: (v: number) => boolean, what: string): number {
+    const v = this.o[key];
+    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) this.bad(key, what);
+    return v as number;
+  }
+
+  bool(key: string): boolean {
+    if (typeof this.o[key] !== 'boolean') this.bad(key, 'true or false');
+    return this.o[key] as boolean;
+  }
+
+  oneOf<T extends string | boolean>(key: string, values: readonly T[]): T {
+    if (!values.includes(this.o[key] as T)) this.bad(key, `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`);
+    return this.o[key] as T;
+  }
+
+  /** An array of positive integers (hidden layer widths; empty allowed). */
+  widths(key: string): number[] {
+    const v = this.o[key];
+    if (!Array.isArray(v) || v.some((h) => typeof h !== 'number' || !Number.isSafeInteger(h) || h < 1)) this.bad(key, 'an array of positive integers');
+    return [...(v as number[])];
+  }
+}
+
+export const HIDDEN_ACTIVATIONS = ['relu', 'tanh', 'elu'] as const;
+export type HiddenActivation = (typeof HIDDEN_ACTIVATIONS)[number];
+export const NOISE_TYPES = ['normal', 'ornstein-uhlenbeck', 'none'] as const;
+export type NoiseType = (typeof NOISE_TYPES)[number];
+
+// ================================================================ BOX ACTIONS
+
+/** Why `space` cannot be a deterministic actor's action space, or null. */
+export function boxActionRefusal(agent: string, space: Space<unknown>, where = ''): string | null {
+  if (!(space instanceof Box)) return `${agent} needs a Box action space${where}, got ${space.type ?? String(space)} (use dqn or ppo for discrete actions)`;
+  if (!space.isBounded()) return `${agent} needs a bounded Box action space${where} (the tanh actor is scaled onto [low, high]), got low ${quote(space.low)} high ${quote(space.high)}`;
+  if (space.size === 0) return `${agent} needs a Box action space with at least one element${where}`;
+  return null;
+}
+
+/**
+ * The affine map between the actor's tanh output in [-1, 1] and a bounded Box
+ * (SB3's `scale_action` / `unscale_action`).
+ */
+export class ActionScaler {
+  readonly dim: number;
+  private readonly low: Float64Array;
+  private readonly half: Float64Array;
+
+  constructor(readonly space: Box) {
+    this.dim = space.size;
+    this.low = Float64Array.from(space.low);
+    this.half = Float64Array.from(space.high, (h, i) => (h - (space.low[i] as number)) / 2);
+  }
+
+  /** [-1, 1] → [low, high], clipped to the bounds (float32 rounding could step outside). */
+  toEnv(u: ArrayLike<number>, offset = 0): number[] {
+    const out = new Array<number>(this.dim);
+    for (let i = 0; i < this.dim; i++) {
+      const x = Math.max(-1, Math.min(1, u[offset + i] as number));
+      const lo = this.low[i] as number, hi = this.space.high[i] as number;
+      let v = lo + (x + 1) * (this.half[i] as number);
+      if (this.space.dtype === 'float32') v = Math.fround(v);
+      out[i] = Math.min(hi, Math.max(lo, v));
+    }
+    return out;
+  }
+
+  /** [low, high] → [-1, 1] (written into `out` at `offset`). */
+  fromEnv(a: ArrayLike<number>, out: Float32Array, offset = 0): void {
+    if (a.length !== this.dim) throw new ConfigError(`action has ${a.length} numbers, the Box has ${this.dim}`);
+    for (let i = 0; i < this.dim; i++) {
+      const half = this.half[i] as number;
+      out[offset + i] = half > 0 ? ((a[i] as number) - (this.low[i] as number)) / half - 1 : 0;
+    }
+  }
+}
+
+/** Exploration noise in the actor's [-1, 1] action scale. */
+export function makeNoise(type: NoiseType, dim: number, sigma: number, theta: number): Noise | null {
+  if (type === 'none' || sigma === 0) return null;
+  return type === 'normal' ? new GaussianNoise(dim, sigma) : new OrnsteinUhlenbeckNoise(dim, sigma, theta);
+}
+
+/** The OU process's internal state (for checkpoints); null for stateless noise. */
+export function noiseState(noise: Noise | null): number[] | null {
+  if (noise instanceof OrnsteinUhlenbeckNoise) return Array.from((noise as unknown as { x: Float64Array }).x);
+  return null;
+}
+
+export function restoreNoiseState(noise: Noise | null, state: unknown): void {
+  if (noise instanceof OrnsteinUhlenbeckNoise && Array.isArray(state)) (noise as unknown as { x: Float64Array }).x.set(state as number[]);
+}
+
+// ================================================================ REPLAY
+
+/**
+ * Experience replay of named float columns (`obs`, `action`, `reward`, …, each
+ * a fixed number of floats per row) that grows by doubling up to `capacity`
+ * and then overwrites the oldest rows, so a large capacity costs memory only
+ * when it is used. Rows are sampled uniformly with the run's Rng.
+ */
+export class ColumnReplay<K extends string> {
+  size = 0;
+  private next = 0;
+  private allocated: number;
+  private readonly data = new Map<K, Float32Array>();
+
+  constructor(readonly columns: Readonly<Record<K, number>>, readonly capacity: number) {
+    if (!Number.isSafeInteger(capacity) || capacity < 1) throw new ConfigError(`replay capacity must be a positive integer, got ${quote(capacity)}`);
+    this.allocated = Math.min(capacity, 1024);
+    for (const [k, width] of Object.entries(columns) as [K, number][]) this.data.set(k, new Float32Array(this.allocated * width));
+  }
+
+  /** Append one row; `write(column, view)` fills each column's view (zeroed first). */
+  add(write: (column: K, view: Float32Array) => void): void {
+    if (this.next >= this.allocated && this.allocated < this.capacity) this.grow();
+    const i = this.next;
+    for (const [k, width] of Object.entries(this.columns) as [K, number][]) {
+      const view = (this.data.get(k) as Float32Array).subarray(i * width, (i + 1) * width);
+      view.fill(0);
+      write(k, view);
+    }
+    this.next = (i + 1) % this.capacity;
+    this.size = Math.min(this.size + 1, this.capacity);
+  }
+
+  private grow(): void {
+    const rows = Math.min(this.capacity, this.allocated * 2);
+    for (const [k, width] of Object.entries(this.columns) as [K, number][]) {
+      const bigger = new Float32Array(rows * width);
+      bigger.set(this.data.get(k) as Float32Array);
+      this.data.set(k, bigger);
+    }
+    this.allocated = rows;
+  }
+
+  /** `n` row indices, uniformly with replacement. */
+  sampleIndices(n: number, rng: Rng): Int32Array {
+    if (this.size === 0) throw new ConfigError('replay: cannot sample from an empty buffer');
+    const out = new Int32Array(n);
+    for (let k = 0; k < n; k++) out[k] = rng.integer(0, this.size);
+    return out;
+  }
+
+  /** Rows `indices` of `column`, row-major [n, width]. */
+  gather(column: K, indices: Int32Array): Float32Array {
+    const width = this.columns[column];
+    const src = this.data.get(column) as Float32Array;
+    const out = new Float32Array(indices.length * width);
+    for (let k = 0; k < indices.length; k++) {
+      const i = indices[k] as number;
+      out.set(src.subarray(i * width, (i + 1) * width), k * width);
+    }
+    return out;
+  }
+
+  /**
+   * Rows `indices` of a column that holds `groups` blocks of `width / groups`
+   * floats (one per agent), laid out group-major: [groups, n, width / groups].
+   */
+  gatherGroupMajor(column: K, indices: Int32Array, groups: number): Float32Array {
+    const width = this.columns[column];
+    const part = width / groups;
+    const src = this.data.get(column) as Float32Array;
+    const n = indices.length;
+    const out = new Float32Array(n * width);
+    for (let k = 0; k < n; k++) {
+      const base = (indices[k] as number) * width;
+      for (let g = 0; g < groups; g++) out.set(src.subarray(base + g * part, base + (g + 1) * part), (g * n + k) * part);
+    }
+    return out;
+  }
+}
+
+// ================================================================ OPTIMIZER
+
+/**
+ * Adam (Kingma & Ba 2015, with PyTorch's ε = 1e-8 as SB3 uses) over a list of
+ * variables, done on their gradients concatenated into one flat vector:
+ * clipping by global norm and the moment updates cost a handful of ops
+ * whatever the number of variables (tfjs's Adam spends ~14 ops per variable,
+ * and per-op overhead dominates small networks on tfjs-wasm).
+ */
+export class FlatAdam {
+  readonly m: tf.Variable;
+  readonly v: tf.Variable;
+  /** Updates applied (Adam's t). */
+  step = 0;
+  readonly size: number;
+
+  constructor(readonly vars: readonly tf.Variable[], readonly learningRate: number, readonly maxGradNorm = 0, readonly beta1 = 0.9, readonly beta2 = 0.999, readonly epsilon = 1e-8) {
+    this.size = vars.reduce((a, v) => a + v.size, 0);
+    this.m = tf.variable(tf.zeros([this.size]), false);
+    this.v = tf.variable(tf.zeros([this.size]), false);
+  }
+
+  /** Apply gradients given as the map `tf.variableGrads` returns (keyed by variable name). */
+  apply(grads: tf.NamedTensorMap): void {
+    this.step++;
+    const t = this.step;
+    tf.tidy(() => {
+      let g: tf.Tensor = tf.concat(this.vars.map((v) => {
+        const gv = grads[v.name];
+        return gv ? gv.reshape([-1]) : tf.zeros([v.size]);
+      }));
+      if (this.maxGradNorm > 0) {
+        const norm = g.square().sum().sqrt();
+        g = g.mul(tf.minimum(1, tf.div(this.maxGradNorm, norm.maximum(1e-12))));
+      }
+      const m = this.m.mul(this.beta1).add(g.mul(1 - this.beta1));
+      const v = this.v.mul(this.beta2).add(g.square().mul(1 - this.beta2));
+      this.m.assign(m);
+      this.v.assign(v);
+      // θ ← θ − lr / (1 − β1^t) · m / (√v / √(1 − β2^t) + ε)
+      const delta = m.div(v.sqrt().div(Math.sqrt(1 - this.beta2 ** t)).add(this.epsilon)).mul(-this.learningRate / (1 - this.beta1 ** t));
+      const parts = tf.split(delta, this.vars.map((x) => x.size));
+      this.vars.forEach((x, i) => x.assign(x.add((parts[i] as tf.Tensor).reshape(x.shape))));
+    });
+  }
+
+  /** The moments as a checkpoint group (the step goes with the agent's JSON state). */
+  group(): TensorGroup {
+    return [{ name: 'm', tensor: this.m }, { name: 'v', tensor: this.v }];
+  }
+
+  restore(group: LoadedCheckpoint['groups'][string] | undefined, step: unknown, label: string): void {
+    if (!group) throw new CheckpointError(`checkpoint has no optimizer state for ${quote(label)}`);
+    if (!Number.isSafeInteger(step) || (step as number) < 0) throw new CheckpointError(`${label}: optimizer step must be a non-negative integer, got ${quote(step)}`);
+    for (const [name, variable] of [['m', this.m], ['v', this.v]] as const) {
+      const g = group.find((e) => e.name === name);
+      if (!g || g.values.length !== this.size) throw new CheckpointError(`${label}: optimizer ${name} has ${g?.values.length ?? 0} numbers in the checkpoint, the agent has ${this.size} parameters`);
+      tf.tidy(() => variable.assign(tf.tensor1d(g.values)));
+    }
+    this.step = step as number;
+  }
+
+  /** Moments and step as plain arrays (tests compare them across save/load). */
+  values(): { step: number; m: number[]; v: number[] } {
+    return { step: this.step, m: Array.from(this.m.dataSync()), v: Array.from(this.v.dataSync()) };
+  }
+
+  dispose(): void {
+    this.m.dispose();
+    this.v.dispose();
+  }
+}
+
+// ================================================================ CHECKPOINT GROUPS
+
+export type TensorGroup = { name: string; tensor: tf.Tensor }[];
+
+/** Load a group into raw variables, checking count and shapes. */
+export function restoreVariables(vars: readonly tf.Variable[], group: LoadedCheckpoint['groups'][string] | undefined, label: string): void {
+  if (!group) throw new CheckpointError(`checkpoint has no weights for ${quote(label)}`);
+  if (group.length !== vars.length) throw new CheckpointError(`${label}: checkpoint has ${group.length} tensors, the agent has ${vars.length}`);
+  vars.forEach((v, i) => {
+    const g = group[i] as { name: string; shape: number[]; values: Float32Array };
+    if (g.shape.join('x') !== v.shape.join('x')) throw new CheckpointError(`${label}: tensor ${i} (${quote(g.name)}) has shape ${quote(g.shape)} in the checkpoint but ${quote(v.shape)} here`);
+    tf.tidy(() => v.assign(tf.tensor(g.values, g.shape)));
+  });
+}
+
+/** θ' ← τ·θ + (1 − τ)·θ' over paired variables (τ = 1 copies). */
+export function softUpdate(targets: readonly tf.Variable[], sources: readonly tf.Variable[], tau: number): void {
+  tf.tidy(() => {
+    targets.forEach((t, i) => {
+      const s = sources[i] as tf.Variable;
+      t.assign(tau === 1 ? s.clone() : s.mul(tau).add(t.mul(1 - tau)));
+    });
+  });
+}

@@ -1,0 +1,630 @@
+/**
+ * The deterministic multi-agent actor-critic family of FaaSConf (paper 000,
+ * §4.1–§4.2): MADDPG, mean-field and attention mean-field differ only in
+ * what each agent's actor and critic see, so they share this one learner.
+ * Each variant's file (`maddpg.ts`, `meanfield.ts`, `attmf.ts`) documents its
+ * algorithm and defaults and registers its factory.
+ *
+ * Common to all (centralised training, decentralised execution):
+ * - one deterministic actor per agent, π_j(actor input_j) → tanh action in
+ *   [-1, 1], scaled onto the agent's Box bounds; one critic per agent,
+ *   Q_j(critic input_j) → value, regressed on the agent's own reward r_j;
+ * - target copies of every network (attention modules included), following
+ *   by Polyak averaging θ' ← τθ + (1 − τ)θ' after every gradient step;
+ * - critic loss (Q_j − y_j)², y_j = r_j + γ (1 − terminated_j) Q'_j(s', a')
+ *   with a' = π'(s') for every agent (eq. 3);
+ * - actor loss −Q_j with agent j's action replaced by π_j(s_j) and the other
+ *   agents' actions as sampled from the replay (eq. 4);
+ * - uniformly random actions for the first `learningStarts` steps, then π(s)
+ *   plus Gaussian (or Ornstein–Uhlenbeck) noise in the [-1, 1] scale, clipped.
+ *
+ * Critic and actor inputs per variant (agent j; N^j its neighbours in the
+ * adjacency, which defaults to all other agents):
+ * - `maddpg`:    critic (global state, a_1 … a_n); actor s_j.
+ * - `meanfield`: critic (s_j, a_j, ā_j), ā_j = mean of a_k over N^j (eq. 5); actor s_j.
+ * - `attmf`:     critic (s_j, s̃_j, a_j, ã_j), attention-weighted means of the
+ *                neighbours' states and actions with the critic's attention
+ *                weights w^{jk} (eqs. 6–7); actor (s_j, ŝ_j) with the actor's
+ *                own attention weights u^{jk} (eq. 8); weights by eq. (9).
+ *
+ * Shapes: agents' observations and actions are zero-padded to the largest
+ * agent's sizes D and M and stacked agent-major, `[N, batch, D]`, so every
+ * agent's network runs in one batched op per layer (`StackedMlp`); with
+ * parameter sharing one set of weights serves all agents.
+ */
+import type { AnyEnv, ParallelEnv } from '../src/core/env.js';
+import { isParallelEnv } from '../src/core/env.js';
+import { ConfigError, quote } from '../src/core/errors.js';
+import { Rng } from '../src/core/rng.js';
+import { SingleAgentAsParallel } from '../src/core/wrappers/single-as-parallel.js';
+import { Box } from '../src/spaces/box.js';
+import { flatdim, flatten } from '../src/spaces/flatten.js';
+import type { Space } from '../src/spaces/space.js';
+import { AgentAttention, adjacencyTensor, smallBatchMatMul } from '../src/nn/attention.js';
+import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../src/nn/checkpoint.js';
+import type { Noise } from '../src/nn/noise.js';
+import { initTf, tf } from '../src/nn/tf.js';
+import {
+  ActionScaler, ColumnReplay, FlatAdam, HIDDEN_ACTIVATIONS, NOISE_TYPES, OptionReader, boxActionRefusal, makeNoise, noiseState, restoreNoiseState,
+  restoreVariables, softUpdate, type HiddenActivation, type NoiseType,
+} from './actor-critic-common.js';
+import { StackedMlp } from './actor-critic-nets.js';
+import type { ActOptions, Agent, Losses, MultiTransition } from './agent.js';
+
+export type MarlVariant = 'maddpg' | 'meanfield' | 'attmf';
+
+// ================================================================ OPTIONS
+
+/** Options every variant takes (each variant's file gives its defaults and their sources). */
+export interface MarlCommonOptions {
+  /** Hidden layer widths of actors and critics. */
+  hidden?: readonly number[];
+  /** Hidden activation. */
+  activation?: HiddenActivation;
+  /** Adam learning rate of the actors (and the actor attention). */
+  actorLearningRate?: number;
+  /** Adam learning rate of the critics (and the critic attention). */
+  criticLearningRate?: number;
+  /** Minibatch size (joint transitions). */
+  batchSize?: number;
+  /** Discount factor γ. */
+  gamma?: number;
+  /** Polyak factor τ of all target networks, applied after every gradient step. */
+  tau?: number;
+  /** Replay capacity in joint transitions (memory grows as it fills). */
+  bufferSize?: number;
+  /** Environment steps of uniformly random actions before learning starts. */
+  learningStarts?: number;
+  /** Train every this many environment steps. */
+  trainFreq?: number;
+  /** Minibatch updates per training round. */
+  gradientSteps?: number;
+  /** Exploration noise added to π(s) in the [-1, 1] action scale. */
+  noise?: NoiseType;
+  /** σ of the noise, in the [-1, 1] action scale. */
+  noiseSigma?: number;
+  /** θ of the Ornstein–Uhlenbeck noise. */
+  noiseTheta?: number;
+  /** Clip the actors' (critics') gradients to this global norm over all agents (0: no clipping). */
+  maxGradNorm?: number;
+  /**
+   * One actor, one critic (and one attention module per role) shared by all
+   * agents (`true`), one per agent (`false`), or `'auto'`: share when every
+   * agent's observation and action have the same sizes. Sharing with
+   * different sizes is refused.
+   */
+  shareParameters?: boolean | 'auto';
+  /** Append a one-hot agent index to every actor and critic input (lets shared networks tell agents apart). */
+  agentIds?: boolean;
+}
+
+export type MarlHyperparameters = {
+  hidden: number[];
+  activation: HiddenActivation;
+  actorLearningRate: number;
+  criticLearningRate: number;
+  batchSize: number;
+  gamma: number;
+  tau: number;
+  bufferSize: number;
+  learningStarts: number;
+  trainFreq: number;
+  gradientSteps: number;
+  noise: NoiseType;
+  noiseSigma: number;
+  noiseTheta: number;
+  maxGradNorm: number;
+  shareParameters: boolean | 'auto';
+  agentIds: boolean;
+  /** maddpg: feed the critics `env.state()` when the env has one (else the concatenated observations). */
+  useGlobalState?: boolean;
+  /** attmf: size d_k of the attention queries and keys. */
+  attentionDim?: number;
+};
+
+/** Merge `options` over a variant's defaults and validate every field; messages quote the bad value. */
+export function resolveMarlOptions(variant: MarlVariant, defaults: Readonly<MarlHyperparameters>, options: Record<string, unknown> = {}): MarlHyperparameters {
+  const r = new OptionReader(variant, defaults as unknown as Record<string, unknown>, options);
+  const hidden = r.widths('hidden');
+  if (hidden.length === 0) r.bad('hidden', 'a non-empty array of positive integers');
+  const hp: MarlHyperparameters = {
+    hidden,
+    activation: r.oneOf('activation', HIDDEN_ACTIVATIONS),
+    actorLearningRate: r.num('actorLearningRate', (v) => v > 0, 'a number > 0'),
+    criticLearningRate: r.num('criticLearningRate', (v) => v > 0, 'a number > 0'),
+    batchSize: r.int('batchSize', 1),
+    gamma: r.num('gamma', (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
+    tau: r.num('tau', (v) => v > 0 && v <= 1, 'a number in (0, 1]'),
+    bufferSize: r.int('bufferSize', 1),
+    learningStarts: r.int('learningStarts', 0),
+    trainFreq: r.int('trainFreq', 1),
+    gradientSteps: r.int('gradientSteps', 1),
+    noise: r.oneOf('noise', NOISE_TYPES),
+    noiseSigma: r.num('noiseSigma', (v) => v >= 0, 'a number >= 0'),
+    noiseTheta: r.num('noiseTheta', (v) => v > 0, 'a number > 0'),
+    maxGradNorm: r.num('maxGradNorm', (v) => v >= 0, 'a number >= 0 (0: no clipping)'),
+    shareParameters: r.oneOf('shareParameters', [true, false, 'auto'] as const),
+    agentIds: r.bool('agentIds'),
+  };
+  if ('useGlobalState' in defaults) hp.useGlobalState = r.bool('useGlobalState');
+  if ('attentionDim' in defaults) hp.attentionDim = r.int('attentionDim', 1);
+  return hp;
+}
+
+// ================================================================ SPACES
+
+/** The parallel view a multi agent acts on: the env itself, or `SingleAgentAsParallel` over an Env. */
+export function parallelView(env: AnyEnv): ParallelEnv<string, unknown, unknown> {
+  return (isParallelEnv(env) ? env : new SingleAgentAsParallel(env)) as ParallelEnv<string, unknown, unknown>;
+}
+
+/** Why a variant cannot run on `env`, or null. */
+export function marlSupports(variant: MarlVariant, env: AnyEnv): string | null {
+  const view = parallelView(env);
+  if (view.possibleAgents.length === 0) return `${variant} needs at least one agent`;
+  for (const id of view.possibleAgents) {
+    const why = boxActionRefusal(variant, view.actionSpace(id), ` for agent ${quote(id)}`);
+    if (why) return why;
+    try {
+      flatdim(view.observationSpace(id));
+    } catch (err) {
+      return `${variant} needs flattenable observation spaces; agent ${quote(id)}: ${(err as Error).message}`;
+    }
+  }
+  if (variant !== 'maddpg' && view.adjacency) {
+    try {
+      adjacencyTensor(view.adjacency(), view.possibleAgents.length).dispose();
+    } catch (err) {
+      return `${variant}: the env's adjacency() is unusable: ${(err as Error).message}`;
+    }
+  }
+  return null;
+}
+
+/** Online or target copies of a variant's networks. */
+export interface MarlNetworks {
+  actor: StackedMlp;
+  critic: StackedMlp;
+  actorAttention: AgentAttention | null;
+  criticAttention: AgentAttention | null;
+}
+
+type Column = 'obs' | 'action' | 'reward' | 'nextObs' | 'done' | 'live' | 'state' | 'nextState';
+
+// ================================================================ ALGO LOGIC
+
+export abstract class MultiAgentActorCritic implements Agent {
+  abstract readonly name: MarlVariant;
+  readonly kind = 'multi' as const;
+  readonly hyperparameters: MarlHyperparameters & { shareParameters: boolean };
+  /** Agent ids, in the env's `possibleAgents` order (row j of every stacked tensor). */
+  readonly agentIds: readonly string[];
+  readonly obsDims: readonly number[];
+  readonly actionDims: readonly number[];
+  /** Padded per-agent observation and action sizes. */
+  readonly obsDim: number;
+  readonly actionDim: number;
+  /** Size of the global state fed to MADDPG's critics (0 for the mean-field variants or without `env.state()`). */
+  readonly globalStateDim: number;
+  /** Neighbour matrix used by the mean-field variants (diagonal zeroed). */
+  readonly adjacency: number[][];
+  readonly online: MarlNetworks;
+  readonly target: MarlNetworks;
+  /** Environment steps observed. */
+  numTimesteps = 0;
+  /** Minibatch updates done. */
+  numGradientSteps = 0;
+
+  private readonly actorOptimizer: FlatAdam;
+  private readonly criticOptimizer: FlatAdam;
+  private readonly variant: MarlVariant;
+  private readonly envId: string | null;
+  private readonly obsSpaces: Space<unknown>[];
+  private readonly actionSpaces: Box[];
+  private readonly scalers: ActionScaler[];
+  private readonly replay: ColumnReplay<Column>;
+  private readonly noise: Noise | null;
+  private readonly exploreRng: Rng;
+  private readonly replayRng: Rng;
+  private readonly actorVars: tf.Variable[];
+  private readonly criticVars: tf.Variable[];
+  // Constant tensors.
+  private readonly adjacencyT: tf.Tensor2D;
+  /** Row-normalised adjacency [N, N] (mean over neighbours; zero rows stay zero). */
+  private readonly meanFieldT: tf.Tensor2D;
+  /** [N, 1, M]: 1 on each agent's real action elements (padding masks). */
+  private readonly actionMaskT: tf.Tensor3D | null;
+  /** [N, 1, N·M]: 1 on agent j's own block of the joint action (MADDPG). */
+  private readonly ownBlockT: tf.Tensor3D;
+  /** 1 − ownBlockT. */
+  private readonly otherBlocksT: tf.Tensor3D;
+  private readonly idsT: tf.Tensor3D;
+  private disposed = false;
+
+  protected constructor(variant: MarlVariant, env: AnyEnv, hp: MarlHyperparameters, readonly seed: number) {
+    const why = marlSupports(variant, env);
+    if (why) throw new ConfigError(why);
+    if (!Number.isSafeInteger(seed) || seed < 0) throw new ConfigError(`${variant} seed must be a non-negative safe integer, got ${quote(seed)}`);
+    this.variant = variant;
+    const view = parallelView(env);
+    this.envId = env.spec?.id ?? null;
+    this.agentIds = [...view.possibleAgents];
+    const N = this.agentIds.length;
+    this.obsSpaces = this.agentIds.map((id) => view.observationSpace(id));
+    this.actionSpaces = this.agentIds.map((id) => view.actionSpace(id) as Box);
+    this.scalers = this.actionSpaces.map((s) => new ActionScaler(s));
+    this.obsDims = this.obsSpaces.map((s) => flatdim(s));
+    this.actionDims = this.actionSpaces.map((s) => s.size);
+    this.obsDim = Math.max(...this.obsDims);
+    this.actionDim = Math.max(...this.actionDims);
+    const uniform = this.obsDims.every((d) => d === this.obsDim) && this.actionDims.every((m) => m === this.actionDim);
+    if (hp.shareParameters === true && !uniform) {
+      throw new ConfigError(`${variant} option shareParameters is true but the agents' spaces differ (observation sizes ${quote(this.obsDims)}, action sizes ${quote(this.actionDims)}): use false or "auto"`);
+    }
+    this.hyperparameters = { ...hp, shareParameters: hp.shareParameters === 'auto' ? uniform : hp.shareParameters };
+    const share = this.hyperparameters.shareParameters;
+
+    // Global state for MADDPG's centralised critics: env.state() when present and asked for.
+    let stateDim = 0;
+    if (variant === 'maddpg' && hp.useGlobalState && view.state) {
+      let s: unknown;
+      try {
+        s = view.state();
+      } catch (err) {
+        throw new ConfigError(`maddpg: env.state() failed before reset (${(err as Error).message}); pass useGlobalState: false to use the concatenated observations`);
+      }
+      if (!Array.isArray(s) || s.length === 0) throw new ConfigError(`maddpg: env.state() must return a non-empty number array, got ${quote(s)}`);
+      stateDim = s.length;
+    }
+    this.globalStateDim = stateDim;
+
+    const adj = variant !== 'maddpg' && view.adjacency ? view.adjacency() : this.agentIds.map((_, j) => this.agentIds.map((__, k) => (j === k ? 0 : 1)));
+    this.adjacency = adj.map((row, j) => row.map((v, k) => (j === k ? 0 : v)));
+
+    const root = new Rng(seed);
+    const initRng = root.fork();
+    this.exploreRng = root.fork();
+    this.replayRng = root.fork();
+
+    const D = this.obsDim, M = this.actionDim, ids = hp.agentIds ? N : 0;
+    const actorIn = (variant === 'attmf' ? 2 * D : D) + ids;
+    const criticIn =
+      variant === 'maddpg' ? (stateDim > 0 ? stateDim : N * D) + N * M + ids
+      : variant === 'meanfield' ? D + 2 * M + ids
+      : 2 * D + 2 * M + ids;
+    const build = (suffix: string): MarlNetworks => ({
+      actor: new StackedMlp({ agents: N, shared: share, input: actorIn, hidden: hp.hidden, output: M, activation: hp.activation, outputActivation: 'tanh', name: `actor${suffix}` }, initRng),
+      critic: new StackedMlp({ agents: N, shared: share, input: criticIn, hidden: hp.hidden, output: 1, activation: hp.activation, outputActivation: 'linear', name: `critic${suffix}` }, initRng),
+      actorAttention: variant === 'attmf' ? new AgentAttention({ stateDim: D, keyDim: hp.attentionDim as number, agents: N, shared: share }, initRng) : null,
+      criticAttention: variant === 'attmf' ? new AgentAttention({ stateDim: D, keyDim: hp.attentionDim as number, agents: N, shared: share }, initRng) : null,
+    });
+    this.online = build('');
+    this.target = build('_target');
+    softUpdate(netVariables(this.target), netVariables(this.online), 1);
+    this.actorVars = [...this.online.actor.variables, ...(this.online.actorAttention?.variables ?? [])];
+    this.criticVars = [...this.online.critic.variables, ...(this.online.criticAttention?.variables ?? [])];
+    this.actorOptimizer = new FlatAdam(this.actorVars, hp.actorLearningRate, hp.maxGradNorm);
+    this.criticOptimizer = new FlatAdam(this.criticVars, hp.criticLearningRate, hp.maxGradNorm);
+
+    this.adjacencyT = adjacencyTensor(this.adjacency, N);
+    this.meanFieldT = tf.tidy(() => {
+      const rows = this.adjacencyT.sum(1, true);
+      return this.adjacencyT.div(tf.where(rows.greater(0), rows, tf.onesLike(rows))) as tf.Tensor2D;
+    });
+    const mask = new Float32Array(N * M);
+    this.actionDims.forEach((m, j) => mask.fill(1, j * M, j * M + m));
+    this.actionMaskT = uniform ? null : tf.tensor3d(mask, [N, 1, M]);
+    const own = new Float32Array(N * N * M);
+    for (let j = 0; j < N; j++) own.fill(1, (j * N + j) * M, (j * N + j + 1) * M);
+    this.ownBlockT = tf.tensor3d(own, [N, 1, N * M]);
+    this.otherBlocksT = tf.tidy(() => tf.scalar(1).sub(this.ownBlockT) as tf.Tensor3D);
+    this.idsT = tf.tidy(() => tf.eye(N).reshape([N, 1, N]) as tf.Tensor3D);
+
+    const columns: Record<Column, number> = { obs: N * D, action: N * M, reward: N, nextObs: N * D, done: N, live: N, state: stateDim, nextState: stateDim };
+    this.replay = new ColumnReplay<Column>(columns, hp.bufferSize);
+    this.noise = makeNoise(hp.noise, N * M, hp.noiseSigma, hp.noiseTheta);
+  }
+
+  /** `await initTf()` first; the variants' `create` do. */
+  protected static async ready(): Promise<void> {
+    await initTf();
+  }
+
+  // ---------------------------------------------------------------- inputs
+
+  /** Append the one-hot agent index when `agentIds` is on. */
+  private withIds(x: tf.Tensor3D): tf.Tensor3D {
+    if (!this.hyperparameters.agentIds) return x;
+    const [n, b] = x.shape;
+    return tf.concat([x, b === 1 ? this.idsT : tf.tile(this.idsT, [1, b, 1])], 2) as tf.Tensor3D;
+  }
+
+  /** Attention-weighted neighbour means of `values` [N, B, X] with weights [B, N, N] → [N, B, X] (eqs. 7–8). */
+  private static weightedMean(weights: tf.Tensor3D, values: tf.Tensor3D): tf.Tensor3D {
+    return smallBatchMatMul(weights, values.transpose([1, 0, 2]) as tf.Tensor3D).transpose([1, 0, 2]) as tf.Tensor3D;
+  }
+
+  /** Actor input [N, B, ·] from observations [N, B, D]. */
+  private actorInput(nets: MarlNetworks, obs: tf.Tensor3D): tf.Tensor3D {
+    if (!nets.actorAttention) return this.withIds(obs);
+    const u = nets.actorAttention.weights(obs.transpose([1, 0, 2]) as tf.Tensor3D, this.adjacencyT);
+    return this.withIds(tf.concat([obs, MultiAgentActorCritic.weightedMean(u, obs)], 2) as tf.Tensor3D);
+  }
+
+  /** Actions [N, B, M] of `nets`' actors (padding zeroed). */
+  private policy(nets: MarlNetworks, obs: tf.Tensor3D): tf.Tensor3D {
+    const a = nets.actor.apply(this.actorInput(nets, obs));
+    return this.actionMaskT ? (a.mul(this.actionMaskT) as tf.Tensor3D) : a;
+  }
+
+  /**
+   * Critic input [N, B, ·]: agent j's own action from `own`, everybody
+   * else's (or the neighbours' means) from `others`, both [N, B, M]; `global`
+   * [B, G] is MADDPG's centralised state.
+   */
+  private criticInput(nets: MarlNetworks, obs: tf.Tensor3D, own: tf.Tensor3D, others: tf.Tensor3D, global: tf.Tensor2D | null): tf.Tensor3D {
+    const [N, B] = obs.shape;
+    const M = this.actionDim;
+    if (this.variant === 'maddpg') {
+      // (s_1 … s_n, a_1 … a_n) with a_j from `own` in critic j's own block.
+      const joint = others.transpose([1, 0, 2]).reshape([1, B, N * M]);
+      const actions = own === others ? tf.tile(joint, [N, 1, 1]) : joint.mul(this.otherBlocksT).add(tf.tile(own, [1, 1, N]).mul(this.ownBlockT));
+      const g = (global ?? obs.transpose([1, 0, 2]).reshape([B, N * this.obsDim])).expandDims(0);
+      return this.withIds(tf.concat([tf.tile(g, [N, 1, 1]), actions], 2) as tf.Tensor3D);
+    }
+    if (this.variant === 'meanfield') {
+      // (s_j, a_j, ā_j): one [N, N] × [N, B·M] product gives every agent's neighbour mean (eq. 5).
+      const mean = tf.matMul(this.meanFieldT, others.reshape([N, B * M])).reshape([N, B, M]);
+      return this.withIds(tf.concat([obs, own, mean], 2) as tf.Tensor3D);
+    }
+    // attmf: (s_j, s̃_j, a_j, ã_j) with the critic's attention weights w^{jk} (eqs. 6–7, 9).
+    const w = (nets.criticAttention as AgentAttention).weights(obs.transpose([1, 0, 2]) as tf.Tensor3D, this.adjacencyT);
+    return this.withIds(tf.concat([obs, MultiAgentActorCritic.weightedMean(w, obs), own, MultiAgentActorCritic.weightedMean(w, others)], 2) as tf.Tensor3D);
+  }
+
+  // ---------------------------------------------------------------- acting
+
+  /** Observations of the agents in `obs` as [N, 1, D] (absent agents: zeros); fills `live`. */
+  private obsRows(obs: Record<string, unknown>, out: Float32Array, live?: Float32Array): void {
+    const D = this.obsDim;
+    this.agentIds.forEach((id, j) => {
+      const o = obs[id];
+      if (o === undefined) return;
+      if (live) live[j] = 1;
+      const d = this.obsDims[j] as number;
+      const space = this.obsSpaces[j] as Space<unknown>;
+      const list: ArrayLike<number> = space instanceof Box ? (o as ArrayLike<number>) : flatten(space, o);
+      if (list.length !== d) throw new ConfigError(`${this.variant}: agent ${quote(id)}'s observation has ${list.length} numbers, expected ${d}`);
+      for (let i = 0; i < d; i++) out[j * D + i] = list[i] as number;
+    });
+  }
+
+  /** Every agent's π(s) in [-1, 1], agent-major [N · M]. */
+  policyActions(obs: Record<string, unknown>): Float32Array {
+    const N = this.agentIds.length;
+    const rows = new Float32Array(N * this.obsDim);
+    this.obsRows(obs, rows);
+    return tf.tidy(() => this.policy(this.online, tf.tensor3d(rows, [N, 1, this.obsDim])).dataSync() as Float32Array);
+  }
+
+  async act(obs: unknown, opts: ActOptions): Promise<Record<string, number[]>> {
+    const record = obs as Record<string, unknown>;
+    const out: Record<string, number[]> = {};
+    const M = this.actionDim;
+    if (opts.explore && this.numTimesteps < this.hyperparameters.learningStarts) {
+      this.agentIds.forEach((id, j) => {
+        if (id in record) out[id] = (this.actionSpaces[j] as Box).sample(this.exploreRng);
+      });
+      return out;
+    }
+    const u = this.policyActions(record);
+    if (opts.explore && this.noise) {
+      const eps = this.noise.sample(this.exploreRng);
+      for (let i = 0; i < u.length; i++) u[i] = (u[i] as number) + (eps[i] as number);
+    }
+    this.agentIds.forEach((id, j) => {
+      if (id in record) out[id] = (this.scalers[j] as ActionScaler).toEnv(u, j * M);
+    });
+    return out;
+  }
+
+  observe(transition: MultiTransition): void {
+    const t = transition;
+    const M = this.actionDim;
+    if (this.globalStateDim > 0 && (!t.state || !t.nextState)) throw new ConfigError('maddpg: the transition has no global state (the env has state(), so the driver must pass state and nextState)');
+    this.replay.add((column, view) => {
+      switch (column) {
+        case 'obs':
+          return this.obsRows(t.obs, view);
+        case 'nextObs':
+          return this.obsRows(t.nextObs, view);
+        case 'live':
+          return this.agentIds.forEach((id, j) => void (view[j] = id in t.obs && id in t.actions ? 1 : 0));
+        case 'action':
+          return this.agentIds.forEach((id, j) => {
+            const a = t.actions[id];
+            if (a !== undefined) (this.scalers[j] as ActionScaler).fromEnv(a as ArrayLike<number>, view, j * M);
+          });
+        case 'reward':
+          return this.agentIds.forEach((id, j) => void (view[j] = t.rewards[id] ?? 0));
+        case 'done':
+          return this.agentIds.forEach((id, j) => void (view[j] = t.terminations[id] ? 1 : 0)); // truncation bootstraps
+        case 'state':
+        case 'nextState': {
+          if (this.globalStateDim === 0) return;
+          const s = (column === 'state' ? t.state : t.nextState) as number[];
+          if (s.length !== this.globalStateDim) throw new ConfigError(`maddpg: global state has ${s.length} numbers, expected ${this.globalStateDim}`);
+          return view.set(s);
+        }
+      }
+    });
+    this.numTimesteps++;
+    const live = Object.keys(t.obs);
+    if (live.length > 0 && live.every((id) => t.terminations[id] || t.truncations[id])) this.noise?.reset();
+  }
+
+  // ---------------------------------------------------------------- learning
+
+  async update(): Promise<Losses | null> {
+    const hp = this.hyperparameters;
+    if (!(this.numTimesteps > hp.learningStarts && this.numTimesteps % hp.trainFreq === 0 && this.replay.size > 0)) return null;
+    let critic = 0, actor = 0;
+    for (let g = 0; g < hp.gradientSteps; g++) {
+      const [c, a] = this.gradientStep();
+      critic += c;
+      actor += a;
+    }
+    return { critic: critic / hp.gradientSteps, actor: actor / hp.gradientSteps };
+  }
+
+  /** One minibatch update of all critics, then all actors, then the soft target update; returns [critic loss, actor loss]. */
+  private gradientStep(): [number, number] {
+    const hp = this.hyperparameters;
+    const B = hp.batchSize, N = this.agentIds.length, D = this.obsDim, M = this.actionDim, G = this.globalStateDim;
+    const idx = this.replay.sampleIndices(B, this.replayRng);
+    const losses = tf.tidy(() => {
+      const obs = tf.tensor3d(this.replay.gatherGroupMajor('obs', idx, N), [N, B, D]);
+      const nextObs = tf.tensor3d(this.replay.gatherGroupMajor('nextObs', idx, N), [N, B, D]);
+      const actions = tf.tensor3d(this.replay.gatherGroupMajor('action', idx, N), [N, B, M]);
+      const reward = tf.tensor3d(this.replay.gatherGroupMajor('reward', idx, N), [N, B, 1]);
+      const notDone = tf.scalar(1).sub(tf.tensor3d(this.replay.gatherGroupMajor('done', idx, N), [N, B, 1]));
+      const live = tf.tensor3d(this.replay.gatherGroupMajor('live', idx, N), [N, B, 1]);
+      const liveCount = live.sum().maximum(1);
+      const state = G > 0 ? tf.tensor2d(this.replay.gather('state', idx), [B, G]) : null;
+      const nextState = G > 0 ? tf.tensor2d(this.replay.gather('nextState', idx), [B, G]) : null;
+
+      // y_j = r_j + γ (1 − done_j) Q'_j(s', π'(s')) (eq. 3)
+      const nextActions = this.policy(this.target, nextObs);
+      const nextQ = this.target.critic.apply(this.criticInput(this.target, nextObs, nextActions, nextActions, nextState));
+      const y = reward.add(notDone.mul(nextQ).mul(hp.gamma));
+
+      const critic = tf.variableGrads(() => {
+        const q = this.online.critic.apply(this.criticInput(this.online, obs, actions, actions, state));
+        return q.sub(y).square().mul(live).sum().div(liveCount) as tf.Scalar;
+      }, this.criticVars);
+      this.criticOptimizer.apply(critic.grads);
+
+      // ∇ −Q_j(…, a_j = π_j(·), …) with the others' actions from the replay (eq. 4)
+      const actor = tf.variableGrads(() => {
+        const own = this.policy(this.online, obs);
+        const q = this.online.critic.apply(this.criticInput(this.online, obs, own, actions, state));
+        return q.mul(live).sum().div(liveCount).neg() as tf.Scalar;
+      }, this.actorVars);
+      this.actorOptimizer.apply(actor.grads);
+      return tf.stack([critic.value, actor.value]);
+    });
+    const values = losses.dataSync();
+    losses.dispose();
+    softUpdate(netVariables(this.target), netVariables(this.online), hp.tau);
+    this.numGradientSteps++;
+    return [values[0] as number, values[1] as number];
+  }
+
+  /** Attention weights [N, N] of one joint observation (attmf; rows sum to 1 over neighbours), for diagnostics. */
+  attentionWeights(obs: Record<string, unknown>, role: 'actor' | 'critic'): number[][] {
+    const module = role === 'actor' ? this.online.actorAttention : this.online.criticAttention;
+    if (!module) throw new ConfigError(`${this.variant} has no attention module`);
+    const N = this.agentIds.length;
+    const rows = new Float32Array(N * this.obsDim);
+    this.obsRows(obs, rows);
+    const flat = tf.tidy(() => module.weights(tf.tensor3d(rows, [1, N, this.obsDim]), this.adjacencyT).dataSync());
+    return this.agentIds.map((_, j) => Array.from(flat.subarray(j * N, (j + 1) * N)));
+  }
+
+  // ================================================================ CHECKPOINTS
+
+  /** All actors, critics, attention modules, their targets, both Adam states, hyperparameters, counters, Rng and noise states. The replay buffer is not saved. */
+  async save(dir: string): Promise<string> {
+    const groups: Record<string, { name: string; tensor: tf.Tensor }[]> = {};
+    for (const [suffix, nets] of [['', this.online], ['_target', this.target]] as const) {
+      groups[`actor${suffix}`] = nets.actor.named();
+      groups[`critic${suffix}`] = nets.critic.named();
+      if (nets.actorAttention) groups[`actor_attention${suffix}`] = attentionNamed(nets.actorAttention, `actor_attention${suffix}`);
+      if (nets.criticAttention) groups[`critic_attention${suffix}`] = attentionNamed(nets.criticAttention, `critic_attention${suffix}`);
+    }
+    groups.actor_optimizer = this.actorOptimizer.group();
+    groups.critic_optimizer = this.criticOptimizer.group();
+    return saveCheckpoint(dir, {
+      agent: this.name,
+      env: this.envId,
+      hyperparameters: { ...this.hyperparameters },
+      extra: {
+        seed: this.seed,
+        agents: this.agentIds,
+        obsDims: this.obsDims,
+        actionSpaces: this.actionSpaces.map((s) => s.toJSON()),
+        globalStateDim: this.globalStateDim,
+        adjacency: this.adjacency,
+        numTimesteps: this.numTimesteps,
+        numGradientSteps: this.numGradientSteps,
+        exploreRng: this.exploreRng.getState(),
+        replayRng: this.replayRng.getState(),
+        noise: noiseState(this.noise),
+        actorOptimizerStep: this.actorOptimizer.step,
+        criticOptimizerStep: this.criticOptimizer.step,
+      },
+      groups,
+    });
+  }
+
+  async load(dir: string): Promise<void> {
+    const ckpt = loadCheckpoint(dir);
+    const { manifest } = ckpt;
+    if (manifest.agent !== this.name) throw new CheckpointError(`${ckpt.path} holds a ${quote(manifest.agent)} checkpoint, not ${this.name}`);
+    const extra = manifest.extra as Record<string, unknown>;
+    const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+    if (!same(extra.agents, this.agentIds)) throw new CheckpointError(`${ckpt.path}: trained with agents ${quote(extra.agents)}, this environment has ${quote(this.agentIds)}`);
+    if (!same(extra.obsDims, this.obsDims)) throw new CheckpointError(`${ckpt.path}: trained on observation sizes ${quote(extra.obsDims)}, this environment has ${quote(this.obsDims)}`);
+    if (!same(extra.actionSpaces, this.actionSpaces.map((s) => s.toJSON()))) throw new CheckpointError(`${ckpt.path}: trained on other action spaces (${quote(extra.actionSpaces)})`);
+    if (extra.globalStateDim !== this.globalStateDim) throw new CheckpointError(`${ckpt.path}: trained with a global state of ${quote(extra.globalStateDim)} numbers, this agent uses ${this.globalStateDim}`);
+    for (const key of ['hidden', 'activation', 'shareParameters', 'agentIds', 'attentionDim'] as const) {
+      if (!same(manifest.hyperparameters[key], this.hyperparameters[key])) {
+        throw new CheckpointError(`${ckpt.path}: checkpoint has ${key} ${quote(manifest.hyperparameters[key])}, this agent ${quote(this.hyperparameters[key])}`);
+      }
+    }
+    for (const [suffix, nets] of [['', this.online], ['_target', this.target]] as const) {
+      restoreVariables(nets.actor.variables, ckpt.groups[`actor${suffix}`], `actor${suffix}`);
+      restoreVariables(nets.critic.variables, ckpt.groups[`critic${suffix}`], `critic${suffix}`);
+      if (nets.actorAttention) restoreVariables(nets.actorAttention.variables, ckpt.groups[`actor_attention${suffix}`], `actor_attention${suffix}`);
+      if (nets.criticAttention) restoreVariables(nets.criticAttention.variables, ckpt.groups[`critic_attention${suffix}`], `critic_attention${suffix}`);
+    }
+    this.actorOptimizer.restore(ckpt.groups.actor_optimizer, extra.actorOptimizerStep, 'actor_optimizer');
+    this.criticOptimizer.restore(ckpt.groups.critic_optimizer, extra.criticOptimizerStep, 'critic_optimizer');
+    this.numTimesteps = extra.numTimesteps as number;
+    this.numGradientSteps = extra.numGradientSteps as number;
+    this.exploreRng.setState(extra.exploreRng as number[]);
+    this.replayRng.setState(extra.replayRng as number[]);
+    restoreNoiseState(this.noise, extra.noise);
+  }
+
+  /** Every variable of the online or the target networks (targets pair with online by position). */
+  variables(which: 'online' | 'target'): tf.Variable[] {
+    return netVariables(which === 'online' ? this.online : this.target);
+  }
+
+  /** Both Adam states as plain arrays (tests compare them across save/load). */
+  optimizerStates(): { actor: ReturnType<FlatAdam['values']>; critic: ReturnType<FlatAdam['values']> } {
+    return { actor: this.actorOptimizer.values(), critic: this.criticOptimizer.values() };
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const v of [...netVariables(this.online), ...netVariables(this.target)]) v.dispose();
+    this.actorOptimizer.dispose();
+    this.criticOptimizer.dispose();
+    for (const t of [this.adjacencyT, this.meanFieldT, this.actionMaskT, this.ownBlockT, this.otherBlocksT, this.idsT]) t?.dispose();
+  }
+}
+
+/** Every variable of a set of networks, in a fixed order (targets pair with online by position). */
+function netVariables(nets: MarlNetworks): tf.Variable[] {
+  return [...nets.actor.variables, ...nets.critic.variables, ...(nets.actorAttention?.variables ?? []), ...(nets.criticAttention?.variables ?? [])];
+}
+
+function attentionNamed(module: AgentAttention, label: string): { name: string; tensor: tf.Tensor }[] {
+  return [
+    { name: `${label}/wq`, tensor: module.wq },
+    { name: `${label}/wk`, tensor: module.wk },
+  ];
+}

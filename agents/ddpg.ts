@@ -1,0 +1,406 @@
+/**
+ * DDPG: deep deterministic policy gradient (Lillicrap et al., "Continuous
+ * control with deep reinforcement learning", ICLR 2016), the learner of Firm,
+ * the RL baseline of FaaSConf (paper 000, §5.1.3: "It uses Deep Deterministic
+ * Policy Gradient (DDPG) to dynamically adjust the resources of functions").
+ * CLI name `ddpg`.
+ *
+ * Read it top to bottom: the options (each default says where it comes from),
+ * the networks, the algorithm (`act`, `observe`, `update`), checkpoints and
+ * the factory.
+ *
+ * Semantics follow Stable-Baselines3's DDPG (TD3 with one critic, no policy
+ * delay and no target-policy smoothing): a deterministic actor μ(s) with a
+ * tanh output scaled onto the Box bounds, a critic Q(s, a) fed the
+ * concatenated observation and action (in the actor's [-1, 1] scale), target
+ * copies of both that follow by Polyak averaging θ' ← τθ + (1 − τ)θ' after
+ * every gradient step; uniformly random actions for the first
+ * `learningStarts` steps, then μ(s) plus Gaussian (or Ornstein–Uhlenbeck)
+ * noise clipped to the bounds; every `trainFreq` environment steps
+ * `gradientSteps` minibatch updates of
+ *
+ *   critic: minimise (Q(s, a) − y)², y = r + γ (1 − terminated) Q'(s', μ'(s'))
+ *   actor:  maximise Q(s, μ(s))
+ *
+ * A truncated (time-limit) step bootstraps; only a terminated one does not.
+ * On a ParallelEnv DDPG controls every agent at once through `CentralizedEnv`
+ * (the joint Box action), as Firm configures all functions with one agent.
+ *
+ * All randomness (weights, exploration noise, replay sampling) comes from
+ * `Rng` streams forked from the seed: the same seed gives the same actions and
+ * losses.
+ */
+import { isParallelEnv, type AnyEnv, type Env, type ParallelEnv } from '../src/core/env.js';
+import { ConfigError, quote } from '../src/core/errors.js';
+import { Rng } from '../src/core/rng.js';
+import { CentralizedEnv } from '../src/core/wrappers/centralized-env.js';
+import { Box } from '../src/spaces/box.js';
+import { flatdim, flatten } from '../src/spaces/flatten.js';
+import type { Space } from '../src/spaces/space.js';
+import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../src/nn/checkpoint.js';
+import type { Noise } from '../src/nn/noise.js';
+import { initTf, tf } from '../src/nn/tf.js';
+import {
+  ActionScaler, ColumnReplay, FlatAdam, HIDDEN_ACTIVATIONS, NOISE_TYPES, OptionReader, boxActionRefusal, makeNoise, noiseState, restoreNoiseState,
+  restoreVariables, softUpdate, type HiddenActivation, type NoiseType,
+} from './actor-critic-common.js';
+import { StackedMlp } from './actor-critic-nets.js';
+import type { ActOptions, Agent, AgentFactory, Losses, SingleTransition } from './agent.js';
+import { registerAgent } from './registry.js';
+
+// ================================================================ OPTIONS
+
+export interface DDPGOptions {
+  /** Hidden layer widths of actor and critic. @default [400, 300] (Lillicrap et al. §7; SB3 TD3/DDPG MlpPolicy) */
+  hidden?: readonly number[];
+  /** Hidden activation. @default 'relu' (Lillicrap et al. §7; SB3) */
+  activation?: HiddenActivation;
+  /** Adam learning rate of the actor. @default 0.001 (SB3 DDPG learning_rate; Lillicrap et al. used 1e-4) */
+  actorLearningRate?: number;
+  /** Adam learning rate of the critic. @default 0.001 (SB3 DDPG; Lillicrap et al. §7) */
+  criticLearningRate?: number;
+  /** Minibatch size. @default 256 (SB3 ≥ 2.0; Lillicrap et al. used 64) */
+  batchSize?: number;
+  /** Discount factor γ. @default 0.99 (Lillicrap et al. §7; SB3) */
+  gamma?: number;
+  /** Polyak factor τ of the target networks, applied after every gradient step. @default 0.005 (SB3; Lillicrap et al. used 0.001) */
+  tau?: number;
+  /** Replay capacity in transitions (memory grows as it fills). @default 1_000_000 (Lillicrap et al. §7; SB3) */
+  bufferSize?: number;
+  /** Environment steps of uniformly random actions before learning starts. @default 100 (SB3) */
+  learningStarts?: number;
+  /** Train every this many environment steps. @default 1 (SB3) */
+  trainFreq?: number;
+  /** Minibatch updates per training round. @default 1 (SB3) */
+  gradientSteps?: number;
+  /** Exploration noise added to μ(s) in the [-1, 1] action scale. @default 'normal' (SB3 docs and rl-zoo; Fujimoto et al. 2018 found it as good as OU) */
+  noise?: NoiseType;
+  /** σ of the noise, in the [-1, 1] action scale. @default 0.1 (SB3 docs, rl-zoo Pendulum; Lillicrap et al.'s OU used 0.2) */
+  noiseSigma?: number;
+  /** θ of the Ornstein–Uhlenbeck noise. @default 0.15 (Lillicrap et al. §7) */
+  noiseTheta?: number;
+  /** Clip each network's gradients to this global norm (0: no clipping). @default 0 (SB3 DDPG does not clip) */
+  maxGradNorm?: number;
+}
+
+/** Every option, resolved. */
+export type DDPGHyperparameters = { -readonly [K in keyof DDPGOptions]-?: NonNullable<DDPGOptions[K]> } & { hidden: number[] };
+
+export const DDPG_DEFAULTS: Readonly<DDPGHyperparameters> = Object.freeze({
+  hidden: [400, 300],
+  activation: 'relu',
+  actorLearningRate: 0.001,
+  criticLearningRate: 0.001,
+  batchSize: 256,
+  gamma: 0.99,
+  tau: 0.005,
+  bufferSize: 1_000_000,
+  learningStarts: 100,
+  trainFreq: 1,
+  gradientSteps: 1,
+  noise: 'normal',
+  noiseSigma: 0.1,
+  noiseTheta: 0.15,
+  maxGradNorm: 0,
+}) as DDPGHyperparameters;
+
+/** Merge `options` over the defaults and validate every field; messages quote the bad value. */
+export function resolveDDPGOptions(options: DDPGOptions | Record<string, unknown> = {}): DDPGHyperparameters {
+  const r = new OptionReader('ddpg', DDPG_DEFAULTS, options);
+  const hidden = r.widths('hidden');
+  if (hidden.length === 0) r.bad('hidden', 'a non-empty array of positive integers');
+  return {
+    hidden,
+    activation: r.oneOf('activation', HIDDEN_ACTIVATIONS),
+    actorLearningRate: r.num('actorLearningRate', (v) => v > 0, 'a number > 0'),
+    criticLearningRate: r.num('criticLearningRate', (v) => v > 0, 'a number > 0'),
+    batchSize: r.int('batchSize', 1),
+    gamma: r.num('gamma', (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
+    tau: r.num('tau', (v) => v > 0 && v <= 1, 'a number in (0, 1]'),
+    bufferSize: r.int('bufferSize', 1),
+    learningStarts: r.int('learningStarts', 0),
+    trainFreq: r.int('trainFreq', 1),
+    gradientSteps: r.int('gradientSteps', 1),
+    noise: r.oneOf('noise', NOISE_TYPES),
+    noiseSigma: r.num('noiseSigma', (v) => v >= 0, 'a number >= 0'),
+    noiseTheta: r.num('noiseTheta', (v) => v > 0, 'a number > 0'),
+    maxGradNorm: r.num('maxGradNorm', (v) => v >= 0, 'a number >= 0 (0: no clipping)'),
+  };
+}
+
+// ================================================================ SPACES
+
+/** The single-agent view DDPG acts on: the env itself, or `CentralizedEnv` over a ParallelEnv. */
+function singleView(env: AnyEnv): Env<unknown, unknown> {
+  return (isParallelEnv(env) ? new CentralizedEnv(env as ParallelEnv<string, unknown, unknown>) : env) as Env<unknown, unknown>;
+}
+
+/** Why DDPG cannot run on `env`, or null. */
+export function ddpgSupports(env: AnyEnv): string | null {
+  let view: Env<unknown, unknown>;
+  try {
+    view = singleView(env);
+  } catch (err) {
+    return `ddpg cannot view this environment as a single agent: ${(err as Error).message}`;
+  }
+  const why = boxActionRefusal('ddpg', view.actionSpace, isParallelEnv(env) ? ' (the joint action of the parallel env)' : '');
+  if (why) return why;
+  try {
+    flatdim(view.observationSpace);
+  } catch (err) {
+    return `ddpg needs a flattenable observation space: ${(err as Error).message}`;
+  }
+  return null;
+}
+
+// ================================================================ ALGO LOGIC
+
+type Column = 'obs' | 'action' | 'reward' | 'nextObs' | 'done';
+
+export class DDPG implements Agent {
+  readonly name = 'ddpg';
+  readonly kind = 'single' as const;
+  readonly hyperparameters: DDPGHyperparameters;
+  readonly observationDim: number;
+  readonly actionDim: number;
+  /** μ(s): observation → tanh action in [-1, 1]. */
+  readonly actor: StackedMlp;
+  /** Q(s, a): [observation, action in [-1, 1]] → value. */
+  readonly critic: StackedMlp;
+  readonly actorTarget: StackedMlp;
+  readonly criticTarget: StackedMlp;
+  /** Environment steps observed (SB3's num_timesteps). */
+  numTimesteps = 0;
+  /** Minibatch updates done. */
+  numGradientSteps = 0;
+
+  private readonly actorOptimizer: FlatAdam;
+  private readonly criticOptimizer: FlatAdam;
+  private readonly envId: string | null;
+  private readonly obsSpace: Space<unknown>;
+  private readonly actionSpace: Box;
+  private readonly scaler: ActionScaler;
+  private readonly replay: ColumnReplay<Column>;
+  private readonly noise: Noise | null;
+  private readonly exploreRng: Rng;
+  private readonly replayRng: Rng;
+  private readonly actorVars: tf.Variable[];
+  private readonly criticVars: tf.Variable[];
+  private readonly obsRow: Float32Array;
+  private disposed = false;
+
+  /** Build a DDPG for `env` (call `await initTf()` first, or use `DDPG.create`). */
+  constructor(env: AnyEnv, options: DDPGOptions | Record<string, unknown> = {}, readonly seed = 0) {
+    const why = ddpgSupports(env);
+    if (why) throw new ConfigError(why);
+    if (!Number.isSafeInteger(seed) || seed < 0) throw new ConfigError(`ddpg seed must be a non-negative safe integer, got ${quote(seed)}`);
+    const hp = resolveDDPGOptions(options);
+    this.hyperparameters = hp;
+    const view = singleView(env);
+    this.envId = env.spec?.id ?? null;
+    this.obsSpace = view.observationSpace;
+    this.actionSpace = view.actionSpace as Box;
+    this.scaler = new ActionScaler(this.actionSpace);
+    this.observationDim = flatdim(this.obsSpace);
+    this.actionDim = this.actionSpace.size;
+
+    const root = new Rng(seed);
+    const initRng = root.fork();
+    this.exploreRng = root.fork();
+    this.replayRng = root.fork();
+
+    // Plain MLPs (`StackedMlp` with one agent), whose backward pass is fast on tfjs-wasm.
+    const net = (name: string, input: number, output: number, outputActivation: 'tanh' | 'linear'): StackedMlp =>
+      new StackedMlp({ agents: 1, shared: true, input, hidden: hp.hidden, output, activation: hp.activation, outputActivation, name }, initRng);
+    this.actor = net('actor', this.observationDim, this.actionDim, 'tanh');
+    this.critic = net('critic', this.observationDim + this.actionDim, 1, 'linear');
+    this.actorTarget = net('actor_target', this.observationDim, this.actionDim, 'tanh');
+    this.criticTarget = net('critic_target', this.observationDim + this.actionDim, 1, 'linear');
+    softUpdate(this.actorTarget.variables, this.actor.variables, 1);
+    softUpdate(this.criticTarget.variables, this.critic.variables, 1);
+    this.actorVars = this.actor.variables;
+    this.criticVars = this.critic.variables;
+    this.actorOptimizer = new FlatAdam(this.actorVars, hp.actorLearningRate, hp.maxGradNorm);
+    this.criticOptimizer = new FlatAdam(this.criticVars, hp.criticLearningRate, hp.maxGradNorm);
+
+    this.replay = new ColumnReplay<Column>({ obs: this.observationDim, action: this.actionDim, reward: 1, nextObs: this.observationDim, done: 1 }, hp.bufferSize);
+    this.noise = makeNoise(hp.noise, this.actionDim, hp.noiseSigma, hp.noiseTheta);
+    this.obsRow = new Float32Array(this.observationDim);
+  }
+
+  /** `await initTf()`, then construct. */
+  static async create(env: AnyEnv, options: DDPGOptions | Record<string, unknown> = {}, seed = 0): Promise<DDPG> {
+    await initTf();
+    return new DDPG(env, options, seed);
+  }
+
+  /** Observation → flat float row (written into `out`). */
+  private flatObs(obs: unknown, out: Float32Array): Float32Array {
+    if (this.obsSpace instanceof Box) {
+      const list = obs as ArrayLike<number>;
+      if (list.length !== this.observationDim) throw new ConfigError(`ddpg: observation has ${list.length} numbers, expected ${this.observationDim}`);
+      for (let i = 0; i < this.observationDim; i++) out[i] = list[i] as number;
+    } else out.set(flatten(this.obsSpace, obs));
+    return out;
+  }
+
+  /** μ(obs) in the actor's [-1, 1] scale. */
+  private policy(obs: unknown): Float32Array {
+    const row = this.flatObs(obs, this.obsRow);
+    return tf.tidy(() => this.actor.apply(tf.tensor3d(row, [1, 1, this.observationDim])).dataSync() as Float32Array);
+  }
+
+  async act(obs: unknown, opts: ActOptions): Promise<number[]> {
+    if (!opts.explore) return this.scaler.toEnv(this.policy(obs));
+    // SB3: uniformly random actions until learning starts, then μ(s) + noise, clipped.
+    if (this.numTimesteps < this.hyperparameters.learningStarts) return this.actionSpace.sample(this.exploreRng);
+    const u = this.policy(obs);
+    if (this.noise) {
+      const eps = this.noise.sample(this.exploreRng);
+      for (let i = 0; i < this.actionDim; i++) u[i] = (u[i] as number) + (eps[i] as number);
+    }
+    return this.scaler.toEnv(u);
+  }
+
+  observe(transition: SingleTransition): void {
+    const t = transition;
+    this.replay.add((column, view) => {
+      if (column === 'obs') this.flatObs(t.obs, view);
+      else if (column === 'nextObs') this.flatObs(t.nextObs, view);
+      else if (column === 'action') this.scaler.fromEnv(t.action as ArrayLike<number>, view);
+      else if (column === 'reward') view[0] = t.reward;
+      else view[0] = t.terminated ? 1 : 0; // a truncated episode bootstraps from nextObs
+    });
+    this.numTimesteps++;
+    if (t.terminated || t.truncated) this.noise?.reset();
+  }
+
+  async update(): Promise<Losses | null> {
+    const hp = this.hyperparameters;
+    if (!(this.numTimesteps > hp.learningStarts && this.numTimesteps % hp.trainFreq === 0 && this.replay.size > 0)) return null;
+    let critic = 0, actor = 0;
+    for (let g = 0; g < hp.gradientSteps; g++) {
+      const [c, a] = this.gradientStep();
+      critic += c;
+      actor += a;
+    }
+    return { critic: critic / hp.gradientSteps, actor: actor / hp.gradientSteps };
+  }
+
+  /** One minibatch update of critic and actor, then the soft target update; returns [critic loss, actor loss]. */
+  private gradientStep(): [number, number] {
+    const hp = this.hyperparameters;
+    const B = hp.batchSize, dim = this.observationDim, adim = this.actionDim;
+    const idx = this.replay.sampleIndices(B, this.replayRng);
+    const losses = tf.tidy(() => {
+      // Tensors are [1, B, ·]: one "agent" for StackedMlp.
+      const obs = tf.tensor3d(this.replay.gather('obs', idx), [1, B, dim]);
+      const nextObs = tf.tensor3d(this.replay.gather('nextObs', idx), [1, B, dim]);
+      const action = tf.tensor3d(this.replay.gather('action', idx), [1, B, adim]);
+      const reward = tf.tensor3d(this.replay.gather('reward', idx), [1, B, 1]);
+      const notDone = tf.scalar(1).sub(tf.tensor3d(this.replay.gather('done', idx), [1, B, 1]));
+
+      // y = r + γ (1 − done) Q'(s', μ'(s'))
+      const nextQ = this.criticTarget.apply(tf.concat([nextObs, this.actorTarget.apply(nextObs)], 2));
+      const y = reward.add(notDone.mul(nextQ).mul(hp.gamma));
+
+      const critic = tf.variableGrads(() => this.critic.apply(tf.concat([obs, action], 2)).sub(y).square().mean() as tf.Scalar, this.criticVars);
+      this.criticOptimizer.apply(critic.grads);
+
+      const actor = tf.variableGrads(() => this.critic.apply(tf.concat([obs, this.actor.apply(obs)], 2)).mean().neg() as tf.Scalar, this.actorVars);
+      this.actorOptimizer.apply(actor.grads);
+      return tf.stack([critic.value, actor.value]);
+    });
+    const values = losses.dataSync();
+    losses.dispose();
+    softUpdate(this.criticTarget.variables, this.critic.variables, hp.tau);
+    softUpdate(this.actorTarget.variables, this.actor.variables, hp.tau);
+    this.numGradientSteps++;
+    return [values[0] as number, values[1] as number];
+  }
+
+  // ================================================================ CHECKPOINTS
+
+  /** Actor, critic, both targets, both Adam states, hyperparameters, counters, Rng and noise states. The replay buffer is not saved. */
+  async save(dir: string): Promise<string> {
+    return saveCheckpoint(dir, {
+      agent: this.name,
+      env: this.envId,
+      hyperparameters: { ...this.hyperparameters },
+      extra: {
+        seed: this.seed,
+        observationDim: this.observationDim,
+        actionSpace: this.actionSpace.toJSON(),
+        numTimesteps: this.numTimesteps,
+        numGradientSteps: this.numGradientSteps,
+        exploreRng: this.exploreRng.getState(),
+        replayRng: this.replayRng.getState(),
+        noise: noiseState(this.noise),
+        actorOptimizerStep: this.actorOptimizer.step,
+        criticOptimizerStep: this.criticOptimizer.step,
+      },
+      groups: {
+        actor: this.actor.named(),
+        critic: this.critic.named(),
+        actor_target: this.actorTarget.named(),
+        critic_target: this.criticTarget.named(),
+        actor_optimizer: this.actorOptimizer.group(),
+        critic_optimizer: this.criticOptimizer.group(),
+      },
+    });
+  }
+
+  async load(dir: string): Promise<void> {
+    const ckpt = loadCheckpoint(dir);
+    const { manifest } = ckpt;
+    if (manifest.agent !== this.name) throw new CheckpointError(`${ckpt.path} holds a ${quote(manifest.agent)} checkpoint, not ddpg`);
+    const extra = manifest.extra as Record<string, unknown>;
+    if (extra.observationDim !== this.observationDim) {
+      throw new CheckpointError(`${ckpt.path}: trained on observations of ${quote(extra.observationDim)} numbers, this environment has ${this.observationDim}`);
+    }
+    if (JSON.stringify(extra.actionSpace) !== JSON.stringify(this.actionSpace.toJSON())) {
+      throw new CheckpointError(`${ckpt.path}: trained on action space ${quote(extra.actionSpace)}, this environment has ${this.actionSpace.toString()}`);
+    }
+    for (const key of ['hidden', 'activation'] as const) {
+      if (JSON.stringify(manifest.hyperparameters[key]) !== JSON.stringify(this.hyperparameters[key])) {
+        throw new CheckpointError(`${ckpt.path}: checkpoint has ${key} ${quote(manifest.hyperparameters[key])}, this agent ${quote(this.hyperparameters[key])}`);
+      }
+    }
+    restoreVariables(this.actor.variables, ckpt.groups.actor, 'actor');
+    restoreVariables(this.critic.variables, ckpt.groups.critic, 'critic');
+    restoreVariables(this.actorTarget.variables, ckpt.groups.actor_target, 'actor_target');
+    restoreVariables(this.criticTarget.variables, ckpt.groups.critic_target, 'critic_target');
+    this.actorOptimizer.restore(ckpt.groups.actor_optimizer, extra.actorOptimizerStep, 'actor_optimizer');
+    this.criticOptimizer.restore(ckpt.groups.critic_optimizer, extra.criticOptimizerStep, 'critic_optimizer');
+    this.numTimesteps = extra.numTimesteps as number;
+    this.numGradientSteps = extra.numGradientSteps as number;
+    this.exploreRng.setState(extra.exploreRng as number[]);
+    this.replayRng.setState(extra.replayRng as number[]);
+    restoreNoiseState(this.noise, extra.noise);
+  }
+
+  /** Both Adam states as plain arrays (tests compare them across save/load). */
+  optimizerStates(): { actor: ReturnType<FlatAdam['values']>; critic: ReturnType<FlatAdam['values']> } {
+    return { actor: this.actorOptimizer.values(), critic: this.criticOptimizer.values() };
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const m of [this.actor, this.critic, this.actorTarget, this.criticTarget]) m.dispose();
+    this.actorOptimizer.dispose();
+    this.criticOptimizer.dispose();
+  }
+}
+
+// ================================================================ FACTORY
+
+export const ddpgFactory: AgentFactory = {
+  name: 'ddpg',
+  kind: 'single',
+  description: 'DDPG (Lillicrap et al. 2016; the Firm baseline of FaaSConf §5.1.3) for bounded Box actions, SB3 defaults',
+  supports: ddpgSupports,
+  create: (env, options, seed) => DDPG.create(env, options, seed),
+};
+
+registerAgent(ddpgFactory);

@@ -1,0 +1,141 @@
+/**
+ * Attention over the agents of a workflow, masked by its topology: the
+ * attention module of FaaSConf's attention mean-field (paper 000, §4.2, eq. 9,
+ * Fig. 5). Agent j's weight on agent k compares their states through learnable
+ * query and key projections, scaled as in Vaswani et al. (2017), and keeps
+ * only the workflow's edges:
+ *
+ *   α^{jk} = exp(q_j · k_k / √d_k) · A^{jk} / Σ_l exp(q_j · k_l / √d_k) · A^{jl},
+ *   q_j = s_j W_q,  k_k = s_k W_k.
+ *
+ * Masked entries (A^{jk} = 0) get −∞ before the softmax and so exactly zero
+ * weight; a row with no neighbour at all gets all-zero weights (not NaN), so
+ * the weighted mean of its neighbours is the zero vector. With a 0/1 adjacency
+ * this is a softmax over the neighbours; a weighted adjacency scales each term
+ * as eq. (9)'s Hadamard product does.
+ */
+import { ConfigError, quote } from '../core/errors.js';
+import type { Rng } from '../core/rng.js';
+import { tf } from './tf.js';
+
+/** Validate an n × n adjacency matrix (finite, non-negative) and return it as a tensor. */
+export function adjacencyTensor(adjacency: readonly (readonly number[])[], n: number): tf.Tensor2D {
+  if (!Array.isArray(adjacency) || adjacency.length !== n) throw new ConfigError(`adjacency must be ${n} rows of ${n} numbers, got ${quote(adjacency)}`);
+  const flat = new Float32Array(n * n);
+  adjacency.forEach((row, j) => {
+    if (!Array.isArray(row) || row.length !== n) throw new ConfigError(`adjacency row ${j} must have ${n} numbers, got ${quote(row)}`);
+    row.forEach((v, k) => {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ConfigError(`adjacency[${j}][${k}] must be a finite number >= 0, got ${quote(v)}`);
+      flat[j * n + k] = v;
+    });
+  });
+  return tf.tensor2d(flat, [n, n]);
+}
+
+/**
+ * Attention weights from raw (already scaled) scores `[..., n, n]` and an
+ * adjacency `[n, n]`: masked softmax over the last axis, multiplied by the
+ * adjacency (eq. 9). Masked entries are exactly 0; each row with at least one
+ * neighbour sums to 1; a row without neighbours is all 0.
+ */
+export function maskedAttentionWeights(scores: tf.Tensor, adjacency: tf.Tensor2D): tf.Tensor {
+  return tf.tidy(() => {
+    const mask = adjacency.greater(0);
+    const hasNeighbour = mask.any(-1, true); // [n, 1]
+    const masked = tf.where(mask, scores, tf.fill(scores.shape, -Infinity));
+    const rowMax = tf.where(hasNeighbour, masked.max(-1, true), tf.zeros(hasNeighbour.shape));
+    const e = masked.sub(rowMax).exp().mul(adjacency); // exp(−∞) = 0 on masked entries
+    const total = e.sum(-1, true);
+    return e.div(tf.where(hasNeighbour, total, tf.onesLike(total)));
+  });
+}
+
+/**
+ * Batched product `a [b, n, m] · c [b, m, p]` → `[b, n, p]` by broadcasting
+ * (elementwise product and sum), for the small per-sample matrices of
+ * attention over agents: tfjs-wasm's batched and transposed `matMul` kernels
+ * are many times slower than this at these sizes, forward and backward.
+ */
+export function smallBatchMatMul(a: tf.Tensor3D, c: tf.Tensor3D): tf.Tensor3D {
+  return tf.tidy(() => a.expandDims(3).mul(c.expandDims(1)).sum(2) as tf.Tensor3D);
+}
+
+/** Scaled dot-product scores q_j · k_k / √d_k of queries and keys `[b, n, d_k]` → `[b, n, n]`. */
+export function attentionScores(queries: tf.Tensor3D, keys: tf.Tensor3D): tf.Tensor3D {
+  const dk = queries.shape[2];
+  return tf.tidy(() => queries.expandDims(2).mul(keys.expandDims(1)).sum(3).div(Math.sqrt(dk)) as tf.Tensor3D);
+}
+
+export interface AgentAttentionOptions {
+  /** Size of an agent's state vector s_j. */
+  stateDim: number;
+  /** Size d_k of queries and keys. */
+  keyDim: number;
+  /** Number of agents n. */
+  agents: number;
+  /** One (W_q, W_k) pair shared by all agents, or one pair per agent (agent j's pair scores j's query against every key). @default true */
+  shared?: boolean;
+}
+
+/**
+ * A learnable attention module: W_q and W_k (no bias), shared by all agents or
+ * one pair per agent. `weights(states, adjacency)` maps states `[b, n, d]` to
+ * attention weights `[b, n, n]`. Initialised uniformly in ±1/√d from the Rng
+ * (PyTorch's default for a linear layer, as the FaaSConf implementation).
+ */
+export class AgentAttention {
+  readonly wq: tf.Variable;
+  readonly wk: tf.Variable;
+  readonly shared: boolean;
+  readonly keyDim: number;
+  readonly stateDim: number;
+  readonly agents: number;
+
+  constructor(opts: AgentAttentionOptions, rng: Rng) {
+    for (const key of ['stateDim', 'keyDim', 'agents'] as const) {
+      if (!Number.isSafeInteger(opts[key]) || opts[key] < 1) throw new ConfigError(`AgentAttention: ${key} must be a positive integer, got ${quote(opts[key])}`);
+    }
+    this.shared = opts.shared ?? true;
+    this.keyDim = opts.keyDim;
+    this.stateDim = opts.stateDim;
+    this.agents = opts.agents;
+    const shape = this.shared ? [opts.stateDim, opts.keyDim] : [opts.agents, opts.stateDim, opts.keyDim];
+    const limit = 1 / Math.sqrt(opts.stateDim);
+    const draw = (): tf.Variable => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const values = new Float32Array(size);
+      for (let i = 0; i < size; i++) values[i] = rng.uniform(-limit, limit);
+      return tf.variable(tf.tensor(values, shape), true);
+    };
+    this.wq = draw();
+    this.wk = draw();
+  }
+
+  get variables(): tf.Variable[] {
+    return [this.wq, this.wk];
+  }
+
+  /** Raw scaled scores `[b, n, n]` of states `[b, n, d]` (before masking). */
+  scores(states: tf.Tensor3D): tf.Tensor3D {
+    return tf.tidy(() => {
+      const [, n, d] = states.shape;
+      if (d !== this.stateDim || n !== this.agents) throw new ConfigError(`AgentAttention: states must be [batch, ${this.agents}, ${this.stateDim}], got ${quote(states.shape)}`);
+      // Projections by broadcasting (see smallBatchMatMul): s [b, n, d, 1] · W [(n,) d, d_k] summed over d.
+      const q = states.expandDims(3).mul(this.wq).sum(2) as tf.Tensor3D; // [b, n, d_k]
+      if (this.shared) return attentionScores(q, states.expandDims(3).mul(this.wk).sum(2) as tf.Tensor3D);
+      // Agent j's own pair: score_jk = (s_j W_q^j) · (s_k W_k^j) = u_j · s_k with u_j = s_j W_q^j W_k^jᵀ.
+      const u = q.expandDims(2).mul(this.wk).sum(3) as tf.Tensor3D; // [b, n, d]
+      return u.expandDims(2).mul(states.expandDims(1)).sum(3).div(Math.sqrt(this.keyDim)) as tf.Tensor3D;
+    });
+  }
+
+  /** Attention weights `[b, n, n]` (see `maskedAttentionWeights`). */
+  weights(states: tf.Tensor3D, adjacency: tf.Tensor2D): tf.Tensor3D {
+    return tf.tidy(() => maskedAttentionWeights(this.scores(states), adjacency) as tf.Tensor3D);
+  }
+
+  dispose(): void {
+    this.wq.dispose();
+    this.wk.dispose();
+  }
+}

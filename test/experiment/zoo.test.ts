@@ -1,0 +1,82 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { agentNames, getAgentFactory } from '../../agents/index.js';
+import { LEARN_BENCHMARKS, runLearnBenchmarks } from '../../src/experiment/bench-learn.js';
+import { resolveTrainingRun } from '../../src/experiment/training-run.js';
+import { defaultZooDir, loadZoo, loadZooFile, parseZoo } from '../../src/experiment/zoo.js';
+import { initTf } from '../../src/nn/tf.js';
+import { make } from '../../src/registry/index.js';
+
+beforeAll(async () => {
+  await initTf({ quiet: true });
+});
+
+describe('zoo files', () => {
+  test('validation errors name the file and the key', () => {
+    expect(() => parseZoo({ 'CartPole-v1': { steps: 0 } }, 'z.yaml')).toThrow('z.yaml: CartPole-v1.steps must be a positive integer, got 0');
+    expect(() => parseZoo({ 'CartPole-v1': { steps: 10, option: {} } }, 'z.yaml')).toThrow('z.yaml: CartPole-v1.option is not a zoo key (known: steps, options, evalEpisodes, evalEvery, stopAtReturn, envConfig)');
+    expect(() => parseZoo({ 'CartPole-v1': { steps: 10, options: [1] } }, 'z.yaml')).toThrow('z.yaml: CartPole-v1.options must be a mapping of agent options, got [1]');
+    expect(() => parseZoo([1, 2], 'z.yaml')).toThrow('z.yaml: a zoo file must map environment ids to entries');
+    expect(() => parseZoo({ 'CartPole-v1': { steps: 10, stopAtReturn: 475 } }, 'z.yaml')).toThrow('z.yaml: CartPole-v1.stopAtReturn needs CartPole-v1.evalEvery');
+    expect(() => parseZoo({ 'CartPole-v1': { steps: 10, evalEvery: -5 } }, 'z.yaml')).toThrow('z.yaml: CartPole-v1.evalEvery must be a positive integer, got -5');
+    const dir = mkdtempSync(join(tmpdir(), 'faasgym-zoo-'));
+    try {
+      writeFileSync(join(dir, 'bad.yaml'), 'CartPole-v1: [unclosed\n');
+      expect(() => loadZooFile(join(dir, 'bad.yaml'))).toThrow(`${join(dir, 'bad.yaml')}: invalid YAML`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('every shipped zoo entry loads and its options are accepted by the agent on that environment', async () => {
+    const dir = defaultZooDir();
+    expect(dir).not.toBeNull();
+    const files = readdirSync(dir as string).filter((f) => /\.(ya?ml|json)$/.test(f));
+    expect(files).toContain('dqn.yaml');
+    for (const file of files) {
+      const agent = file.replace(/\.(ya?ml|json)$/, '');
+      if (!agentNames().includes(agent)) continue; // a zoo for an agent still to come
+      const zoo = loadZoo(agent);
+      for (const [envId, entry] of Object.entries(zoo?.entries ?? {})) {
+        const env = make(envId, entry.envConfig);
+        const built = await getAgentFactory(agent).create(env, { ...entry.options }, 0);
+        built.dispose();
+        await env.close();
+      }
+    }
+  });
+
+  test('options layer as defaults < zoo < config < --set, and the budget fills totalSteps', () => {
+    const run = resolveTrainingRun({ env: 'CartPole-v1', agent: 'dqn', steps: 1234, layers: [{ source: 'a.yaml', options: { batchSize: 8, gamma: 0.9 } }, { source: '--set', options: { gamma: 0.95 } }] });
+    expect(run.options).toMatchObject({ hidden: [256, 256], learningRate: 0.0023, batchSize: 8, gamma: 0.95, totalSteps: 1234 });
+    expect(run).toMatchObject({ evalEpisodes: 20, evalEvery: 2500, stopAtReturn: 475 });
+    expect(resolveTrainingRun({ env: 'CartPole-v1', agent: 'dqn' }).steps).toBe(50_000); // the zoo's budget
+    const bare = resolveTrainingRun({ env: 'CartPole-v1', agent: 'dqn', zoo: false });
+    expect(bare.options).toEqual({ totalSteps: 100_000 });
+    expect(bare.sources).toEqual([]);
+    expect(bare).toMatchObject({ evalEpisodes: 10, evalEvery: 0, stopAtReturn: null });
+    expect(() => resolveTrainingRun({ env: 'CartPole-v1', agent: 'dqn', zoo: false, stopAtReturn: 100 })).toThrow('stopAtReturn 100 needs periodic evaluations (evalEvery > 0 and evalEpisodes > 0, got 0 and 10)');
+  });
+});
+
+describe('bench learn', () => {
+  test('the case list names DQN on CartPole-v1 at 475 within 50,000 steps', () => {
+    expect(LEARN_BENCHMARKS).toContainEqual(expect.objectContaining({ agent: 'dqn', env: 'CartPole-v1', steps: 50_000, threshold: 475 }));
+  });
+
+  test('runs registered cases, skips unregistered agents, and reports the fields', async () => {
+    const report = await runLearnBenchmarks({
+      cases: [
+        { agent: 'dqn', env: 'CartPole-v1', steps: 300, threshold: 1, evalEpisodes: 2, options: { hidden: [8], learningStarts: 50, trainFreq: 8, gradientSteps: 1 }, quick: { steps: 200, threshold: 1 } },
+        { agent: 'not-an-agent', env: 'CartPole-v1', steps: 10, threshold: 0, quick: { steps: 10, threshold: 0 } },
+      ],
+      quick: true,
+    });
+    expect(report.skipped).toEqual([{ agent: 'not-an-agent', env: 'CartPole-v1' }]);
+    expect(report.benchmarks).toHaveLength(1);
+    expect(report.benchmarks[0]).toMatchObject({ agent: 'dqn', env: 'CartPole-v1', steps: 200, budget: 200, stoppedEarly: false, threshold: 1, solved: true, evalEpisodes: 2, quick: true });
+    expect(report.benchmarks[0]?.wallSeconds).toBeGreaterThan(0);
+    expect(report.benchmarks[0]?.meanReturn).toBeGreaterThanOrEqual(8);
+  });
+});
