@@ -268,6 +268,8 @@ export class DarlyEnv extends BaseEnv<number[], number> {
       servers: snapshot.cost.servers,
       replicas: snapshot.cost.replicas,
       stress: this.stress === null ? null : { ...this.stress },
+      // Backend flags (a real cluster's missing or stale PCM counters); empty on the simulator.
+      warnings: [...snapshot.warnings],
     };
     const obs = buildObservation(this.layout, this.view as ClusterView, nextQosTarget, latency);
     return { obs, reward, terminated: false, truncated: false, info };

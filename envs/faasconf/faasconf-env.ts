@@ -395,6 +395,8 @@ export class FaaSConfEnv extends BaseParallelEnv<string, number[], number[]> {
       qosTargets: targets,
       users: r.users,
       rejectedChanges,
+      // Backend flags (a real cluster's missing or stale counters); empty on the simulator.
+      warnings: [...r.snapshot.warnings],
     };
     const infos: Record<string, Info> = {};
     for (let i = 0; i < fns.length; i++) infos[fns[i] as string] = { ...shared, config: { ...(this.current[i] as FunctionConfig) } };
