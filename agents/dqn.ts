@@ -591,7 +591,8 @@ export class DQN implements Agent {
         groups: { online: modelGroup(this.online), target: modelGroup(this.target), optimizer },
       });
     } finally {
-      // tfjs creates the iteration counter afresh for getWeights(); the moments are the optimizer's own variables.
+      // tfjs creates the iteration counter afresh for getWeights(); saveCheckpoint frees it once written,
+      // this frees it when the save failed first (disposing twice is a no-op).
       for (const w of optimizer) if (w.name === 'iter') w.tensor.dispose();
     }
   }

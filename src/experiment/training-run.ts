@@ -100,8 +100,10 @@ export function resolveTrainingRun(spec: TrainingRunSpec): ResolvedTrainingRun {
   if (!Number.isSafeInteger(evalEpisodes) || evalEpisodes < 0) throw new ConfigError(`evalEpisodes must be a non-negative integer, got ${quote(evalEpisodes)}`);
   const evalEvery = spec.evalEvery ?? zoo?.entry.evalEvery ?? 0;
   if (!Number.isSafeInteger(evalEvery) || evalEvery < 0) throw new ConfigError(`evalEvery must be a non-negative integer, got ${quote(evalEvery)}`);
-  const stopAtReturn = spec.stopAtReturn === undefined ? (zoo?.entry.stopAtReturn ?? null) : spec.stopAtReturn;
-  if (stopAtReturn !== null && (!Number.isFinite(stopAtReturn) || evalEvery === 0 || evalEpisodes === 0)) {
+  const periodic = evalEvery > 0 && evalEpisodes > 0;
+  // The zoo's early stop lapses quietly when the caller turned periodic evaluations off; an explicit one must have them.
+  const stopAtReturn = spec.stopAtReturn === undefined ? (periodic ? (zoo?.entry.stopAtReturn ?? null) : null) : spec.stopAtReturn;
+  if (stopAtReturn !== null && (!Number.isFinite(stopAtReturn) || !periodic)) {
     throw new ConfigError(`stopAtReturn ${quote(stopAtReturn)} needs periodic evaluations (evalEvery > 0 and evalEpisodes > 0, got ${evalEvery} and ${evalEpisodes})`);
   }
   return { env: spec.env, agent: spec.agent, steps, seed, envConfig: spec.envConfig ?? zoo?.entry.envConfig, options, sources, evalEpisodes, evalEvery, stopAtReturn };

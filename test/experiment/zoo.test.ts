@@ -57,6 +57,7 @@ describe('zoo files', () => {
     expect(bare.sources).toEqual([]);
     expect(bare).toMatchObject({ evalEpisodes: 10, evalEvery: 0, stopAtReturn: null });
     expect(() => resolveTrainingRun({ env: 'CartPole-v1', agent: 'dqn', zoo: false, stopAtReturn: 100 })).toThrow('stopAtReturn 100 needs periodic evaluations (evalEvery > 0 and evalEpisodes > 0, got 0 and 10)');
+    expect(resolveTrainingRun({ env: 'CartPole-v1', agent: 'dqn', evalEpisodes: 0 })).toMatchObject({ evalEvery: 2500, stopAtReturn: null }); // the zoo's stop lapses
   });
 });
 
