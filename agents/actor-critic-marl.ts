@@ -88,6 +88,13 @@ export interface MarlCommonOptions {
   /** Clip the actors' (critics') gradients to this global norm over all agents (0: no clipping). */
   maxGradNorm?: number;
   /**
+   * Weight λ of the actors' output regularisation: the actor loss adds
+   * λ·mean(z²) over the pre-tanh outputs z (Lowe et al.'s MADDPG code,
+   * `p_reg`, λ = 1e-3). It keeps actions out of tanh saturation, where the
+   * critic's gradient no longer reaches the actor (0: off).
+   */
+  actionRegularization?: number;
+  /**
    * One actor, one critic (and one attention module per role) shared by all
    * agents (`true`), one per agent (`false`), or `'auto'`: share when every
    * agent's observation and action have the same sizes. Sharing with
@@ -114,6 +121,7 @@ export type MarlHyperparameters = {
   noiseSigma: number;
   noiseTheta: number;
   maxGradNorm: number;
+  actionRegularization: number;
   shareParameters: boolean | 'auto';
   agentIds: boolean;
   /** maddpg: feed the critics `env.state()` when the env has one (else the concatenated observations). */
@@ -143,6 +151,7 @@ export function resolveMarlOptions(variant: MarlVariant, defaults: Readonly<Marl
     noiseSigma: r.num('noiseSigma', (v) => v >= 0, 'a number >= 0'),
     noiseTheta: r.num('noiseTheta', (v) => v > 0, 'a number > 0'),
     maxGradNorm: r.num('maxGradNorm', (v) => v >= 0, 'a number >= 0 (0: no clipping)'),
+    actionRegularization: r.num('actionRegularization', (v) => v >= 0, 'a number >= 0 (0: off)'),
     shareParameters: r.oneOf('shareParameters', [true, false, 'auto'] as const),
     agentIds: r.bool('agentIds'),
   };
@@ -506,9 +515,14 @@ export abstract class MultiAgentActorCritic implements Agent {
 
       // ∇ −Q_j(…, a_j = π_j(·), …) with the others' actions from the replay (eq. 4)
       const actor = tf.variableGrads(() => {
-        const own = this.policy(this.online, obs);
+        const input = this.actorInput(this.online, obs);
+        const z = this.online.actor.logits(input);
+        const a = z.tanh() as tf.Tensor3D;
+        const own = this.actionMaskT ? (a.mul(this.actionMaskT) as tf.Tensor3D) : a;
         const q = this.online.critic.apply(this.criticInput(this.online, obs, own, actions, state));
-        return q.mul(live).sum().div(liveCount).neg() as tf.Scalar;
+        const loss = q.mul(live).sum().div(liveCount).neg() as tf.Scalar;
+        // Lowe et al.'s p_reg: λ·mean(z²) over live agents' pre-tanh outputs.
+        return hp.actionRegularization > 0 ? (loss.add(z.square().mul(live).sum().div(liveCount.mul(M)).mul(hp.actionRegularization)) as tf.Scalar) : loss;
       }, this.actorVars);
       this.actorOptimizer.apply(actor.grads);
       return tf.stack([critic.value, actor.value]);

@@ -94,10 +94,19 @@ export class StackedMlp {
 
   /** `[agents, batch, in]` → `[agents, batch, out]`. */
   apply(x: tf.Tensor3D): tf.Tensor3D {
+    return this.forward(x, true);
+  }
+
+  /** The output layer's pre-activations (logits) `[agents, batch, out]`; `apply` is the output activation of these. */
+  logits(x: tf.Tensor3D): tf.Tensor3D {
+    return this.forward(x, false);
+  }
+
+  private forward(x: tf.Tensor3D, activateOutput: boolean): tf.Tensor3D {
     const [n, b, d] = x.shape;
     if (n !== this.opts.agents || d !== this.opts.input) throw new ConfigError(`${this.opts.name}: input must be [${this.opts.agents}, batch, ${this.opts.input}], got ${quote(x.shape)}`);
     const last = this.kernels.length - 1;
-    const act = (l: number): StackedActivation => (l === last ? this.opts.outputActivation : this.opts.activation);
+    const act = (l: number): StackedActivation => (l === last ? (activateOutput ? this.opts.outputActivation : 'linear') : this.opts.activation);
     if (this.opts.shared) {
       let h: tf.Tensor = x.reshape([n * b, d]);
       this.kernels.forEach((ks, l) => (h = activate(linear(h as tf.Tensor2D, ks[0] as tf.Variable as tf.Tensor2D, (this.biases[l] as tf.Variable[])[0] as tf.Variable as tf.Tensor1D), act(l))));

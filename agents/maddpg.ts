@@ -31,6 +31,7 @@
  * | learningStarts, trainFreq, gradientSteps | 100, 1, 1 | SB3 off-policy defaults |
  * | noise, noiseSigma (noiseTheta) | normal, 0.1 (0.15) | FaaSConf `MADDPG.py`/`Attmf.py`: a + N(0, 0.1) (on a [0, 1] scale there) |
  * | maxGradNorm | 0.5 | Lowe et al.'s code; FaaSConf `MADDPG.py` |
+ * | actionRegularization | 0 | off as in FaaSConf `MADDPG.py` (Lowe et al.'s code: 1e-3 on the pre-activations) |
  * | shareParameters | false | Lowe et al. and `MADDPG.py`: one actor and one critic per agent |
  * | agentIds | false | — |
  * | useGlobalState | true | FaaSConf §4.1: critics see the global state |
@@ -62,6 +63,7 @@ export const MADDPG_DEFAULTS: Readonly<MarlHyperparameters> = Object.freeze({
   noiseSigma: 0.1,
   noiseTheta: 0.15,
   maxGradNorm: 0.5,
+  actionRegularization: 0,
   shareParameters: false,
   agentIds: false,
   useGlobalState: true,

@@ -135,6 +135,25 @@ describe('options and support', () => {
     expect(() => new MeanField(new Hetero(), { shareParameters: true })).toThrow('meanfield option shareParameters is true but the agents\' spaces differ (observation sizes [1,3], action sizes [1,2]): use false or "auto"');
   });
 
+  test("actionRegularization (Lowe et al.'s p_reg) pulls the actors' pre-tanh outputs toward 0; a negative weight is refused", async () => {
+    expect(() => new MADDPG(new CooperativeTargets(), { actionRegularization: -1 })).toThrow('maddpg option actionRegularization must be a number >= 0 (0: off), got -1');
+    expect(MADDPG_DEFAULTS.actionRegularization).toBe(0);
+    const obs = (await new CooperativeTargets(3, 10).reset({ seed: 9 })).obs;
+    const meanAbs = async (agent: MultiAgentActorCritic): Promise<number> => {
+      const a = Object.values(await agent.act(obs, { explore: false })).flat();
+      return a.reduce((x, y) => x + Math.abs(y), 0) / a.length;
+    };
+    const plain = await make('maddpg', new CooperativeTargets(3, 10), FAST, 4);
+    const reg = await make('maddpg', new CooperativeTargets(3, 10), { ...FAST, actionRegularization: 50 }, 4);
+    expect(await meanAbs(reg)).toBe(await meanAbs(plain)); // same seed, same start
+    const lp = (await run(plain, 80, 1)).losses, lr = (await run(reg, 80, 1)).losses;
+    expect(lr[10]?.critic).toBe(lp[10]?.critic); // the first update's critic step is untouched
+    expect(lr[10]?.actor as number).toBeGreaterThan(lp[10]?.actor as number); // the actor loss adds λ·mean(z²) > 0
+    expect(await meanAbs(reg)).toBeLessThan(0.5 * (await meanAbs(plain)));
+    plain.dispose();
+    reg.dispose();
+  });
+
   test('supports: Box actions for every agent, with a clear refusal', () => {
     for (const f of [maddpgFactory, meanfieldFactory, attmfFactory]) {
       expect(f.kind).toBe('multi');
