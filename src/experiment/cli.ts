@@ -10,9 +10,10 @@ import { make, registry } from '../registry/index.js';
 import { version } from '../version.js';
 import { registerBenchCommand } from './commands/bench.js';
 import { registerBenchLearnCommand } from './commands/bench-learn.js';
+import { registerCompareCommand } from './commands/compare.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerKeysCommand } from './commands/keys.js';
-import { intOption } from './commands/options.js';
+import { intOption, UsageError } from './commands/options.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSimCommand } from './commands/sim.js';
 import { registerTrainCommand } from './commands/train.js';
@@ -89,6 +90,7 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
   registerBenchLearnCommand(program, out, err);
   registerTrainCommand(program, out, err);
   registerEvalCommand(program, out);
+  registerCompareCommand(program, out, err);
   registerServeCommand(program, out, err);
   registerKeysCommand(program, out);
   registerTwinCommand(program, out, err);
@@ -106,6 +108,10 @@ export async function main(argv: string[]): Promise<number> {
     const code = (err as { code?: string }).code;
     if (typeof code === 'string' && code.startsWith('commander.')) {
       return code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help' ? 0 : 2;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`faasgym: error: ${err.message}\n`);
+      return 2;
     }
     if (err instanceof FaasgymError) {
       process.stderr.write(`faasgym: ${err.name}: ${err.message}\n`);

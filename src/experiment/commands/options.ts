@@ -20,3 +20,12 @@ export function numberOption(name: string, zeroOk = false) {
     return n;
   };
 }
+
+/** A bad command line found inside an action (after commander's parsing): `main` prints it and exits 2. */
+export class UsageError extends Error {
+  readonly code = 'faasgym.usage';
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

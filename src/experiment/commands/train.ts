@@ -11,7 +11,7 @@ import type { Agent } from '../../../agents/agent.js';
 import type { Progress } from '../train.js';
 import type { TrainingRunSpec } from '../training-run.js';
 import { readObjectFile } from '../zoo.js';
-import { intOption } from './options.js';
+import { intOption, UsageError } from './options.js';
 
 interface TrainCliOptions {
   env: string;
@@ -92,7 +92,7 @@ export function registerTrainCommand(program: Command, out: (s: string) => void,
     .action(async (opts: TrainCliOptions) => {
       const spec: TrainingRunSpec = { env: opts.env, agent: opts.agent, seed: opts.seed, zoo: opts.zoo, layers: [] };
       if (opts.steps !== undefined) {
-        if (opts.steps < 1) throw new InvalidArgumentError(`--steps must be a positive integer, got "${opts.steps}"`);
+        if (opts.steps < 1) throw new UsageError(`--steps must be a positive integer, got "${opts.steps}"`);
         spec.steps = opts.steps;
       }
       if (opts.config !== undefined) spec.layers?.push({ source: opts.config, options: readObjectFile(opts.config, 'agent config') });

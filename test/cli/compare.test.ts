@@ -1,0 +1,60 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// `npm test` builds dist/ before jest runs, so this exercises the real `faasgym` bin.
+const CLI = join(process.cwd(), 'dist', 'src', 'experiment', 'cli.js');
+
+function run(file: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [file, ...args], { encoding: 'utf8', timeout: 240_000, env: { ...process.env, FAASGYM_QUIET: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
+});
+
+test('npm start runs `faasgym compare` for AttMF against random search on FaaSConf-Sequential-v0', () => {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+  expect(pkg.scripts.start).toBe('npm run build --silent && node dist/src/experiment/cli.js compare --env FaaSConf-Sequential-v0 --agents attmf,random-search');
+  expect(readFileSync('README.md', 'utf8')).toContain('npm ci && npm start    # train AttMF on FaaSConf-Sequential-v0 (simulator) and compare it with random search');
+});
+
+test('compare prints the table and the verdict; --json gives the report', () => {
+  const r = run(CLI, 'compare', '--steps', '120', '--episodes', '1', '--set', 'attmf.learningStarts=40', '--set', 'attmf.hidden=[16]');
+  expect(r.code).toBe(0);
+  expect(r.stderr).toContain('faasgym compare: attmf on FaaSConf-Sequential-v0, 120 steps, seed 0; options from zoo ');
+  expect(r.stderr).toContain('faasgym compare: random-search on FaaSConf-Sequential-v0, 120 steps, seed 0; options from budget = 120 steps / 2 per trial');
+  expect(r.stdout).toMatch(/^FaaSConf-Sequential-v0, seed 0: 120 environment steps each, then 1 greedy episode \(60 windows of 30 s\) on the same seeds\n/);
+  expect(r.stdout).toMatch(/\nattmf +[\d.]+ +-?[\d.]+ +[\d.]+ % +[\d.]+ +([\d.]+|-) +([\d.]+|-) +([\d.]+|-)\n/);
+  expect(r.stdout).toMatch(/\nrandom-search +[\d.]+ +-?[\d.]+ +[\d.]+ % +[\d.]+ /);
+  expect(r.stdout).toMatch(/\nattmf vs random-search: (NOT )?BETTER on cost at met QoS: .+\n$/);
+
+  const j = run(CLI, 'compare', '--agents', 'random-search', '--steps', '40', '--episodes', '1', '--quiet', '--json');
+  expect(j.code).toBe(0);
+  expect(j.stderr).toBe('');
+  const report = JSON.parse(j.stdout) as { steps: number; entries: { agent: string; steps: number; stats: { windows: number; qosMet: number } }[] };
+  expect(report.steps).toBe(40);
+  expect(report.entries).toEqual([expect.objectContaining({ agent: 'random-search', steps: 40, stats: expect.objectContaining({ windows: 60 }) })]);
+}, 240_000);
+
+test('bad command lines exit 2 with a message; a non-FaaSConf env exits 1', () => {
+  expect(run(CLI, 'compare', '--agents', 'attmf', '--set', 'maddpg.gamma=0.9')).toMatchObject({ code: 2, stderr: 'faasgym: error: --set names agent "maddpg", which is not in --agents (attmf)\n' });
+  expect(run(CLI, 'compare', '--steps', '0')).toMatchObject({ code: 2, stderr: 'faasgym: error: --steps must be a positive integer, got "0"\n' });
+  expect(run(CLI, 'compare', '--set', 'gamma=0.9').code).toBe(2); // commander reports the bad --set
+  expect(run(CLI, 'train', '--env', 'CartPole-v1', '--agent', 'dqn', '--steps', '0')).toMatchObject({ code: 2, stderr: 'faasgym: error: --steps must be a positive integer, got "0"\n' });
+  const r = run(CLI, 'compare', '--env', 'CartPole-v1', '--agents', 'dqn');
+  expect(r.code).toBe(1);
+  expect(r.stderr).toBe('faasgym: ConfigError: compare: scores FaaSConf windows (QoS met, scaled cost, latency), so it needs a FaaSConf-*-v0 environment, got "CartPole-v1"\n');
+}, 120_000);
+
+test('examples/train-faasconf-attmf.ts runs compiled, shortened with --steps', () => {
+  const example = join(process.cwd(), 'dist', 'examples', 'train-faasconf-attmf.js');
+  expect(existsSync(example)).toBe(true);
+  const r = run(example, '--steps', '600');
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/^step 60\/600 /);
+  expect(r.stdout).toMatch(/\ntrained attmf 600 steps \(10 episodes\) in [\d.]+ s; random search: 300 trials; greedy evaluation over 180 windows:\n/);
+  expect(r.stdout).toMatch(/\nattmf +QoS met +[\d.]+ % +scaled cost [\d.]+ +mean latency [\d.]+ s +reward\/window -?[\d.]+\nrandom-search +QoS met /);
+}, 240_000);
