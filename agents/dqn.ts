@@ -46,7 +46,7 @@ import { flatdim, flatten } from '../src/spaces/flatten.js';
 import { MultiDiscrete } from '../src/spaces/multi-discrete.js';
 import type { Space } from '../src/spaces/space.js';
 import { CheckpointError, loadCheckpoint, modelGroup, optimizerGroup, restoreModel, restoreOptimizer, saveCheckpoint } from '../src/nn/checkpoint.js';
-import { clipByGlobalNorm, mlp, updateTarget, type Activation } from '../src/nn/mlp.js';
+import { clipByGlobalNorm, mlp, mlpForward, mlpPredict, updateTarget, type Activation } from '../src/nn/mlp.js';
 import { ReplayBuffer, type Batch } from '../src/nn/replay.js';
 import { constantSchedule, linearSchedule, type Schedule } from '../src/nn/schedule.js';
 import { initTf, tf } from '../src/nn/tf.js';
@@ -356,7 +356,7 @@ function torchInit(model: tf.LayersModel, rng: Rng): void {
 }
 
 function qHeads(model: tf.LayersModel, x: tf.Tensor2D, heads: number[], dueling: boolean): tf.Tensor2D[] {
-  const raw = model.apply(x) as tf.Tensor2D;
+  const raw = mlpForward(model, x);
   if (!dueling) return heads.length === 1 ? [raw] : tf.split(raw, heads, 1);
   const value = raw.slice([0, 0], [-1, 1]);
   const advantages = raw.slice([0, 1], [-1, -1]);
@@ -463,7 +463,23 @@ export class DQN implements Agent {
   qValues(obs: unknown): Float32Array[] {
     const row = this.flatObs(obs, this.obsRow);
     this.obsStats?.normalize(row, 1, this.hyperparameters.observationClip);
-    return tf.tidy(() => qHeads(this.online, tf.tensor2d(row, [1, this.observationDim]), this.heads, this.hyperparameters.dueling).map((q) => q.dataSync() as Float32Array));
+    // One fused forward pass, read back once; heads (and the dueling combination, as qHeads does it) in JavaScript.
+    const raw = mlpPredict(this.online, row, 1);
+    const out: Float32Array[] = [];
+    let at = this.hyperparameters.dueling ? 1 : 0;
+    for (const n of this.heads) {
+      const q = raw.slice(at, at + n);
+      at += n;
+      if (this.hyperparameters.dueling) {
+        let mean = 0;
+        for (let i = 0; i < n; i++) mean += q[i] as number;
+        mean = Math.fround(mean / n);
+        const v = raw[0] as number;
+        for (let i = 0; i < n; i++) q[i] = v + ((q[i] as number) - mean);
+      }
+      out.push(q);
+    }
+    return out;
   }
 
   async act(obs: unknown, opts: ActOptions): Promise<number | number[]> {
@@ -473,11 +489,11 @@ export class DQN implements Agent {
         return this.actionSpace.sample(this.exploreRng);
       }
     }
-    const row = this.flatObs(obs, this.obsRow);
-    this.obsStats?.normalize(row, 1, this.hyperparameters.observationClip);
-    const greedy = tf.tidy(() => {
-      const q = qHeads(this.online, tf.tensor2d(row, [1, this.observationDim]), this.heads, this.hyperparameters.dueling);
-      return (q.length === 1 ? (q[0] as tf.Tensor2D).argMax(1) : tf.concat(q.map((h) => h.argMax(1)))).dataSync();
+    // argmax per head; ties go to the lowest index, as tf.argMax and torch.argmax do.
+    const greedy = this.qValues(obs).map((q) => {
+      let best = 0;
+      for (let i = 1; i < q.length; i++) if ((q[i] as number) > (q[best] as number)) best = i;
+      return best;
     });
     return this.coding.decode(greedy);
   }

@@ -26,8 +26,9 @@
  *   kernel launches per weight tensor, slicing a flat tensor copies it whole
  *   on this backend, and a JavaScript loop is bound by double-precision
  *   square roots and divisions).
- * - agents/dqn.ts as it is (`agent` in the report): a tfjs-layers model,
- *   `tf.variableGrads` and `tf.train.adam`.
+ * - agents/dqn.ts as it is (`agent` in the report): a tfjs-layers model
+ *   trained through `mlpForward` (gradients without transposed matmuls),
+ *   `tf.variableGrads` and `tf.train.adam`, acting through `mlpPredict`.
  * - bench/torch_dqn_bench.py, a long-lived child process answering one round
  *   at a time, with torch.set_num_threads set to our thread count (and, as a
  *   second reference, torch's default count).

@@ -1,6 +1,7 @@
 import { ConfigError, quote } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
 import { seedWeights } from './init.js';
+import { linear } from './linear.js';
 import { tf } from './tf.js';
 
 export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'linear' | 'elu';
@@ -34,6 +35,55 @@ export function mlp(opts: MlpOptions, rng: Rng): tf.Sequential {
   model.add(tf.layers.dense({ units: opts.output, activation: opts.outputActivation ?? 'linear', name: `${name}_out`, ...(opts.hidden.length === 0 ? { inputShape: [opts.input] } : {}) }));
   seedWeights(model, rng);
   return model;
+}
+
+const ACTIVATIONS: Record<Activation, (h: tf.Tensor) => tf.Tensor> = {
+  relu: (h) => h.relu(),
+  tanh: (h) => h.tanh(),
+  sigmoid: (h) => h.sigmoid(),
+  elu: (h) => h.elu(),
+  linear: (h) => h,
+};
+
+/**
+ * `model.apply(x)` for a model `mlp` built, computed layer by layer with
+ * `linear`: the same values, but gradients that avoid tfjs-wasm's slow
+ * transposed matmuls (tfjs-layers' Dense backward uses them). Gradients reach
+ * the model's own variables (`model.trainableWeights[i].read()`).
+ */
+export function mlpForward(model: tf.LayersModel, x: tf.Tensor2D): tf.Tensor2D {
+  let h: tf.Tensor2D = x;
+  for (const layer of model.layers) {
+    const [kernel, bias] = layer.trainableWeights.map((w) => w.read());
+    const name = (layer.getConfig() as { activation?: string }).activation ?? 'linear';
+    const act = ACTIVATIONS[name as Activation];
+    if (!kernel || !bias || !act) throw new ConfigError(`mlpForward: layer ${quote(layer.name)} is not a dense layer with a bias and a known activation (${quote(name)})`);
+    h = act(linear(h, kernel as tf.Tensor2D, bias as tf.Tensor1D)) as tf.Tensor2D;
+  }
+  return h;
+}
+
+const FUSABLE = new Set<string>(['relu', 'elu', 'sigmoid', 'linear']);
+
+/**
+ * `model`'s output for one batch of rows, without gradients: one fused
+ * matmul + bias + activation kernel per layer (tanh runs as its own op), the
+ * values read back once. For acting: on tfjs-wasm the per-op overhead, not the
+ * arithmetic, bounds a batch-1 forward pass.
+ */
+export function mlpPredict(model: tf.LayersModel, rows: Float32Array, batch: number): Float32Array {
+  return tf.tidy(() => {
+    let h: tf.Tensor2D = tf.tensor2d(rows, [batch, rows.length / batch]);
+    for (const layer of model.layers) {
+      const [kernel, bias] = layer.trainableWeights.map((w) => w.read());
+      const name = (layer.getConfig() as { activation?: string }).activation ?? 'linear';
+      if (!kernel || !bias || !(name in ACTIVATIONS)) throw new ConfigError(`mlpPredict: layer ${quote(layer.name)} is not a dense layer with a bias and a known activation (${quote(name)})`);
+      h = FUSABLE.has(name)
+        ? tf.fused.matMul({ a: h, b: kernel as tf.Tensor2D, bias, activation: name as 'relu' | 'elu' | 'sigmoid' | 'linear' }) as tf.Tensor2D
+        : (ACTIVATIONS[name as Activation](tf.fused.matMul({ a: h, b: kernel as tf.Tensor2D, bias })) as tf.Tensor2D);
+    }
+    return h.dataSync() as Float32Array;
+  });
 }
 
 /** Copy `source`'s weights into `target` (hard update), or blend with factor τ: θ' ← τ·θ + (1 − τ)·θ' (soft update). */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../../src/core/rng.js';
 import { CheckpointError, loadCheckpoint, modelGroup, optimizerGroup, restoreModel, restoreOptimizer, saveCheckpoint } from '../../src/nn/checkpoint.js';
-import { clipByGlobalNorm, mlp, updateTarget } from '../../src/nn/mlp.js';
+import { clipByGlobalNorm, mlp, mlpForward, mlpPredict, updateTarget } from '../../src/nn/mlp.js';
 import { GaussianNoise, OrnsteinUhlenbeckNoise } from '../../src/nn/noise.js';
 import { ReplayBuffer } from '../../src/nn/replay.js';
 import { RolloutBuffer } from '../../src/nn/rollout.js';
@@ -127,6 +127,34 @@ describe('networks', () => {
     });
     updateTarget(target, online);
     expect(target.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(src);
+  });
+
+  test('mlpForward and mlpPredict give model.apply\'s values, and mlpForward its gradients', () => {
+    for (const activation of ['relu', 'tanh', 'elu'] as const) {
+      const model = mlp({ input: 5, hidden: [16, 8], output: 3, activation }, new Rng(3));
+      const rng = new Rng(4);
+      const rows = Float32Array.from({ length: 4 * 5 }, () => rng.uniform(-2, 2));
+      const x = tf.tensor2d(rows, [4, 5]);
+      const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+      const ref = tf.variableGrads(() => (model.apply(x) as tf.Tensor2D).square().sum() as tf.Scalar, vars);
+      const fast = tf.variableGrads(() => mlpForward(model, x).square().sum() as tf.Scalar, vars);
+      expect(fast.value.dataSync()[0]).toBeCloseTo(ref.value.dataSync()[0] as number, 4);
+      for (const v of vars) {
+        const a = Array.from((ref.grads[v.name] as tf.Tensor).dataSync()), b = Array.from((fast.grads[v.name] as tf.Tensor).dataSync());
+        b.forEach((g, i) => expect(g).toBeCloseTo(a[i] as number, 4));
+      }
+      const applied = Array.from((model.apply(x) as tf.Tensor).dataSync());
+      Array.from(mlpPredict(model, rows, 4)).forEach((q, i) => expect(q).toBeCloseTo(applied[i] as number, 5));
+      tf.dispose([x, ref.value, fast.value, ...Object.values(ref.grads), ...Object.values(fast.grads)]);
+      model.dispose();
+    }
+    const before = tf.memory().numTensors;
+    const model = mlp({ input: 2, hidden: [4], output: 1 }, new Rng(1));
+    const made = tf.memory().numTensors;
+    mlpPredict(model, new Float32Array([1, 2]), 1);
+    expect(tf.memory().numTensors).toBe(made); // nothing left behind
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   test('global-norm clipping scales gradients to the norm', () => {
