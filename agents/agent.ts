@@ -65,4 +65,10 @@ export interface AgentFactory {
   /** `null` when the agent can run on `env` (after kind adaptation), else the reason it cannot. */
   supports(env: AnyEnv): string | null;
   create(env: AnyEnv, options: Record<string, unknown>, seed: number): Promise<Agent>;
+  /**
+   * The option through which the agent learns the run's step budget (e.g.
+   * `totalSteps`, the horizon of DQN's ε schedule): `faasgym train` fills it
+   * with `--steps` unless an options layer set it.
+   */
+  trainingBudgetOption?: string;
 }

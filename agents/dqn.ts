@@ -668,7 +668,7 @@ export class DQN implements Agent {
 // ================================================================ FACTORY
 
 /** `trainingBudgetOption`: `faasgym train` fills `totalSteps` with `--steps` (see src/experiment/training-run.ts). */
-export const dqnFactory: AgentFactory & { trainingBudgetOption: 'totalSteps' } = {
+export const dqnFactory: AgentFactory = {
   name: 'dqn',
   kind: 'single',
   description: 'DQN (Darly §4.5 defaults) with optional double, dueling, prioritised replay; Discrete and MultiDiscrete actions',

@@ -746,7 +746,7 @@ function explainedVariance(values: Float32Array, returns: Float32Array): number 
 // ============================================================================
 
 /** `trainingBudgetOption`: `faasgym train` fills `totalSteps` with `--steps` (src/experiment/training-run.ts), the horizon of `annealLr`/`annealClip`. */
-export const ppoFactory: AgentFactory & { trainingBudgetOption: 'totalSteps' } = {
+export const ppoFactory: AgentFactory = {
   name: 'ppo',
   kind: 'single',
   description: 'PPO (clipped surrogate, GAE; CleanRL defaults): categorical, multi-categorical or Gaussian MLP policy; score-rank-select over candidate rows with a mask on FaaSRank-v0 (003 §IV, AdamW, 32-16 tanh)',

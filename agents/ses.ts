@@ -673,7 +673,7 @@ export function defaultPriceFor(env: AnyEnv, layout: ActionLayout): { priceOf: (
  * CLI's training budget) is handed to the inner factory's budget option when
  * it has one.
  */
-export const sesFactory: AgentFactory & { trainingBudgetOption: 'totalSteps' } = {
+export const sesFactory: AgentFactory = {
   name: 'ses',
   kind: 'multi',
   description: 'Safe exploration (FaaSConf §4.3 eq. 10) around a continuous learner: k-σ price band over the cheapest 20 % of QoS-meeting history; --set inner=<agent>',
@@ -695,7 +695,7 @@ export const sesFactory: AgentFactory & { trainingBudgetOption: 'totalSteps' } =
     const innerFactory = getAgentFactory(innerName);
     const why = innerFactory.supports(env);
     if (why) throw new ConfigError(`ses: inner agent ${quote(innerName)} cannot run here: ${why}`);
-    const budget = (innerFactory as { trainingBudgetOption?: unknown }).trainingBudgetOption;
+    const budget = innerFactory.trainingBudgetOption;
     const innerOpts: Record<string, unknown> = { ...(innerOptions as Record<string, unknown>) };
     if (typeof budget === 'string' && options.totalSteps !== undefined && !(budget in innerOpts)) innerOpts[budget] = options.totalSteps;
     const inner = await innerFactory.create(env, innerOpts, seed);

@@ -29,8 +29,7 @@ export const DEFAULT_EVAL_EPISODES = 10;
  * unless an options layer set it.
  */
 export function trainingBudgetOption(factory: AgentFactory): string | null {
-  const name = (factory as AgentFactory & { trainingBudgetOption?: unknown }).trainingBudgetOption;
-  return typeof name === 'string' ? name : null;
+  return typeof factory.trainingBudgetOption === 'string' ? factory.trainingBudgetOption : null;
 }
 
 export interface TrainingRunSpec {
