@@ -75,6 +75,47 @@ export type NoiseType = (typeof NOISE_TYPES)[number];
 
 // ================================================================ BOX ACTIONS
 
+/** The options DDPG and the multi-agent actor-critics share, read and validated by `r` (messages name `r`'s learner). */
+export interface ActorCriticCommon {
+  hidden: number[];
+  activation: HiddenActivation;
+  actorLearningRate: number;
+  criticLearningRate: number;
+  batchSize: number;
+  gamma: number;
+  tau: number;
+  bufferSize: number;
+  learningStarts: number;
+  trainFreq: number;
+  gradientSteps: number;
+  noise: NoiseType;
+  noiseSigma: number;
+  noiseTheta: number;
+  maxGradNorm: number;
+}
+
+export function readActorCriticCommon(r: OptionReader): ActorCriticCommon {
+  const hidden = r.widths('hidden');
+  if (hidden.length === 0) r.bad('hidden', 'a non-empty array of positive integers');
+  return {
+    hidden,
+    activation: r.oneOf('activation', HIDDEN_ACTIVATIONS),
+    actorLearningRate: r.num('actorLearningRate', (v) => v > 0, 'a number > 0'),
+    criticLearningRate: r.num('criticLearningRate', (v) => v > 0, 'a number > 0'),
+    batchSize: r.int('batchSize', 1),
+    gamma: r.num('gamma', (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
+    tau: r.num('tau', (v) => v > 0 && v <= 1, 'a number in (0, 1]'),
+    bufferSize: r.int('bufferSize', 1),
+    learningStarts: r.int('learningStarts', 0),
+    trainFreq: r.int('trainFreq', 1),
+    gradientSteps: r.int('gradientSteps', 1),
+    noise: r.oneOf('noise', NOISE_TYPES),
+    noiseSigma: r.num('noiseSigma', (v) => v >= 0, 'a number >= 0'),
+    noiseTheta: r.num('noiseTheta', (v) => v > 0, 'a number > 0'),
+    maxGradNorm: r.num('maxGradNorm', (v) => v >= 0, 'a number >= 0 (0: no clipping)'),
+  };
+}
+
 /** Why `space` cannot be a deterministic actor's action space, or null. */
 export function boxActionRefusal(agent: string, space: Space<unknown>, where = ''): string | null {
   if (!(space instanceof Box)) return `${agent} needs a Box action space${where}, got ${space.type ?? String(space)} (use dqn or ppo for discrete actions)`;

@@ -45,7 +45,7 @@ import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../src/nn/check
 import type { Noise } from '../src/nn/noise.js';
 import { initTf, tf } from '../src/nn/tf.js';
 import {
-  ActionScaler, ColumnReplay, FlatAdam, HIDDEN_ACTIVATIONS, NOISE_TYPES, OptionReader, boxActionRefusal, makeNoise, noiseState, restoreNoiseState,
+  ActionScaler, ColumnReplay, FlatAdam, OptionReader, boxActionRefusal, readActorCriticCommon, makeNoise, noiseState, restoreNoiseState,
   restoreVariables, softUpdate, type HiddenActivation, type NoiseType,
 } from './actor-critic-common.js';
 import { StackedMlp } from './actor-critic-nets.js';
@@ -133,24 +133,8 @@ export type MarlHyperparameters = {
 /** Merge `options` over a variant's defaults and validate every field; messages quote the bad value. */
 export function resolveMarlOptions(variant: MarlVariant, defaults: Readonly<MarlHyperparameters>, options: Record<string, unknown> = {}): MarlHyperparameters {
   const r = new OptionReader(variant, defaults as unknown as Record<string, unknown>, options);
-  const hidden = r.widths('hidden');
-  if (hidden.length === 0) r.bad('hidden', 'a non-empty array of positive integers');
   const hp: MarlHyperparameters = {
-    hidden,
-    activation: r.oneOf('activation', HIDDEN_ACTIVATIONS),
-    actorLearningRate: r.num('actorLearningRate', (v) => v > 0, 'a number > 0'),
-    criticLearningRate: r.num('criticLearningRate', (v) => v > 0, 'a number > 0'),
-    batchSize: r.int('batchSize', 1),
-    gamma: r.num('gamma', (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
-    tau: r.num('tau', (v) => v > 0 && v <= 1, 'a number in (0, 1]'),
-    bufferSize: r.int('bufferSize', 1),
-    learningStarts: r.int('learningStarts', 0),
-    trainFreq: r.int('trainFreq', 1),
-    gradientSteps: r.int('gradientSteps', 1),
-    noise: r.oneOf('noise', NOISE_TYPES),
-    noiseSigma: r.num('noiseSigma', (v) => v >= 0, 'a number >= 0'),
-    noiseTheta: r.num('noiseTheta', (v) => v > 0, 'a number > 0'),
-    maxGradNorm: r.num('maxGradNorm', (v) => v >= 0, 'a number >= 0 (0: no clipping)'),
+    ...readActorCriticCommon(r),
     actionRegularization: r.num('actionRegularization', (v) => v >= 0, 'a number >= 0 (0: off)'),
     shareParameters: r.oneOf('shareParameters', [true, false, 'auto'] as const),
     agentIds: r.bool('agentIds'),
@@ -344,7 +328,7 @@ export abstract class MultiAgentActorCritic implements Agent {
   /** Append the one-hot agent index when `agentIds` is on. */
   private withIds(x: tf.Tensor3D): tf.Tensor3D {
     if (!this.hyperparameters.agentIds) return x;
-    const [n, b] = x.shape;
+    const b = x.shape[1];
     return tf.concat([x, b === 1 ? this.idsT : tf.tile(this.idsT, [1, b, 1])], 2) as tf.Tensor3D;
   }
 

@@ -41,7 +41,7 @@ import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../src/nn/check
 import type { Noise } from '../src/nn/noise.js';
 import { initTf, tf } from '../src/nn/tf.js';
 import {
-  ActionScaler, ColumnReplay, FlatAdam, HIDDEN_ACTIVATIONS, NOISE_TYPES, OptionReader, boxActionRefusal, makeNoise, noiseState, restoreNoiseState,
+  ActionScaler, ColumnReplay, FlatAdam, OptionReader, boxActionRefusal, readActorCriticCommon, makeNoise, noiseState, restoreNoiseState,
   restoreVariables, softUpdate, type HiddenActivation, type NoiseType,
 } from './actor-critic-common.js';
 import { StackedMlp } from './actor-critic-nets.js';
@@ -106,26 +106,7 @@ export const DDPG_DEFAULTS: Readonly<DDPGHyperparameters> = Object.freeze({
 
 /** Merge `options` over the defaults and validate every field; messages quote the bad value. */
 export function resolveDDPGOptions(options: DDPGOptions | Record<string, unknown> = {}): DDPGHyperparameters {
-  const r = new OptionReader('ddpg', DDPG_DEFAULTS, options);
-  const hidden = r.widths('hidden');
-  if (hidden.length === 0) r.bad('hidden', 'a non-empty array of positive integers');
-  return {
-    hidden,
-    activation: r.oneOf('activation', HIDDEN_ACTIVATIONS),
-    actorLearningRate: r.num('actorLearningRate', (v) => v > 0, 'a number > 0'),
-    criticLearningRate: r.num('criticLearningRate', (v) => v > 0, 'a number > 0'),
-    batchSize: r.int('batchSize', 1),
-    gamma: r.num('gamma', (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
-    tau: r.num('tau', (v) => v > 0 && v <= 1, 'a number in (0, 1]'),
-    bufferSize: r.int('bufferSize', 1),
-    learningStarts: r.int('learningStarts', 0),
-    trainFreq: r.int('trainFreq', 1),
-    gradientSteps: r.int('gradientSteps', 1),
-    noise: r.oneOf('noise', NOISE_TYPES),
-    noiseSigma: r.num('noiseSigma', (v) => v >= 0, 'a number >= 0'),
-    noiseTheta: r.num('noiseTheta', (v) => v > 0, 'a number > 0'),
-    maxGradNorm: r.num('maxGradNorm', (v) => v >= 0, 'a number >= 0 (0: no clipping)'),
-  };
+  return readActorCriticCommon(new OptionReader('ddpg', DDPG_DEFAULTS, options));
 }
 
 // ================================================================ SPACES
