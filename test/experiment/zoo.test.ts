@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { agentNames, getAgentFactory } from '../../agents/index.js';
-import { LEARN_BENCHMARKS, runLearnBenchmarks } from '../../src/experiment/bench-learn.js';
+import { formatLearnBenchReport, LEARN_BENCHMARKS, runLearnBenchmarks } from '../../src/experiment/bench-learn.js';
+import { beatsOnCostAtMetQos } from '../../src/experiment/compare.js';
 import { resolveTrainingRun } from '../../src/experiment/training-run.js';
 import { defaultZooDir, loadZoo, loadZooFile, parseZoo } from '../../src/experiment/zoo.js';
 import { initTf } from '../../src/nn/tf.js';
@@ -80,4 +81,22 @@ describe('bench learn', () => {
     expect(report.benchmarks[0]?.wallSeconds).toBeGreaterThan(0);
     expect(report.benchmarks[0]?.meanReturn).toBeGreaterThanOrEqual(8);
   });
+
+  test('a case with a baseline is solved by beating it on cost at met QoS, measured in the same run', async () => {
+    const multi = LEARN_BENCHMARKS.filter((c) => c.env === 'FaaSConf-Sequential-v0');
+    expect(multi.map((c) => [c.agent, c.baseline, c.steps])).toEqual([['maddpg', 'random-search', 10_000], ['meanfield', 'random-search', 10_000], ['attmf', 'random-search', 10_000]]);
+    const report = await runLearnBenchmarks({
+      cases: [{ agent: 'attmf', env: 'FaaSConf-Sequential-v0', steps: 120, threshold: 47.4, evalEpisodes: 1, baseline: 'random-search', options: { hidden: [16], learningStarts: 40, batchSize: 16 }, quick: { steps: 60, threshold: -100 } }],
+      seed: 3,
+    });
+    const b = report.benchmarks[0];
+    expect(b).toMatchObject({ agent: 'attmf', steps: 120, budget: 120, evalEpisodes: 1, quick: false, comparison: expect.objectContaining({ baseline: 'random-search' }) });
+    const c = b?.comparison;
+    if (!c) throw new Error('no comparison');
+    expect(c.learner.windows).toBe(60);
+    expect(c.baselineStats.windows).toBe(60);
+    expect(b?.solved).toBe(beatsOnCostAtMetQos(c.learner, c.baselineStats));
+    expect(b?.meanReturn).toBeCloseTo(60 * c.learner.rewardPerWindow, 9);
+    expect(formatLearnBenchReport(report)).toMatch(/^attmf on FaaSConf-Sequential-v0 +120\/120 steps +[\d.]+ s  mean return +-?[\d.]+; QoS met [\d.]+ % at scaled cost [\d.]+ vs random-search [\d.]+ % at [\d.]+ \(cost at met QoS\)  (NOT )?SOLVED\n$/);
+  }, 60_000);
 });

@@ -21,14 +21,14 @@ export function registerBenchLearnCommand(program: Command, out: (s: string) => 
     .option('--only <agent...>', 'run only these agents (or agent:env cases)')
     .option('--seed <n>', 'seed of every case (default: each case its own)', intOption('--seed'))
     .action(async (opts: BenchLearnCliOptions) => {
+      // Imported here so that other commands do not pay for loading TensorFlow.js.
+      const { describeLearnResult, formatLearnBenchReport, runLearnBenchmarks } = await import('../bench-learn.js');
       const run: LearnBenchOptions = {
         quick: opts.quick ?? false,
-        onResult: (r) => err(`bench learn: ${r.agent} on ${r.env}: ${r.meanReturn.toFixed(1)} (threshold ${r.threshold}) in ${r.steps} steps, ${r.wallSeconds.toFixed(1)} s${r.solved ? '' : ' NOT SOLVED'}\n`),
+        onResult: (r) => err(`bench learn: ${r.agent} on ${r.env}: ${describeLearnResult(r)} in ${r.steps} steps, ${r.wallSeconds.toFixed(1)} s${r.solved ? '' : ' NOT SOLVED'}\n`),
       };
       if (opts.only !== undefined) run.only = opts.only;
       if (opts.seed !== undefined) run.seed = opts.seed;
-      // Imported here so that other commands do not pay for loading TensorFlow.js.
-      const { formatLearnBenchReport, runLearnBenchmarks } = await import('../bench-learn.js');
       const report = await runLearnBenchmarks(run);
       out(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatLearnBenchReport(report));
       if (report.benchmarks.some((b) => !b.solved)) process.exitCode = 1;
