@@ -155,14 +155,16 @@ export async function compareAgents(spec: CompareSpec, cb: CompareCallbacks = {}
   const seed = spec.seed ?? 0;
   const evalEpisodes = spec.evalEpisodes ?? 5;
   if (!Number.isSafeInteger(evalEpisodes) || evalEpisodes < 1) throw new ConfigError(`compare: evalEpisodes must be a positive integer, got ${quote(evalEpisodes)}`);
-  // One budget for all: the first learner's zoo entry decides it when the caller does not.
+  // One budget and one environment config for all: the first learner's zoo entry decides them when the caller does not.
   const firstLearner = spec.agents.find((a) => !(a in SEARCHERS));
-  const steps = spec.steps ?? (firstLearner ? resolveTrainingRun({ env: spec.env, agent: firstLearner, zoo: spec.zoo ?? true, evalEpisodes: 0 }).steps : 10_000);
+  const reference = firstLearner ? resolveTrainingRun({ env: spec.env, agent: firstLearner, zoo: spec.zoo ?? true, evalEpisodes: 0 }) : null;
+  const steps = spec.steps ?? reference?.steps ?? 10_000;
+  const envConfig = spec.envConfig ?? reference?.envConfig;
   const entries: CompareEntry[] = [];
   for (const name of spec.agents) {
     const layers = spec.options?.[name] ? [{ source: `options for ${name}`, options: spec.options[name] as Record<string, unknown> }] : [];
     const searcher = SEARCHERS[name];
-    let run = resolveTrainingRun({ env: spec.env, agent: name, steps, seed, zoo: spec.zoo ?? true, evalEpisodes: 0, evalEvery: 0, layers, ...(spec.envConfig ? { envConfig: spec.envConfig } : {}) });
+    let run = resolveTrainingRun({ env: spec.env, agent: name, steps, seed, zoo: spec.zoo ?? true, evalEpisodes: 0, evalEvery: 0, layers, ...(envConfig ? { envConfig } : {}) });
     if (searcher && !(searcher.budgetOption in run.options)) {
       const trials = Math.max(1, Math.floor(steps / searcher.stepsPerTrial(run.options)));
       run = { ...run, options: { ...run.options, [searcher.budgetOption]: trials }, sources: [...run.sources, `${searcher.budgetOption} = ${steps} steps / ${searcher.stepsPerTrial(run.options)} per trial`] };
@@ -193,7 +195,7 @@ export async function compareAgents(spec: CompareSpec, cb: CompareCallbacks = {}
       await evalEnv.close();
     }
   }
-  return { env: spec.env, envConfig: spec.envConfig ?? null, seed, steps, evalEpisodes, entries };
+  return { env: spec.env, envConfig: envConfig ?? null, seed, steps, evalEpisodes, entries };
 }
 
 /** Cost at met QoS, or null when the policy missed QoS in more than 5 % of its windows. */
