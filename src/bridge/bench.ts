@@ -5,13 +5,13 @@
  * bench/bridge_client.py; this side runs both servers.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { delimiter, join } from 'node:path';
 import * as zmq from 'zeromq';
 import { BackendError, ConfigError } from '../core/errors.js';
 import { BridgeServer } from './server.js';
+import { defaultPython, packageRoot } from '../host.js';
 
 export interface BridgeBenchOptions {
   /** Total measured seconds (split over rounds and the two sides). @default 6 */
@@ -51,32 +51,10 @@ export interface BridgeBenchReport {
   gymnasium: boolean;
 }
 
+export { defaultPython, packageRoot };
+
 /** The ratio the issue asks for. */
 export const BRIDGE_RATIO_TARGET = 0.8;
-
-/** The faasgym package root (where package.json, bench/ and python/ are), from src/ or dist/. */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'faasgym') return dir;
-      } catch {
-        // not faasgym's package.json: keep walking up
-      }
-    }
-    dir = dirname(dir);
-  }
-  throw new ConfigError('cannot find the faasgym package root (package.json) above this file');
-}
-
-/** `$FAASGYM_PYTHON`, else Debian's /usr/bin/python3 (which has python3-zmq), else `python3` on the PATH. */
-export function defaultPython(): string {
-  const fromEnv = process.env.FAASGYM_PYTHON;
-  if (fromEnv) return fromEnv;
-  return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-}
 
 /**
  * A REP server that answers every request with `size` bytes (set by a `SIZE n`

@@ -34,10 +34,9 @@
  *   second reference, torch's default count).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { AnyEnv } from '../core/env.js';
 import { ConfigError, quote } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
@@ -46,6 +45,7 @@ import { ReplayBuffer, type Batch } from '../nn/replay.js';
 import { initTf, tf, type TfBackend } from '../nn/tf.js';
 import { Box } from '../spaces/box.js';
 import { Discrete } from '../spaces/discrete.js';
+import { defaultPython, packageRoot } from '../host.js';
 
 // ================================================================ THE BENCHMARK'S NETWORK AND UPDATE
 
@@ -700,29 +700,8 @@ async function agentContender(seed: number): Promise<{ contender: Contender; dis
 
 // ================================================================ THE PYTORCH SIDE
 
-/** The faasgym package root (package.json, bench/), from src/ or dist/. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'faasgym') return dir;
-      } catch {
-        // not faasgym's package.json: keep walking up
-      }
-    }
-    dir = dirname(dir);
-  }
-  throw new ConfigError('cannot find the faasgym package root (package.json) above this file');
-}
-
 /** `$FAASGYM_PYTHON`, else Debian's /usr/bin/python3 (where `apt-get install python3-torch` puts torch), else `python3`. */
-export function defaultTorchPython(): string {
-  const fromEnv = process.env.FAASGYM_PYTHON;
-  if (fromEnv) return fromEnv;
-  return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-}
+export const defaultTorchPython = defaultPython;
 
 interface TorchHeader {
   available: boolean;

@@ -18,10 +18,10 @@
  * Also: `readConfigFile`, the JSON/YAML reader of `--config` and `--env-config`.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { extname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, quote } from '../core/errors.js';
+import { findPackageRoot } from '../host.js';
 
 export interface ZooEntry {
   /** Default training budget in environment steps. */
@@ -116,17 +116,10 @@ export function loadZooFile(path: string): Zoo {
   return parseZoo(readConfigFile(path, 'zoo'), path);
 }
 
-let zooDirCache: string | null | undefined;
-
 /** faasgym's `configs/zoo` (found by walking up from this file, so it works from src/ and dist/), or null. */
 export function defaultZooDir(): string | null {
-  if (zooDirCache !== undefined) return zooDirCache;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'configs', 'zoo'))) return (zooDirCache = join(dir, 'configs', 'zoo'));
-    dir = dirname(dir);
-  }
-  return (zooDirCache = null);
+  const root = findPackageRoot();
+  return root !== null && existsSync(join(root, 'configs', 'zoo')) ? join(root, 'configs', 'zoo') : null;
 }
 
 /** The zoo of `agent` (`<dir>/<agent>.yaml`), or null when there is none. */
