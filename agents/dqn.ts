@@ -47,6 +47,7 @@ import { MultiDiscrete } from '../src/spaces/multi-discrete.js';
 import type { Space } from '../src/spaces/space.js';
 import { CheckpointError, loadCheckpoint, modelGroup, optimizerGroup, restoreModel, restoreOptimizer, saveCheckpoint } from '../src/nn/checkpoint.js';
 import { clipByGlobalNorm, mlp, mlpForward, mlpPredict, updateTarget, type Activation } from '../src/nn/mlp.js';
+import { mlpPredictRelease } from '../src/nn/mlp-predict.js';
 import { ReplayBuffer, type Batch } from '../src/nn/replay.js';
 import { constantSchedule, linearSchedule, type Schedule } from '../src/nn/schedule.js';
 import { initTf, tf } from '../src/nn/tf.js';
@@ -659,6 +660,7 @@ export class DQN implements Agent {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    mlpPredictRelease(this.online);
     this.online.dispose();
     this.target.dispose();
     this.optimizer.dispose();

@@ -28,7 +28,8 @@
  *   square roots and divisions).
  * - agents/dqn.ts as it is (`agent` in the report): a tfjs-layers model
  *   trained through `mlpForward` (gradients without transposed matmuls),
- *   `tf.variableGrads` and `tf.train.adam`, acting through `mlpPredict`.
+ *   `tf.variableGrads` and `tf.train.adam`, acting through `mlpPredict`
+ *   (src/nn/mlp-predict.ts: fused kernels on cached weight views).
  * - bench/torch_dqn_bench.py, a long-lived child process answering one round
  *   at a time, with torch.set_num_threads set to our thread count (and, as a
  *   second reference, torch's default count).

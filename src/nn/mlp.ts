@@ -63,28 +63,7 @@ export function mlpForward(model: tf.LayersModel, x: tf.Tensor2D): tf.Tensor2D {
   return h;
 }
 
-const FUSABLE = new Set<string>(['relu', 'elu', 'sigmoid', 'linear']);
-
-/**
- * `model`'s output for one batch of rows, without gradients: one fused
- * matmul + bias + activation kernel per layer (tanh runs as its own op), the
- * values read back once. For acting: on tfjs-wasm the per-op overhead, not the
- * arithmetic, bounds a batch-1 forward pass.
- */
-export function mlpPredict(model: tf.LayersModel, rows: Float32Array, batch: number): Float32Array {
-  return tf.tidy(() => {
-    let h: tf.Tensor2D = tf.tensor2d(rows, [batch, rows.length / batch]);
-    for (const layer of model.layers) {
-      const [kernel, bias] = layer.trainableWeights.map((w) => w.read());
-      const name = (layer.getConfig() as { activation?: string }).activation ?? 'linear';
-      if (!kernel || !bias || !(name in ACTIVATIONS)) throw new ConfigError(`mlpPredict: layer ${quote(layer.name)} is not a dense layer with a bias and a known activation (${quote(name)})`);
-      h = FUSABLE.has(name)
-        ? tf.fused.matMul({ a: h, b: kernel as tf.Tensor2D, bias, activation: name as 'relu' | 'elu' | 'sigmoid' | 'linear' }) as tf.Tensor2D
-        : (ACTIVATIONS[name as Activation](tf.fused.matMul({ a: h, b: kernel as tf.Tensor2D, bias })) as tf.Tensor2D);
-    }
-    return h.dataSync() as Float32Array;
-  });
-}
+export { mlpPredict, mlpPredictRelease } from './mlp-predict.js';
 
 /** Copy `source`'s weights into `target` (hard update), or blend with factor τ: θ' ← τ·θ + (1 − τ)·θ' (soft update). */
 export function updateTarget(target: tf.LayersModel, source: tf.LayersModel, tau = 1): void {

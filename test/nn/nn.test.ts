@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../../src/core/rng.js';
 import { CheckpointError, loadCheckpoint, modelGroup, optimizerGroup, restoreModel, restoreOptimizer, saveCheckpoint } from '../../src/nn/checkpoint.js';
-import { clipByGlobalNorm, mlp, mlpForward, mlpPredict, updateTarget } from '../../src/nn/mlp.js';
+import { clipByGlobalNorm, mlp, mlpForward, mlpPredict, mlpPredictRelease, updateTarget } from '../../src/nn/mlp.js';
 import { GaussianNoise, OrnsteinUhlenbeckNoise } from '../../src/nn/noise.js';
 import { ReplayBuffer } from '../../src/nn/replay.js';
 import { RolloutBuffer } from '../../src/nn/rollout.js';
@@ -149,10 +149,23 @@ describe('networks', () => {
       model.dispose();
     }
     const before = tf.memory().numTensors;
-    const model = mlp({ input: 2, hidden: [4], output: 1 }, new Rng(1));
+    const model = mlp({ input: 2, hidden: [4], output: 1, activation: 'tanh' }, new Rng(1));
     const made = tf.memory().numTensors;
+    const first = Array.from(mlpPredict(model, new Float32Array([1, 2]), 1));
+    expect(tf.memory().numTensors).toBe(made + 2); // one cached [1, in, out] view per layer, nothing else
     mlpPredict(model, new Float32Array([1, 2]), 1);
-    expect(tf.memory().numTensors).toBe(made); // nothing left behind
+    expect(tf.memory().numTensors).toBe(made + 2);
+    // new weights are seen at once (an optimizer step or setWeights gives the variables new data)
+    const doubled = model.getWeights().map((w) => w.mul(2));
+    model.setWeights(doubled);
+    tf.dispose(doubled);
+    const out = tf.tidy(() => model.apply(tf.tensor2d([[1, 2]])) as tf.Tensor);
+    const applied = Array.from(out.dataSync());
+    out.dispose();
+    const second = Array.from(mlpPredict(model, new Float32Array([1, 2]), 1));
+    expect(second[0]).toBeCloseTo(applied[0] as number, 5);
+    expect(second[0]).not.toBeCloseTo(first[0] as number, 3);
+    mlpPredictRelease(model);
     model.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
