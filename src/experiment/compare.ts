@@ -33,7 +33,7 @@ export interface CompareSpec {
   envConfig?: Record<string, unknown>;
   /** Agent names, e.g. ['attmf', 'random-search']. */
   agents: string[];
-  /** Environment steps for every agent. @default the zoo entry of the first learner, else 10,000 */
+  /** Environment steps for every agent. @default the first learner's zoo budget (100,000 without an entry, as `faasgym train`); 10,000 when every agent is a searcher */
   steps?: number;
   /** @default 0 */
   seed?: number;

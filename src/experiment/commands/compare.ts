@@ -38,7 +38,7 @@ export function registerCompareCommand(program: Command, out: (s: string) => voi
     .description('train learners and run random search with the same step budget on a FaaSConf workflow, then compare cost, QoS-met fraction and latency of their greedy policies')
     .option('--env <id>', 'a FaaSConf environment', 'FaaSConf-Sequential-v0')
     .option('--agents <names>', 'comma-separated agents', 'attmf,random-search')
-    .option('--steps <n>', "environment steps for every agent (default: the first learner's zoo budget)", intOption('--steps'))
+    .option('--steps <n>', "environment steps for every agent (default: the first learner's zoo budget, else 100000 as for faasgym train)", intOption('--steps'))
     .option('--seed <n>', 'seed of every agent and of its first reset', intOption('--seed'), 0)
     .option('--episodes <n>', 'greedy evaluation episodes per agent (seeds 1000000 + i)', intOption('--episodes'), 5)
     .option('--env-config <file>', 'environment config (JSON or YAML) for make()')
