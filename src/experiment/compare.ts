@@ -215,7 +215,7 @@ const fix = (x: number | null, d = 3): string => (x === null || !Number.isFinite
 
 /** The comparison as a table, then one line per learner against each searcher. */
 export function formatCompareReport(r: CompareReport): string {
-  const head = `${r.env}${r.envConfig ? ` ${JSON.stringify(r.envConfig)}` : ''}, seed ${r.seed}: ${r.steps} environment steps each, then ${r.evalEpisodes} greedy episode${r.evalEpisodes === 1 ? '' : 's'} (${r.entries[0]?.stats.windows ?? 0} windows of 30 s) on the same seeds`;
+  const head = `${r.env}${r.envConfig ? ` ${JSON.stringify(r.envConfig)}` : ''}, seed ${r.seed}: ${r.steps} environment steps each, then ${r.evalEpisodes} greedy episode${r.evalEpisodes === 1 ? '' : 's'} (${r.entries[0]?.stats.windows ?? 0} windows) on the same seeds`;
   const cols = ['agent', 'wall s', 'return/ep', 'QoS met', 'scaled cost', 'cost at met QoS', 'latency s', 'p95 s'];
   const rows = r.entries.map((e) => [e.agent, e.wallSeconds.toFixed(1), e.meanReturn.toFixed(2), pct(e.stats.qosMet), fix(e.stats.scaledCost), fix(e.stats.costAtMetQos), fix(e.stats.meanLatency), fix(e.stats.p95Latency)]);
   const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((row) => (row[i] as string).length)));

@@ -59,7 +59,7 @@ describe('compareAgents', () => {
     const b = await compareAgents(spec);
     expect(b.entries.map((e) => [e.meanReturn, e.stats])).toEqual(a.entries.map((e) => [e.meanReturn, e.stats]));
     const text = formatCompareReport(a);
-    expect(text).toContain('FaaSConf-Sequential-v0, seed 4: 120 environment steps each, then 1 greedy episode (60 windows of 30 s) on the same seeds');
+    expect(text).toContain('FaaSConf-Sequential-v0, seed 4: 120 environment steps each, then 1 greedy episode (60 windows) on the same seeds');
     expect(text).toMatch(/\nagent +wall s +return\/ep +QoS met +scaled cost +cost at met QoS +latency s +p95 s\n/);
     expect(text).toMatch(/\nattmf vs random-search: (NOT )?BETTER on cost at met QoS: /);
   }, 120_000);
