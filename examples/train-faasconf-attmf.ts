@@ -5,7 +5,7 @@
  * latency over the same evaluation episodes.
  *
  *   npm run example:attmf                                     # 10,000 steps (about 2 minutes on 2 cores)
- *   node dist/examples/train-faasconf-attmf.js --steps 1500   # a short run, as CI does
+ *   node dist/examples/train-faasconf-attmf.js --steps 600    # a short run, as CI does
  *
  * `faasgym compare` (and `npm start`) does the same for any learners; this
  * script shows the library calls. In your own project the imports read
