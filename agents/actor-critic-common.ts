@@ -76,7 +76,7 @@ export type NoiseType = (typeof NOISE_TYPES)[number];
 // ================================================================ BOX ACTIONS
 
 /** The options DDPG and the multi-agent actor-critics share, read and validated by `r` (messages name `r`'s learner). */
-export interface ActorCriticCommon {
+export type ActorCriticCommon = {
   hidden: number[];
   activation: HiddenActivation;
   actorLearningRate: number;
@@ -92,7 +92,7 @@ export interface ActorCriticCommon {
   noiseSigma: number;
   noiseTheta: number;
   maxGradNorm: number;
-}
+};
 
 export function readActorCriticCommon(r: OptionReader): ActorCriticCommon {
   const hidden = r.widths('hidden');

@@ -45,7 +45,7 @@ import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../src/nn/check
 import type { Noise } from '../src/nn/noise.js';
 import { initTf, tf } from '../src/nn/tf.js';
 import {
-  ActionScaler, ColumnReplay, FlatAdam, OptionReader, boxActionRefusal, readActorCriticCommon, makeNoise, noiseState, restoreNoiseState,
+  ActionScaler, ColumnReplay, FlatAdam, OptionReader, boxActionRefusal, readActorCriticCommon, type ActorCriticCommon, makeNoise, noiseState, restoreNoiseState,
   restoreVariables, softUpdate, type HiddenActivation, type NoiseType,
 } from './actor-critic-common.js';
 import { StackedMlp } from './actor-critic-nets.js';
@@ -105,22 +105,7 @@ export interface MarlCommonOptions {
   agentIds?: boolean;
 }
 
-export type MarlHyperparameters = {
-  hidden: number[];
-  activation: HiddenActivation;
-  actorLearningRate: number;
-  criticLearningRate: number;
-  batchSize: number;
-  gamma: number;
-  tau: number;
-  bufferSize: number;
-  learningStarts: number;
-  trainFreq: number;
-  gradientSteps: number;
-  noise: NoiseType;
-  noiseSigma: number;
-  noiseTheta: number;
-  maxGradNorm: number;
+export type MarlHyperparameters = ActorCriticCommon & {
   actionRegularization: number;
   shareParameters: boolean | 'auto';
   agentIds: boolean;

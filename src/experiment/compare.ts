@@ -110,42 +110,20 @@ export function windowStats(infos: Info[], rewards: number[]): WindowStats {
 }
 
 /**
- * Record the first agent's info of every step `env` takes (the FaaSConf
- * infos are shared by all agents) while `body` runs.
- */
-async function recordWindows<T>(env: AnyEnv, body: () => Promise<T>): Promise<{ value: T; infos: Info[]; rewards: number[] }> {
-  const infos: Info[] = [];
-  const rewards: number[] = [];
-  const step = env.step.bind(env) as (a: unknown) => Promise<{ infos?: Record<string, Info>; info?: Info; rewards?: Record<string, number>; reward?: number }>;
-  const patched = env as unknown as { step: (a: unknown) => Promise<unknown> };
-  patched.step = async (a: unknown) => {
-    const r = await step(a);
-    if (r.infos) {
-      const first = Object.values(r.infos)[0];
-      if (first) infos.push(first);
-      const rs = Object.values(r.rewards ?? {});
-      if (rs.length) rewards.push(rs.reduce((x, y) => x + y, 0) / rs.length);
-    } else if (r.info) {
-      infos.push(r.info);
-      rewards.push(r.reward ?? Number.NaN);
-    }
-    return r;
-  };
-  try {
-    return { value: await body(), infos, rewards };
-  } finally {
-    delete (patched as { step?: unknown }).step;
-  }
-}
-
-/**
  * Play `agent` greedily for `episodes` episodes on a FaaSConf `env` (episode i
  * reset with seed `seed + i`) and return the per-window statistics with the
  * evaluation.
  */
 export async function scoreWindows(env: AnyEnv, agent: Agent, opts: { episodes?: number; seed?: number } = {}): Promise<{ stats: WindowStats; evaluation: EvaluationResult }> {
-  const { value, infos, rewards } = await recordWindows(env, () => evaluate(env, agent, { episodes: opts.episodes ?? 5, seed: opts.seed ?? COMPARE_EVAL_SEED }));
-  return { stats: windowStats(infos, rewards), evaluation: value };
+  const infos: Info[] = [];
+  const rewards: number[] = [];
+  const onStep = (reward: number, byAgent: Record<string, Info>): void => {
+    const first = Object.values(byAgent)[0]; // FaaSConf's window figures are shared by all agents
+    if (first) infos.push(first);
+    rewards.push(reward);
+  };
+  const evaluation = await evaluate(env, agent, { episodes: opts.episodes ?? 5, seed: opts.seed ?? COMPARE_EVAL_SEED, onStep });
+  return { stats: windowStats(infos, rewards), evaluation };
 }
 
 /** Train (or search) and evaluate every agent in turn on fresh environments. */

@@ -9,7 +9,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Agent, Losses, MultiTransition } from '../../agents/agent.js';
-import { isParallelEnv, type AnyEnv, type Env, type ParallelEnv } from '../core/env.js';
+import { isParallelEnv, type AnyEnv, type Env, type Info, type ParallelEnv } from '../core/env.js';
 import { ConfigError, quote } from '../core/errors.js';
 import { CentralizedEnv } from '../core/wrappers/centralized-env.js';
 import { SingleAgentAsParallel } from '../core/wrappers/single-as-parallel.js';
@@ -73,8 +73,8 @@ export interface TrainResult {
 
 type Driver = {
   reset(seed?: number): Promise<unknown>;
-  /** One step with the agent; returns [reward (team: mean over agents), done]. */
-  step(agent: Agent, explore: boolean, learn: boolean): Promise<[number, boolean]>;
+  /** One step with the agent; returns [reward (team: mean over agents), done, per-agent infos (a single-agent env's under its id `agent`)]. */
+  step(agent: Agent, explore: boolean, learn: boolean): Promise<[number, boolean, Record<string, Info>]>;
 };
 
 /** Adapt `env` to the agent's kind and return a small driver over it. */
@@ -92,7 +92,7 @@ function driverFor(env: AnyEnv, agent: Agent): Driver {
         const r = await single.step(action);
         if (learn) a.observe({ obs, action, reward: r.reward, nextObs: r.obs, terminated: r.terminated, truncated: r.truncated, info: r.info });
         obs = r.obs;
-        return [r.reward, r.terminated || r.truncated];
+        return [r.reward, r.terminated || r.truncated, single === env ? { agent: r.info } : (r.info.agents as Record<string, Info>)];
       },
     };
   }
@@ -118,13 +118,17 @@ function driverFor(env: AnyEnv, agent: Agent): Driver {
         a.observe(t);
       }
       obs = r.obs;
-      return [reward, par.agents.length === 0];
+      return [reward, par.agents.length === 0, r.infos];
     },
   };
 }
 
 /** Run `episodes` greedy episodes; episode i is reset with seed `seed + i`. Parallel envs score the team (mean reward over live agents per step). */
-export async function evaluate(env: AnyEnv, agent: Agent, opts: { episodes?: number; seed?: number; maxSteps?: number } = {}): Promise<EvaluationResult> {
+export async function evaluate(
+  env: AnyEnv,
+  agent: Agent,
+  opts: { episodes?: number; seed?: number; maxSteps?: number; /** Called after every step with its (team) reward and per-agent infos. */ onStep?: (reward: number, infos: Record<string, Info>) => void } = {},
+): Promise<EvaluationResult> {
   const episodes = opts.episodes ?? 10;
   if (!Number.isSafeInteger(episodes) || episodes < 1) throw new ConfigError(`evaluate: episodes must be a positive integer, got ${quote(episodes)}`);
   const driver = driverFor(env, agent);
@@ -135,7 +139,8 @@ export async function evaluate(env: AnyEnv, agent: Agent, opts: { episodes?: num
     await driver.reset(seed + ep);
     let total = 0, len = 0, done = false;
     while (!done && len < maxSteps) {
-      const [r, d] = await driver.step(agent, false, false);
+      const [r, d, infos] = await driver.step(agent, false, false);
+      opts.onStep?.(r, infos);
       total += r;
       len++;
       done = d;

@@ -175,7 +175,7 @@ function expectOurSide(r: AgentBenchReport): void {
 
 describe('runAgentBench (tiny step counts)', () => {
   test('without PyTorch: torch reports why, ratios are null', async () => {
-    // A python whose `import torch` fails: a stub module first on PYTHONPATH.
+    // A python whose `import torch` fails: a torch.py that raises ImportError, first on PYTHONPATH.
     const dir = mkdtempSync(join(tmpdir(), 'faasgym-notorch-'));
     try {
       writeFileSync(join(dir, 'torch.py'), 'raise ImportError("torch hidden by the test")\n');
