@@ -53,14 +53,26 @@ const ACTIVATIONS: Record<Activation, (h: tf.Tensor) => tf.Tensor> = {
  */
 export function mlpForward(model: tf.LayersModel, x: tf.Tensor2D): tf.Tensor2D {
   let h: tf.Tensor2D = x;
-  for (const layer of model.layers) {
+  for (const l of denseLayers(model)) h = l.act(linear(h, l.kernel, l.bias)) as tf.Tensor2D;
+  return h;
+}
+
+/** Each layer's variables and activation, read once per model (this runs in every training step). */
+const layerCache = new WeakMap<tf.LayersModel, { kernel: tf.Tensor2D; bias: tf.Tensor1D; act: (h: tf.Tensor) => tf.Tensor }[]>();
+
+function denseLayers(model: tf.LayersModel): { kernel: tf.Tensor2D; bias: tf.Tensor1D; act: (h: tf.Tensor) => tf.Tensor }[] {
+  let layers = layerCache.get(model);
+  if (layers) return layers;
+  layers = model.layers.map((layer) => {
+    // LayerVariable.read() is the layer's tf.Variable itself; optimizer steps and setWeights assign into it.
     const [kernel, bias] = layer.trainableWeights.map((w) => w.read());
     const name = (layer.getConfig() as { activation?: string }).activation ?? 'linear';
     const act = ACTIVATIONS[name as Activation];
     if (!kernel || !bias || !act) throw new ConfigError(`mlpForward: layer ${quote(layer.name)} is not a dense layer with a bias and a known activation (${quote(name)})`);
-    h = act(linear(h, kernel as tf.Tensor2D, bias as tf.Tensor1D)) as tf.Tensor2D;
-  }
-  return h;
+    return { kernel: kernel as tf.Tensor2D, bias: bias as tf.Tensor1D, act };
+  });
+  layerCache.set(model, layers);
+  return layers;
 }
 
 export { mlpPredict, mlpPredictRelease } from './mlp-predict.js';
