@@ -80,7 +80,7 @@ export function resolveTrainingRun(spec: TrainingRunSpec): ResolvedTrainingRun {
   const sources: string[] = [];
   let options: Record<string, unknown> = {};
   const zooSetting = spec.zoo ?? true;
-  const zoo = zooSetting === false ? null : zooEntry(spec.agent, spec.env, typeof zooSetting === 'string' ? zooSetting : undefined);
+  const zoo = zooSetting === false ? null : zooEntry(factory.zooAgent ?? spec.agent, spec.env, typeof zooSetting === 'string' ? zooSetting : undefined);
   if (zoo) {
     options = { ...zoo.entry.options };
     sources.push(`zoo ${zoo.path}#${spec.env}`);
@@ -109,10 +109,11 @@ export function resolveTrainingRun(spec: TrainingRunSpec): ResolvedTrainingRun {
 }
 
 /** Build `run.agent` on a fresh `run.env`; a refusal or a bad option names where the options came from. */
-export async function buildRun(run: ResolvedTrainingRun): Promise<{ env: AnyEnv; agent: Agent }> {
+export async function buildRun(run: ResolvedTrainingRun, opts: { /** Wrap the environment before the agent is built on it (a searcher spends its budget on the wrapped env). */ wrapEnv?: (env: AnyEnv) => AnyEnv } = {}): Promise<{ env: AnyEnv; agent: Agent }> {
   await initTf();
   const factory = getAgentFactory(run.agent);
-  const env = make(run.env, run.envConfig);
+  const made = make(run.env, run.envConfig);
+  const env = opts.wrapEnv ? opts.wrapEnv(made) : made;
   const why = factory.supports(env);
   if (why) {
     await env.close();

@@ -20,27 +20,32 @@ test('npm start runs `faasgym compare` for AttMF against random search on FaaSCo
   expect(readFileSync('README.md', 'utf8')).toContain('npm ci && npm start    # train AttMF on FaaSConf-Sequential-v0 (simulator) and compare it with random search');
 });
 
-test('compare prints the table and the verdict; --json gives the report', () => {
-  const r = run(CLI, 'compare', '--steps', '120', '--episodes', '1', '--set', 'attmf.learningStarts=40', '--set', 'attmf.hidden=[16]');
+test('compare prints the table and the verdicts; --json gives the report', () => {
+  const r = run(CLI, 'compare', '--steps', '180', '--episodes', '1', '--set', 'attmf.learningStarts=40', '--set', 'attmf.hidden=[16]');
   expect(r.code).toBe(0);
-  expect(r.stderr).toContain('faasgym compare: attmf on FaaSConf-Sequential-v0, 120 steps, seed 0; options from zoo ');
-  expect(r.stderr).toContain('faasgym compare: random-search on FaaSConf-Sequential-v0, 120 steps, seed 0; options from budget = 120 steps / 2 per trial');
-  expect(r.stdout).toMatch(/^FaaSConf-Sequential-v0, seed 0: 120 environment steps each, then 1 greedy episode \(60 windows\) on the same seeds\n/);
-  expect(r.stdout).toMatch(/\nattmf +[\d.]+ +-?[\d.]+ +[\d.]+ % +[\d.]+ +([\d.]+|-) +([\d.]+|-) +([\d.]+|-)\n/);
-  expect(r.stdout).toMatch(/\nrandom-search +[\d.]+ +-?[\d.]+ +[\d.]+ % +[\d.]+ /);
-  expect(r.stdout).toMatch(/\nattmf vs random-search: (NOT )?BETTER on cost at met QoS: .+\n$/);
+  // 180 steps: 162 to learn or search, 18 to re-measure 1 candidate for 3 episodes of 6 windows.
+  expect(r.stderr).toContain('faasgym compare: attmf on FaaSConf-Sequential-v0, 162 steps, seed 0; options from zoo ');
+  expect(r.stderr).toContain('faasgym compare: random-search on FaaSConf-Sequential-v0, 162 steps, seed 0; options from budget = 162 steps / 2 per trial');
+  expect(r.stderr).toMatch(/faasgym compare: attmf done in [\d.]+ s: QoS met in [\d.]+ % of windows, scaled cost [\d.]+; best found: /);
+  expect(r.stdout).toMatch(/^FaaSConf-Sequential-v0, seed 0: 180 environment steps each \(162 learning or searching, 18 re-measuring the 1 cheapest configurations that met QoS, 3 × 6 windows each\), then 1 greedy episode \(60 windows\) on the same seeds\n/);
+  expect(r.stdout).toMatch(/\nagent +played +wall s +return\/ep +QoS met +scaled cost +cost at met QoS +latency s +p95 s\n/);
+  expect(r.stdout).toMatch(/\nattmf +policy +[\d.]+ +-?[\d.]+ +[\d.]+ % +[\d.]+ +([\d.]+|-) +([\d.]+|-) +([\d.]+|-)\n +best found +(-?[\d.]+ +[\d.]+ %|- +none found)/);
+  expect(r.stdout).toMatch(/\nrandom-search +its pick +[\d.]+ +-?[\d.]+ +[\d.]+ % +[\d.]+ /);
+  expect(r.stdout).toMatch(/\nBest configuration found within the budget \(FaaSConf Fig. 8, Fig. 13\):\nattmf vs random-search: (NOT )?BETTER on cost at met QoS: .+\nTrained policy against the searcher's own pick:\nattmf vs random-search: (NOT )?BETTER on cost at met QoS: .+\n$/);
 
   const j = run(CLI, 'compare', '--agents', 'random-search', '--steps', '40', '--episodes', '1', '--quiet', '--json');
   expect(j.code).toBe(0);
   expect(j.stderr).toBe('');
-  const report = JSON.parse(j.stdout) as { steps: number; entries: { agent: string; steps: number; stats: { windows: number; qosMet: number } }[] };
+  const report = JSON.parse(j.stdout) as { steps: number; verify: { candidates: number }; entries: { agent: string; steps: number; learningSteps: number; stats: { windows: number; qosMet: number }; bestFound: { windows: number; verification: unknown } }[] };
   expect(report.steps).toBe(40);
-  expect(report.entries).toEqual([expect.objectContaining({ agent: 'random-search', steps: 40, stats: expect.objectContaining({ windows: 60 }) })]);
+  expect(report.verify.candidates).toBe(0); // too few steps to re-measure: the cheapest window that met QoS is taken as found
+  expect(report.entries).toEqual([expect.objectContaining({ agent: 'random-search', steps: 40, learningSteps: 40, stats: expect.objectContaining({ windows: 60 }), bestFound: expect.objectContaining({ windows: 40, verification: null }) })]);
 }, 240_000);
 
 test('bad command lines exit 2 with a message; a non-FaaSConf env exits 1', () => {
   expect(run(CLI, 'compare', '--agents', 'attmf', '--set', 'maddpg.gamma=0.9')).toMatchObject({ code: 2, stderr: 'faasgym: error: --set names agent "maddpg", which is not in --agents (attmf)\n' });
   expect(run(CLI, 'compare', '--steps', '0')).toMatchObject({ code: 2, stderr: 'faasgym: error: --steps must be a positive integer, got "0"\n' });
+  expect(run(CLI, 'compare', '--candidates', '-1')).toMatchObject({ code: 2, stderr: 'error: option \'--candidates <n>\' argument \'-1\' is invalid. --candidates must be a non-negative integer, got "-1"\n' });
   expect(run(CLI, 'compare', '--set', 'gamma=0.9').code).toBe(2); // commander reports the bad --set
   expect(run(CLI, 'train', '--env', 'CartPole-v1', '--agent', 'dqn', '--steps', '0')).toMatchObject({ code: 2, stderr: 'faasgym: error: --steps must be a positive integer, got "0"\n' });
   const r = run(CLI, 'compare', '--env', 'CartPole-v1', '--agents', 'dqn');
