@@ -71,4 +71,6 @@ export interface AgentFactory {
    * with `--steps` unless an options layer set it.
    */
   trainingBudgetOption?: string;
+  /** Whose zoo entries (`configs/zoo/<zooAgent>.yaml`) the run uses; @default `name` (a wrapper names its inner learner). */
+  zooAgent?: string;
 }
