@@ -2,17 +2,27 @@
  * Learning benchmarks (`faasgym bench learn`): each case trains one agent on one
  * environment from its zoo entry within a step budget, then evaluates it
  * greedily; it is solved when the mean evaluation return reaches the threshold
- * — or, for a case with a `baseline`, when the learner beats that baseline on
- * cost at met QoS with the same environment steps, both measured in the same
- * run (`compareAgents`, src/experiment/compare.ts).
+ * — or, for a case with a `baseline`, when the learner's best configuration
+ * found within the budget beats the baseline's on cost at met QoS (FaaSConf
+ * Fig. 8), both measured in the same run (`compareAgents`,
+ * src/experiment/compare.ts); the greedy policies' comparison is reported too.
  *
  * To add a learner's benchmark, append a case to `LEARN_BENCHMARKS`; cases whose
  * agent is not registered are skipped, so the list may name agents still to come.
  */
-import { agentNames } from '../../agents/registry.js';
+import { getAgentFactory } from '../../agents/registry.js';
 import { ConfigError, quote } from '../core/errors.js';
-import { beatsOnCostAtMetQos, compareAgents, type CompareEntry, type WindowStats } from './compare.js';
+import { beatsOnCostAtMetQos, compareAgents, foundBeats, type CompareEntry, type WindowStats } from './compare.js';
 import { executeTrainingRun, resolveTrainingRun } from './training-run.js';
+
+function registered(agent: string): boolean {
+  try {
+    getAgentFactory(agent);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface LearnBenchCase {
   agent: string;
@@ -31,14 +41,15 @@ export interface LearnBenchCase {
   evalEvery?: number;
   stopAtReturn?: number | null;
   /**
-   * Full benchmark only: instead of `threshold`, solved when the learner beats
-   * this baseline (given the same steps, scored on the same episodes) on cost
-   * at met QoS: QoS met in ≥ 95 % of windows, at a lower mean scaled cost
-   * than the baseline's, or the baseline missing QoS.
+   * Full benchmark only: instead of `threshold`, solved when the learner's
+   * best configuration found beats this baseline's (the same steps, scored on
+   * the same episodes) on cost at met QoS: QoS met in ≥ 95 % of windows, at a
+   * lower mean scaled cost than the baseline's, or the baseline finding none
+   * that meets QoS.
    */
   baseline?: 'random-search';
-  /** The CI variant (`--quick`): a shorter budget and a lower bar (always a return threshold). */
-  quick: { steps: number; threshold: number; options?: Record<string, unknown>; evalEvery?: number; stopAtReturn?: number | null };
+  /** The CI variant (`--quick`): a shorter budget and a lower bar (always a return threshold); null: not part of it. */
+  quick: { steps: number; threshold: number; options?: Record<string, unknown>; evalEvery?: number; stopAtReturn?: number | null } | null;
 }
 
 /** The learning benchmarks; thresholds as in the learners issue. */
@@ -55,12 +66,16 @@ export const LEARN_BENCHMARKS: LearnBenchCase[] = [
   // (measured -189.0 / -183.0 / -184.6 at the end, first ≥ -200 at 7,000 / 5,000 / 8,000 steps, seeds 0–2); quick: clearly swinging up within 8,000.
   { agent: 'ddpg', env: 'Pendulum-v1', steps: 20_000, threshold: -200, evalEpisodes: 20, quick: { steps: 8_000, threshold: -400 } },
   // FaaSConf's learners (configs/zoo/{maddpg,meanfield,attmf}.yaml) must beat random search on FaaSConf-Sequential-v0 in cost at
-  // met QoS with the same step budget: random search spends the 10,000 windows on 5,000 trials of 2 windows, both are scored on
-  // the same 5 greedy episodes. `threshold` is then only the return the report shows for reference (random search's at seed 0:
-  // 47.4). Quick: clearly learning (random play ≈ -12; measured 38.1 / 40.4 / 41.2 within 3,000 steps).
+  // met QoS with the same step budget, compared as the paper does (Fig. 8, Fig. 13): the best configuration each found within the
+  // 10,000 windows (random search: 5,000 trials of 2 windows), re-measured and held on the same 5 greedy episodes. `threshold` is
+  // only the return the report shows for reference (random search's at seed 0: 47.4). Quick: clearly learning (random play ≈ -12;
+  // measured 38.1 / 40.4 / 41.2 within 3,000 steps). The `+ses` cases are the FaaSConf system: the learner inside SES (§4.3).
   { agent: 'maddpg', env: 'FaaSConf-Sequential-v0', steps: 10_000, threshold: 47.4, evalEpisodes: 5, baseline: 'random-search', quick: { steps: 3_000, threshold: 30 } },
   { agent: 'meanfield', env: 'FaaSConf-Sequential-v0', steps: 10_000, threshold: 47.4, evalEpisodes: 5, baseline: 'random-search', quick: { steps: 3_000, threshold: 30 } },
   { agent: 'attmf', env: 'FaaSConf-Sequential-v0', steps: 10_000, threshold: 47.4, evalEpisodes: 5, baseline: 'random-search', quick: { steps: 3_000, threshold: 30 } },
+  { agent: 'maddpg+ses', env: 'FaaSConf-Sequential-v0', steps: 10_000, threshold: 47.4, evalEpisodes: 5, baseline: 'random-search', quick: null },
+  { agent: 'meanfield+ses', env: 'FaaSConf-Sequential-v0', steps: 10_000, threshold: 47.4, evalEpisodes: 5, baseline: 'random-search', quick: null },
+  { agent: 'attmf+ses', env: 'FaaSConf-Sequential-v0', steps: 10_000, threshold: 47.4, evalEpisodes: 5, baseline: 'random-search', quick: null },
 ];
 
 export interface LearnBenchResult {
@@ -78,8 +93,13 @@ export interface LearnBenchResult {
   evalEpisodes: number;
   seed: number;
   quick: boolean;
-  /** Cases with a baseline: both sides' per-window statistics; `solved` says whether the learner beat it on cost at met QoS. */
-  comparison?: { baseline: string; learner: WindowStats; baselineStats: WindowStats; baselineReturn: number };
+  /**
+   * Cases with a baseline: both sides' per-window statistics, of the greedy
+   * policies (`learner`, `baselineStats`) and of the best configurations found
+   * (null: none held QoS); `solved` says whether the learner's best found beat
+   * the baseline's on cost at met QoS, `policyBetter` whether its policy did.
+   */
+  comparison?: { baseline: string; learner: WindowStats; baselineStats: WindowStats; baselineReturn: number; learnerFound: WindowStats | null; baselineFound: WindowStats | null; policyBetter: boolean };
 }
 
 export interface LearnBenchReport {
@@ -100,8 +120,8 @@ export interface LearnBenchOptions {
 }
 
 export async function runLearnBenchmarks(opts: LearnBenchOptions = {}): Promise<LearnBenchReport> {
-  const registered = new Set(agentNames());
-  const cases = opts.cases ?? LEARN_BENCHMARKS;
+  const quick = opts.quick ?? false;
+  const cases = (opts.cases ?? LEARN_BENCHMARKS).filter((c) => !quick || c.quick !== null);
   const selected = opts.only?.length ? cases.filter((c) => opts.only?.includes(c.agent) || opts.only?.includes(`${c.agent}:${c.env}`)) : cases;
   if (opts.only?.length && selected.length === 0) {
     throw new ConfigError(`bench learn: no benchmark matches ${quote(opts.only)} (cases: ${cases.map((c) => `${c.agent}:${c.env}`).join(', ')})`);
@@ -109,17 +129,17 @@ export async function runLearnBenchmarks(opts: LearnBenchOptions = {}): Promise<
   const benchmarks: LearnBenchResult[] = [];
   const skipped: LearnBenchReport['skipped'] = [];
   for (const c of selected) {
-    if (!registered.has(c.agent)) {
+    if (!registered(c.agent)) {
       skipped.push({ agent: c.agent, env: c.env });
       continue;
     }
-    const quick = opts.quick ?? false;
-    const steps = quick ? c.quick.steps : c.steps;
-    const threshold = quick ? c.quick.threshold : c.threshold;
-    const options = { ...(c.options ?? {}), ...(quick ? (c.quick.options ?? {}) : {}) };
+    const q = quick ? c.quick : null;
+    const steps = q ? q.steps : c.steps;
+    const threshold = q ? q.threshold : c.threshold;
+    const options = { ...(c.options ?? {}), ...(q?.options ?? {}) };
     const seed = opts.seed ?? c.seed ?? 0;
-    const evalEvery = quick ? (c.quick.evalEvery ?? c.evalEvery) : c.evalEvery;
-    const stopAtReturn = quick && c.quick.stopAtReturn !== undefined ? c.quick.stopAtReturn : c.stopAtReturn;
+    const evalEvery = q ? (q.evalEvery ?? c.evalEvery) : c.evalEvery;
+    const stopAtReturn = q && q.stopAtReturn !== undefined ? q.stopAtReturn : c.stopAtReturn;
     const layers = Object.keys(options).length ? [{ source: `bench case ${c.agent}:${c.env}`, options }] : [];
     if (c.baseline && !quick) {
       const report = await compareAgents({ env: c.env, agents: [c.agent, c.baseline], steps, seed, evalEpisodes: c.evalEpisodes ?? 20, ...(layers.length ? { options: { [c.agent]: options } } : {}) });
@@ -134,11 +154,19 @@ export async function runLearnBenchmarks(opts: LearnBenchOptions = {}): Promise<
         meanReturn: learner.meanReturn,
         stdReturn: Number.NaN,
         threshold,
-        solved: beatsOnCostAtMetQos(learner.stats, base.stats),
+        solved: foundBeats(learner.bestFound.stats, base.bestFound.stats),
         evalEpisodes: report.evalEpisodes,
         seed,
         quick,
-        comparison: { baseline: c.baseline, learner: learner.stats, baselineStats: base.stats, baselineReturn: base.meanReturn },
+        comparison: {
+          baseline: c.baseline,
+          learner: learner.stats,
+          baselineStats: base.stats,
+          baselineReturn: base.meanReturn,
+          learnerFound: learner.bestFound.stats,
+          baselineFound: base.bestFound.stats,
+          policyBetter: beatsOnCostAtMetQos(learner.stats, base.stats),
+        },
       };
       benchmarks.push(result);
       opts.onResult?.(result);
@@ -180,9 +208,10 @@ export async function runLearnBenchmarks(opts: LearnBenchOptions = {}): Promise<
 /** One case's criterion and outcome in words. */
 export function describeLearnResult(b: LearnBenchResult): string {
   if (!b.comparison) return `mean return ${b.meanReturn.toFixed(1).padStart(8)} (threshold ${b.threshold})`;
-  const { learner: l, baselineStats: s, baseline } = b.comparison;
+  const { learner: l, baselineStats: s, baseline, learnerFound: lf, baselineFound: sf } = b.comparison;
   const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
-  return `mean return ${b.meanReturn.toFixed(1).padStart(8)}; QoS met ${pct(l.qosMet)} at scaled cost ${l.scaledCost.toFixed(3)} vs ${baseline} ${pct(s.qosMet)} at ${s.scaledCost.toFixed(3)} (cost at met QoS)`;
+  const side = (w: WindowStats | null): string => (w ? `QoS met ${pct(w.qosMet)} at scaled cost ${w.scaledCost.toFixed(3)}` : 'none held QoS');
+  return `best found: ${side(lf)} vs ${baseline} ${sf ? `${pct(sf.qosMet)} at ${sf.scaledCost.toFixed(3)}` : 'none held QoS'} (cost at met QoS); policy: return ${b.meanReturn.toFixed(1)}, ${side(l)} vs ${pct(s.qosMet)} at ${s.scaledCost.toFixed(3)} (${b.comparison.policyBetter ? 'better' : 'not better'})`;
 }
 
 export function formatLearnBenchReport(report: LearnBenchReport): string {

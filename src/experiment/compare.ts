@@ -279,12 +279,18 @@ export function beatsOnCostAtMetQos(a: WindowStats, b: WindowStats): boolean {
   return cb === null || ca < cb;
 }
 
+/** `beatsOnCostAtMetQos` for best configurations found, where null means none held QoS. */
+export function foundBeats(a: WindowStats | null, b: WindowStats | null): boolean {
+  if (!a) return false;
+  return b ? beatsOnCostAtMetQos(a, b) : qualifiedCost(a) !== null;
+}
+
 const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
 const fix = (x: number | null, d = 3): string => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(d));
 
 function verdict(l: { agent: string; stats: WindowStats | null }, s: { agent: string; stats: WindowStats | null }): string {
   if (!l.stats) return `${l.agent} vs ${s.agent}: NOT BETTER on cost at met QoS: ${l.agent} found no configuration that held QoS`;
-  if (!s.stats) return `${l.agent} vs ${s.agent}: ${qualifiedCost(l.stats) === null ? 'NOT BETTER' : 'BETTER'} on cost at met QoS: ${s.agent} found no configuration that held QoS`;
+  if (!s.stats) return `${l.agent} vs ${s.agent}: ${foundBeats(l.stats, null) ? 'BETTER' : 'NOT BETTER'} on cost at met QoS: ${s.agent} found no configuration that held QoS`;
   const lc = qualifiedCost(l.stats), sc = qualifiedCost(s.stats);
   let why: string;
   if (lc === null) why = `misses QoS in ${pct(1 - l.stats.qosMet)} of windows (target: at most ${pct(1 - QOS_MET_TARGET)})`;
