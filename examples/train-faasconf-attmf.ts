@@ -25,11 +25,11 @@ import { initTf, makeParallel, train } from '../src/index.js';
 
 const stepsArg = process.argv.indexOf('--steps');
 const steps = stepsArg >= 0 ? Number(process.argv[stepsArg + 1]) : 10_000;
-if (!Number.isSafeInteger(steps) || steps < 200) throw new Error(`--steps must be an integer >= 200, got ${process.argv[stepsArg + 1]}`);
+if (!Number.isSafeInteger(steps) || steps < 330) throw new Error(`--steps must be an integer >= 330, got ${process.argv[stepsArg + 1]}`);
 const ENV = 'FaaSConf-Sequential-v0'; // 5 functions in a chain, 60 windows of 30 s per episode
 const EPISODES = 3; // evaluation episodes, the same seeds for all
-const VERIFY = { episodes: 3, windows: 6 }; // per candidate; the first window of each episode is not scored
-const candidates = Math.min(8, Math.floor(steps / 180)); // re-measuring takes at most a tenth of the budget
+const VERIFY = { episodes: 3, windows: 11 }; // per candidate; the first window of each episode is not scored
+const candidates = Math.min(8, Math.floor(steps / 330)); // re-measuring takes at most a tenth of the budget
 const learn = steps - candidates * VERIFY.episodes * VERIFY.windows;
 
 await initTf();
@@ -67,7 +67,7 @@ async function held(v: Verification): Promise<WindowStats | null> {
 }
 const policy = await scoreWindows(evalEnv, faasconf, { episodes: EPISODES });
 const pick = await scoreWindows(evalEnv, search, { episodes: EPISODES });
-console.log(`attmf+ses: ${result.steps} steps learning (${result.episodes} episodes) in ${result.wallSeconds.toFixed(1)} s; random search: ${search.trials.length} trials; each re-measured ${candidates} configurations (${found.steps} steps); evaluation over ${policy.stats.windows} windows:`);
+console.log(`attmf+ses: ${result.steps} steps learning (${result.episodes} episodes) in ${result.wallSeconds.toFixed(1)} s; random search: ${search.trials.length} trials; each re-measured ${candidates} configuration${candidates === 1 ? '' : 's'} (${found.steps} steps); evaluation over ${policy.stats.windows} windows:`);
 console.log(row('attmf+ses', 'policy', policy.stats));
 console.log(row('attmf+ses', 'best found', await held(found)));
 console.log(row('random-search', 'its pick', pick.stats));

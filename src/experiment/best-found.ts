@@ -98,7 +98,7 @@ export class ConfigurationLog<Id extends string = string, O = unknown> extends P
 export interface VerifyOptions {
   /** Fresh episodes each candidate is held for. @default 3 */
   episodes?: number;
-  /** Windows per episode; the first of each is not scored. @default 6 */
+  /** Windows per episode; the first of each is not scored. @default 11 */
   windows?: number;
   /** Seed of the first episode; episode e is reset with `seed + e`. @default VERIFY_SEED */
   seed?: number;
@@ -129,7 +129,7 @@ export interface Verification {
 
 /** Environment steps `verifyCandidates` takes for `candidates` candidates. */
 export function verificationSteps(candidates: number, opts: VerifyOptions = {}): number {
-  return candidates * (opts.episodes ?? 3) * (opts.windows ?? 6);
+  return candidates * (opts.episodes ?? 3) * (opts.windows ?? 11);
 }
 
 /**
@@ -138,7 +138,7 @@ export function verificationSteps(candidates: number, opts: VerifyOptions = {}):
  */
 export async function verifyCandidates<Id extends string>(env: ParallelEnv<Id, unknown, unknown>, candidates: readonly MeasuredConfiguration[], opts: VerifyOptions = {}): Promise<Verification> {
   const episodes = opts.episodes ?? 3;
-  const windows = opts.windows ?? 6;
+  const windows = opts.windows ?? 11;
   const seed = opts.seed ?? VERIFY_SEED;
   if (!Number.isSafeInteger(episodes) || episodes < 1) throw new ConfigError(`verifyCandidates: episodes must be a positive integer, got ${quote(episodes)}`);
   if (!Number.isSafeInteger(windows) || windows < 2) throw new ConfigError(`verifyCandidates: windows must be an integer >= 2 (the first window of an episode is not scored), got ${quote(windows)}`);

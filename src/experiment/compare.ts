@@ -61,7 +61,7 @@ export interface CompareSpec {
    * Re-measurement of each agent's cheapest QoS-meeting configurations, out
    * of its `steps`: `candidates` configurations (default 8, fewer when that
    * would take more than a tenth of `steps`; 0: take the cheapest as
-   * measured), each held for `episodes` episodes (3) of `windows` windows (6).
+   * measured), each held for `episodes` episodes (3) of `windows` windows (11).
    */
   verify?: { candidates?: number; episodes?: number; windows?: number };
 }
@@ -169,7 +169,7 @@ export async function scoreWindows(env: AnyEnv, agent: Agent, opts: { episodes?:
   return { stats: windowStats(infos, rewards), evaluation };
 }
 
-const VERIFY_DEFAULTS = { candidates: 8, episodes: 3, windows: 6 };
+const VERIFY_DEFAULTS = { candidates: 8, episodes: 3, windows: 11 };
 
 /** The re-measurement plan for a budget of `steps`: at most a tenth of it. */
 export function verificationPlan(steps: number, verify: CompareSpec['verify'] = {}): CompareReport['verify'] {
@@ -307,7 +307,7 @@ function verdict(l: { agent: string; stats: WindowStats | null }, s: { agent: st
 export function formatCompareReport(r: CompareReport): string {
   const v = r.verify;
   const budget = v.candidates > 0
-    ? `${r.steps} environment steps each (${r.steps - v.steps} learning or searching, ${v.steps} re-measuring the ${v.candidates} cheapest configurations that met QoS, ${v.episodes} × ${v.windows} windows each)`
+    ? `${r.steps} environment steps each (${r.steps - v.steps} learning or searching, ${v.steps} re-measuring ${v.candidates === 1 ? 'the cheapest configuration' : `the ${v.candidates} cheapest configurations`} that met QoS, ${v.episodes} × ${v.windows} windows each)`
     : `${r.steps} environment steps each (too few to re-measure configurations: the cheapest that met QoS once is taken as found)`;
   const windows = r.entries[0]?.stats.windows ?? 0;
   const head = `${r.env}${r.envConfig ? ` ${JSON.stringify(r.envConfig)}` : ''}, seed ${r.seed}: ${budget}, then ${r.evalEpisodes} greedy episode${r.evalEpisodes === 1 ? '' : 's'} (${windows} windows) on the same seeds`;

@@ -21,13 +21,13 @@ test('npm start runs `faasgym compare` for FaaSConf (AttMF inside SES) against r
 });
 
 test('compare prints the table and the verdicts; --json gives the report', () => {
-  const r = run(CLI, 'compare', '--steps', '180', '--episodes', '1', '--set', 'attmf.learningStarts=40', '--set', 'attmf.hidden=[16]');
+  const r = run(CLI, 'compare', '--steps', '330', '--episodes', '1', '--set', 'attmf.learningStarts=40', '--set', 'attmf.hidden=[16]');
   expect(r.code).toBe(0);
-  // 180 steps: 162 to learn or search, 18 to re-measure 1 candidate for 3 episodes of 6 windows.
-  expect(r.stderr).toContain('faasgym compare: attmf on FaaSConf-Sequential-v0, 162 steps, seed 0; options from zoo ');
-  expect(r.stderr).toContain('faasgym compare: random-search on FaaSConf-Sequential-v0, 162 steps, seed 0; options from budget = 162 steps / 2 per trial');
+  // 330 steps: 297 to learn or search, 33 to re-measure 1 candidate for 3 episodes of 11 windows.
+  expect(r.stderr).toContain('faasgym compare: attmf on FaaSConf-Sequential-v0, 297 steps, seed 0; options from zoo ');
+  expect(r.stderr).toContain('faasgym compare: random-search on FaaSConf-Sequential-v0, 297 steps, seed 0; options from budget = 297 steps / 2 per trial');
   expect(r.stderr).toMatch(/faasgym compare: attmf done in [\d.]+ s: QoS met in [\d.]+ % of windows, scaled cost [\d.]+; best found: /);
-  expect(r.stdout).toMatch(/^FaaSConf-Sequential-v0, seed 0: 180 environment steps each \(162 learning or searching, 18 re-measuring the 1 cheapest configurations that met QoS, 3 × 6 windows each\), then 1 greedy episode \(60 windows\) on the same seeds\n/);
+  expect(r.stdout).toMatch(/^FaaSConf-Sequential-v0, seed 0: 330 environment steps each \(297 learning or searching, 33 re-measuring the cheapest configuration that met QoS, 3 × 11 windows each\), then 1 greedy episode \(60 windows\) on the same seeds\n/);
   expect(r.stdout).toMatch(/\nagent +played +wall s +return\/ep +QoS met +scaled cost +cost at met QoS +latency s +p95 s\n/);
   expect(r.stdout).toMatch(/\nattmf +policy +[\d.]+ +-?[\d.]+ +[\d.]+ % +[\d.]+ +([\d.]+|-) +([\d.]+|-) +([\d.]+|-)\n +best found +(-?[\d.]+ +[\d.]+ %|- +none found)/);
   expect(r.stdout).toMatch(/\nrandom-search +its pick +[\d.]+ +-?[\d.]+ +[\d.]+ % +[\d.]+ /);
@@ -59,8 +59,8 @@ test('examples/train-faasconf-attmf.ts runs compiled, shortened with --steps', (
   const r = run(example, '--steps', '600');
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
-  expect(r.stdout).toMatch(/^step 54\/546 /); // 600 steps: 546 learning, 54 re-measuring 3 configurations
-  expect(r.stdout).toMatch(/\nattmf\+ses: 546 steps learning \(9 episodes\) in [\d.]+ s; random search: 273 trials; each re-measured 3 configurations \(54 steps\); evaluation over 180 windows:\n/);
+  expect(r.stdout).toMatch(/^step 56\/567 /); // 600 steps: 567 learning, 33 re-measuring 1 configuration
+  expect(r.stdout).toMatch(/\nattmf\+ses: 567 steps learning \(9 episodes\) in [\d.]+ s; random search: 283 trials; each re-measured 1 configuration \(33 steps\); evaluation over 180 windows:\n/);
   expect(r.stdout).toMatch(/\nattmf\+ses +policy +QoS met +[\d.]+ % +scaled cost [\d.]+ +mean latency [\d.]+ s +reward\/window -?[\d.]+\nattmf\+ses +best found +(QoS met|none held QoS)/);
   expect(r.stdout).toMatch(/\nrandom-search +its pick +QoS met .+\nrandom-search +best found +(QoS met|none held QoS)/);
 }, 240_000);

@@ -79,11 +79,11 @@ describe('verifyCandidates', () => {
 });
 
 describe('verificationPlan', () => {
-  test('8 candidates of 3 × 6 windows, at most a tenth of the budget', () => {
-    expect(verificationPlan(10_000)).toEqual({ candidates: 8, episodes: 3, windows: 6, steps: 144 });
-    expect(verificationPlan(500)).toEqual({ candidates: 2, episodes: 3, windows: 6, steps: 36 });
-    expect(verificationPlan(180)).toEqual({ candidates: 1, episodes: 3, windows: 6, steps: 18 });
-    expect(verificationPlan(179)).toEqual({ candidates: 0, episodes: 3, windows: 6, steps: 0 });
+  test('8 candidates of 3 × 11 windows, at most a tenth of the budget', () => {
+    expect(verificationPlan(10_000)).toEqual({ candidates: 8, episodes: 3, windows: 11, steps: 264 });
+    expect(verificationPlan(1000)).toEqual({ candidates: 3, episodes: 3, windows: 11, steps: 99 });
+    expect(verificationPlan(330)).toEqual({ candidates: 1, episodes: 3, windows: 11, steps: 33 });
+    expect(verificationPlan(329)).toEqual({ candidates: 0, episodes: 3, windows: 11, steps: 0 });
     expect(verificationPlan(10_000, { candidates: 2, episodes: 1, windows: 10 })).toEqual({ candidates: 2, episodes: 1, windows: 10, steps: 20 });
     expect(() => verificationPlan(100, { windows: 1 })).toThrow('compare: verify.windows must be an integer >= 2, got 1');
     expect(() => verificationPlan(100, { candidates: -1 })).toThrow('compare: verify.candidates must be an integer >= 0, got -1');

@@ -43,13 +43,13 @@ describe('compareAgents', () => {
   });
 
   test('a learner and random search get the same steps, are scored on the same episodes, and the run is deterministic', async () => {
-    const spec = { env: 'FaaSConf-Sequential-v0', agents: ['attmf', 'random-search'], steps: 360, evalEpisodes: 1, seed: 4, options: { attmf: { learningStarts: 40, batchSize: 16, hidden: [16] } } };
+    const spec = { env: 'FaaSConf-Sequential-v0', agents: ['attmf', 'random-search'], steps: 700, evalEpisodes: 1, seed: 4, options: { attmf: { learningStarts: 40, batchSize: 16, hidden: [16] } } };
     const a = await compareAgents(spec);
-    expect(a.verify).toEqual({ candidates: 2, episodes: 3, windows: 6, steps: 36 }); // a tenth of 360 steps at most
+    expect(a.verify).toEqual({ candidates: 2, episodes: 3, windows: 11, steps: 66 }); // a tenth of 700 steps at most
     expect(a.entries.map((e) => e.agent)).toEqual(['attmf', 'random-search']);
     for (const e of a.entries) {
-      expect(e.steps).toBe(360);
-      expect(e.learningSteps).toBe(324);
+      expect(e.steps).toBe(700);
+      expect(e.learningSteps).toBe(634);
       expect(e.stats.windows).toBe(60); // one 60-window episode each
       expect(e.stats.qosMet).toBeGreaterThanOrEqual(0);
       expect(e.stats.scaledCost).toBeGreaterThan(0);
@@ -57,10 +57,10 @@ describe('compareAgents', () => {
       expect(e.meanReturn).toBeCloseTo(e.stats.rewardPerWindow * 60, 9); // the team reward per window sums to the return
       // Every learning or searching window went through the log; the re-measurement did not.
       const b = e.bestFound;
-      expect(b.windows).toBe(324);
-      expect(b.windowsMet).toBeLessThanOrEqual(324);
+      expect(b.windows).toBe(634);
+      expect(b.windowsMet).toBeLessThanOrEqual(634);
       const v = b.verification;
-      expect(v?.steps).toBe(18 * (v?.candidates.length ?? 0));
+      expect(v?.steps).toBe(33 * (v?.candidates.length ?? 0));
       expect(v?.candidates.length).toBe(Math.min(2, b.windowsMet));
       if (b.action) {
         // The delivered configuration passed re-measurement and is the cheapest that did; held, it plays those values every window.
@@ -74,12 +74,12 @@ describe('compareAgents', () => {
       }
     }
     expect(a.entries.some((e) => e.bestFound.action !== null)).toBe(true); // the checks above ran on a found configuration
-    expect(a.entries[1]?.sources).toContain('budget = 324 steps / 2 per trial');
+    expect(a.entries[1]?.sources).toContain('budget = 634 steps / 2 per trial');
     expect(a.entries[0]?.sources).toContain('options for attmf');
     const b = await compareAgents(spec);
     expect(b.entries.map((e) => [e.meanReturn, e.stats, e.bestFound])).toEqual(a.entries.map((e) => [e.meanReturn, e.stats, e.bestFound]));
     const text = formatCompareReport(a);
-    expect(text).toContain('FaaSConf-Sequential-v0, seed 4: 360 environment steps each (324 learning or searching, 36 re-measuring the 2 cheapest configurations that met QoS, 3 × 6 windows each), then 1 greedy episode (60 windows) on the same seeds');
+    expect(text).toContain('FaaSConf-Sequential-v0, seed 4: 700 environment steps each (634 learning or searching, 66 re-measuring the 2 cheapest configurations that met QoS, 3 × 11 windows each), then 1 greedy episode (60 windows) on the same seeds');
     expect(text).toMatch(/\nagent +played +wall s +return\/ep +QoS met +scaled cost +cost at met QoS +latency s +p95 s\n/);
     expect(text).toMatch(/\nBest configuration found within the budget \(FaaSConf Fig. 8, Fig. 13\):\nattmf vs random-search: (NOT )?BETTER on cost at met QoS: .+\nTrained policy against the searcher's own pick:\nattmf vs random-search: (NOT )?BETTER on cost at met QoS: /);
   }, 180_000);
@@ -87,7 +87,7 @@ describe('compareAgents', () => {
   test('the verdicts on the best configurations found: none found loses, a cheaper one that meets QoS wins', () => {
     const found = (st: WindowStats | null) => ({ windows: 10, windowsMet: 5, verification: null, action: st ? [0] : null, foundCost: st ? st.scaledCost : null, meanReturn: st ? 1 : null, stats: st });
     const entry = (agent: string, policy: WindowStats, best: WindowStats | null) => ({ agent, steps: 10, learningSteps: 10, wallSeconds: 1, sources: [], meanReturn: 1, stats: policy, bestFound: found(best) });
-    const report = (l: WindowStats | null, s: WindowStats | null) => ({ env: 'FaaSConf-Sequential-v0', envConfig: null, seed: 0, steps: 10, verify: { candidates: 0, episodes: 3, windows: 6, steps: 0 }, evalEpisodes: 1, entries: [entry('attmf', stats(1, 0.3), l), entry('random-search', stats(1, 0.2), s)] });
+    const report = (l: WindowStats | null, s: WindowStats | null) => ({ env: 'FaaSConf-Sequential-v0', envConfig: null, seed: 0, steps: 10, verify: { candidates: 0, episodes: 3, windows: 11, steps: 0 }, evalEpisodes: 1, entries: [entry('attmf', stats(1, 0.3), l), entry('random-search', stats(1, 0.2), s)] });
     const verdicts = (text: string) => text.split('\n').filter((l) => l.startsWith('attmf vs'));
     expect(verdicts(formatCompareReport(report(stats(1, 0.15), stats(1, 0.2))))).toEqual([
       'attmf vs random-search: BETTER on cost at met QoS: scaled cost 0.150 vs 0.200 (25.0 % cheaper), both meeting QoS (100.0 % and 100.0 % of windows)',

@@ -94,7 +94,7 @@ describe('bench learn', () => {
     ]);
     const report = await runLearnBenchmarks({
       cases: [
-        { agent: 'attmf+ses', env: 'FaaSConf-Sequential-v0', steps: 200, threshold: 47.4, evalEpisodes: 1, baseline: 'random-search', options: { hidden: [16], learningStarts: 40, batchSize: 16 }, quick: null },
+        { agent: 'attmf+ses', env: 'FaaSConf-Sequential-v0', steps: 400, threshold: 47.4, evalEpisodes: 1, baseline: 'random-search', options: { hidden: [16], learningStarts: 40, batchSize: 16 }, quick: null },
         { agent: 'nosuch+ses', env: 'FaaSConf-Sequential-v0', steps: 10, threshold: 0, quick: null },
       ],
       seed: 3,
@@ -102,7 +102,7 @@ describe('bench learn', () => {
     expect(report.benchmarks.map((r) => r.agent)).toEqual(['attmf+ses']); // a composed name of a registered learner counts as registered
     expect(report.skipped).toEqual([{ agent: 'nosuch+ses', env: 'FaaSConf-Sequential-v0' }]);
     const b = report.benchmarks[0];
-    expect(b).toMatchObject({ agent: 'attmf+ses', steps: 200, budget: 200, evalEpisodes: 1, quick: false, comparison: expect.objectContaining({ baseline: 'random-search' }) });
+    expect(b).toMatchObject({ agent: 'attmf+ses', steps: 400, budget: 400, evalEpisodes: 1, quick: false, comparison: expect.objectContaining({ baseline: 'random-search' }) });
     const c = b?.comparison;
     if (!c) throw new Error('no comparison');
     expect(c.learner.windows).toBe(60);
@@ -110,7 +110,7 @@ describe('bench learn', () => {
     expect(b?.solved).toBe(foundBeats(c.learnerFound, c.baselineFound));
     expect(c.policyBetter).toBe(beatsOnCostAtMetQos(c.learner, c.baselineStats));
     expect(b?.meanReturn).toBeCloseTo(60 * c.learner.rewardPerWindow, 9);
-    expect(formatLearnBenchReport(report)).toMatch(/^attmf\+ses on FaaSConf-Sequential-v0 +200\/200 steps +[\d.]+ s  best found: (QoS met [\d.]+ % at scaled cost [\d.]+|none held QoS) vs random-search ([\d.]+ % at [\d.]+|none held QoS) \(cost at met QoS\); policy: return -?[\d.]+, QoS met [\d.]+ % at scaled cost [\d.]+ vs [\d.]+ % at [\d.]+ \((not )?better\)  (NOT )?SOLVED\nnosuch\+ses on FaaSConf-Sequential-v0 +skipped \(agent not registered\)\n$/);
+    expect(formatLearnBenchReport(report)).toMatch(/^attmf\+ses on FaaSConf-Sequential-v0 +400\/400 steps +[\d.]+ s  best found: (QoS met [\d.]+ % at scaled cost [\d.]+|none held QoS) vs random-search ([\d.]+ % at [\d.]+|none held QoS) \(cost at met QoS\); policy: return -?[\d.]+, QoS met [\d.]+ % at scaled cost [\d.]+ vs [\d.]+ % at [\d.]+ \((not )?better\)  (NOT )?SOLVED\nnosuch\+ses on FaaSConf-Sequential-v0 +skipped \(agent not registered\)\n$/);
     // The quick variant leaves out the cases without one.
     const quick = await runLearnBenchmarks({ cases: [{ agent: 'attmf+ses', env: 'FaaSConf-Sequential-v0', steps: 10, threshold: 0, quick: null }], quick: true });
     expect(quick.benchmarks).toEqual([]);
