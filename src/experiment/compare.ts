@@ -20,8 +20,8 @@
  * configuration found, held. Both are reported; the verdicts compare each
  * learner with each searcher on both.
  *
- * `faasgym compare` prints the table; `npm start` runs it for AttMF on
- * FaaSConf-Sequential-v0.
+ * `faasgym compare` prints the table; `npm start` runs it for FaaSConf
+ * (`attmf+ses`: AttMF inside SES) on FaaSConf-Sequential-v0.
  */
 import type { Agent } from '../../agents/agent.js';
 import type { AnyEnv, Info, ParallelEnv } from '../core/env.js';
