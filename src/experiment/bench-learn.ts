@@ -70,6 +70,8 @@ export const LEARN_BENCHMARKS: LearnBenchCase[] = [
   // 10,000 windows (random search: 5,000 trials of 2 windows), re-measured and held on the same 5 greedy episodes. `threshold` is
   // only the return the report shows for reference (random search's at seed 0: 47.4). Quick: clearly learning (random play ≈ -12;
   // measured 38.1 / 40.4 / 41.2 within 3,000 steps). The `+ses` cases are the FaaSConf system: the learner inside SES (§4.3).
+  // Measured best found, seeds 0-4 (docs/agents/learners.md): every `+ses` case beats random search, 18-37 % cheaper; alone,
+  // maddpg / meanfield / attmf beat it on 3 / 1 / 2 of seeds 0-2.
   { agent: 'maddpg', env: 'FaaSConf-Sequential-v0', steps: 10_000, threshold: 47.4, evalEpisodes: 5, baseline: 'random-search', quick: { steps: 3_000, threshold: 30 } },
   { agent: 'meanfield', env: 'FaaSConf-Sequential-v0', steps: 10_000, threshold: 47.4, evalEpisodes: 5, baseline: 'random-search', quick: { steps: 3_000, threshold: 30 } },
   { agent: 'attmf', env: 'FaaSConf-Sequential-v0', steps: 10_000, threshold: 47.4, evalEpisodes: 5, baseline: 'random-search', quick: { steps: 3_000, threshold: 30 } },
