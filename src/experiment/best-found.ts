@@ -63,13 +63,15 @@ export class ConfigurationLog<Id extends string = string, O = unknown> extends P
   }
 
   override async step(actions: Record<Id, unknown>): Promise<ParallelStepResult<Id, O>> {
-    const joint = this.env.possibleAgents.flatMap((id) => Array.from(actions[id] as ArrayLike<number>, Number));
+    // A joint configuration needs every agent's action; a partial one is the inner env's to refuse, and is not kept.
+    const ids = this.env.possibleAgents;
+    const joint = ids.every((id) => actions[id] !== undefined && actions[id] !== null) ? ids.flatMap((id) => Array.from(actions[id] as ArrayLike<number>, Number)) : null;
     const result = await this.env.step(actions);
     const w = windowFigures(result.infos as Record<string, Info>);
     if (w) {
       if (w.qosMet) {
         this.windowsMet++;
-        this.keep({ action: joint, scaledCost: w.scaledCost, window: this.windows });
+        if (joint) this.keep({ action: joint, scaledCost: w.scaledCost, window: this.windows });
       }
       this.windows++;
     }

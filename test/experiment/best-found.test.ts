@@ -1,4 +1,5 @@
 import type { ParallelEnv } from '../../src/core/env.js';
+import { InvalidActionError } from '../../src/core/errors.js';
 import { ConfigurationLog, VERIFY_SEED, verificationSteps, verifyCandidates } from '../../src/experiment/best-found.js';
 import { verificationPlan } from '../../src/experiment/compare.js';
 import { make } from '../../src/registry/index.js';
@@ -37,6 +38,17 @@ describe('ConfigurationLog', () => {
     const copy = log.cheapest(1)[0] as { action: number[] };
     copy.action[0] = 42; // callers get copies
     expect(log.cheapest(1)[0]?.action[0]).not.toBe(42);
+    await log.close();
+  });
+
+  test('an action missing for an agent is the environment\'s to refuse', async () => {
+    const inner = fresh();
+    const log = new ConfigurationLog(inner);
+    await log.reset({ seed: 1 });
+    const partial = split(inner, level(inner, 0));
+    delete partial[inner.possibleAgents[0] as string];
+    await expect(log.step(partial)).rejects.toThrow(InvalidActionError);
+    expect(log.windows).toBe(0);
     await log.close();
   });
 
