@@ -1,7 +1,9 @@
 /**
  * SES: FaaSConf's safe exploration strategy (paper 000 §4.3, eq. 10) as a
  * wrapper around any continuous-action agent. CLI name `ses`, with the inner
- * learner named by the `inner` option (`--set inner=ddpg`).
+ * learner named by the `inner` option (`--set inner=ddpg`), or
+ * `<learner>+ses` (`attmf+ses`: flat options, the learner's zoo entry;
+ * agents/with-ses.ts).
  *
  * Every action the inner agent proposes while exploring is priced (FaaSConf
  * eq. 2 on the configuration it stands for) and checked against a *safe price

@@ -16,11 +16,11 @@
  * project the imports read
  *   import { makeParallel, train, initTf } from 'faasgym';
  *   import { getAgentFactory, RandomSearchAgent, StaticAgent } from 'faasgym/agents';
- *   import { ConfigurationLog, verifyCandidates, scoreWindows } from 'faasgym/experiment';
+ *   import { ConfigurationLog, verificationPlan, verifyCandidates, scoreWindows } from 'faasgym/experiment';
  */
 import { getAgentFactory, RandomSearchAgent, StaticAgent } from '../agents/index.js';
 import type { Agent } from '../agents/agent.js';
-import { ConfigurationLog, scoreWindows, verifyCandidates, type Verification, type WindowStats } from '../src/experiment/index.js';
+import { ConfigurationLog, scoreWindows, verificationPlan, verifyCandidates, type Verification, type WindowStats } from '../src/experiment/index.js';
 import { initTf, makeParallel, train } from '../src/index.js';
 
 const stepsArg = process.argv.indexOf('--steps');
@@ -28,9 +28,10 @@ const steps = stepsArg >= 0 ? Number(process.argv[stepsArg + 1]) : 10_000;
 if (!Number.isSafeInteger(steps) || steps < 330) throw new Error(`--steps must be an integer >= 330, got ${process.argv[stepsArg + 1]}`);
 const ENV = 'FaaSConf-Sequential-v0'; // 5 functions in a chain, 60 windows of 30 s per episode
 const EPISODES = 3; // evaluation episodes, the same seeds for all
-const VERIFY = { episodes: 3, windows: 11 }; // per candidate; the first window of each episode is not scored
-const candidates = Math.min(8, Math.floor(steps / 330)); // re-measuring takes at most a tenth of the budget
-const learn = steps - candidates * VERIFY.episodes * VERIFY.windows;
+// Re-measure the 8 cheapest configurations found, each for 3 episodes of 11 windows (the first of each
+// not scored), fewer when that would take more than a tenth of the budget: compare's plan.
+const plan = verificationPlan(steps);
+const learn = steps - plan.steps;
 
 await initTf();
 
@@ -45,12 +46,12 @@ const result = await train({
   progressEvery: Math.max(1, Math.floor(learn / 10)),
   onProgress: (p) => console.log(`step ${p.step}/${p.steps}  ${p.stepsPerSecond.toFixed(0)} steps/s  episode return (mean of last 100) ${p.meanReturn?.toFixed(1) ?? '-'}`),
 });
-const found = await verifyCandidates(env.env, env.cheapest(candidates), VERIFY);
+const found = await verifyCandidates(env.env, env.cheapest(plan.candidates), plan);
 
 // Random search spends the same windows: trials of 2 windows, scored by the second.
 const searchEnv = new ConfigurationLog(makeParallel(ENV));
 const search = await RandomSearchAgent.create(searchEnv, { budget: Math.floor(learn / 2), trialSteps: 2 }, 0);
-const searchFound = await verifyCandidates(searchEnv.env, searchEnv.cheapest(candidates), VERIFY);
+const searchFound = await verifyCandidates(searchEnv.env, searchEnv.cheapest(plan.candidates), plan);
 
 const evalEnv = makeParallel(ENV);
 const row = (name: string, played: string, s: WindowStats | null): string =>
@@ -67,7 +68,7 @@ async function held(v: Verification): Promise<WindowStats | null> {
 }
 const policy = await scoreWindows(evalEnv, faasconf, { episodes: EPISODES });
 const pick = await scoreWindows(evalEnv, search, { episodes: EPISODES });
-console.log(`attmf+ses: ${result.steps} steps learning (${result.episodes} episodes) in ${result.wallSeconds.toFixed(1)} s; random search: ${search.trials.length} trials; each re-measured ${candidates} configuration${candidates === 1 ? '' : 's'} (${found.steps} steps); evaluation over ${policy.stats.windows} windows:`);
+console.log(`attmf+ses: ${result.steps} steps learning (${result.episodes} episodes) in ${result.wallSeconds.toFixed(1)} s; random search: ${search.trials.length} trials; each re-measured ${plan.candidates} configuration${plan.candidates === 1 ? '' : 's'} (${plan.steps} steps); evaluation over ${policy.stats.windows} windows:`);
 console.log(row('attmf+ses', 'policy', policy.stats));
 console.log(row('attmf+ses', 'best found', await held(found)));
 console.log(row('random-search', 'its pick', pick.stats));

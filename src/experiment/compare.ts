@@ -289,14 +289,16 @@ const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
 const fix = (x: number | null, d = 3): string => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(d));
 
 function verdict(l: { agent: string; stats: WindowStats | null }, s: { agent: string; stats: WindowStats | null }): string {
-  if (!l.stats) return `${l.agent} vs ${s.agent}: NOT BETTER on cost at met QoS: ${l.agent} found no configuration that held QoS`;
-  if (!s.stats) return `${l.agent} vs ${s.agent}: ${foundBeats(l.stats, null) ? 'BETTER' : 'NOT BETTER'} on cost at met QoS: ${s.agent} found no configuration that held QoS`;
-  const lc = qualifiedCost(l.stats), sc = qualifiedCost(s.stats);
   let why: string;
-  if (lc === null) why = `misses QoS in ${pct(1 - l.stats.qosMet)} of windows (target: at most ${pct(1 - QOS_MET_TARGET)})`;
-  else if (sc === null) why = `meets QoS in ${pct(l.stats.qosMet)} of windows at scaled cost ${fix(lc)}; ${s.agent} misses it in ${pct(1 - s.stats.qosMet)}`;
-  else why = `scaled cost ${fix(lc)} vs ${fix(sc)} (${lc < sc ? `${pct(1 - lc / sc)} cheaper` : `${pct(lc / sc - 1)} dearer`}), both meeting QoS (${pct(l.stats.qosMet)} and ${pct(s.stats.qosMet)} of windows)`;
-  return `${l.agent} vs ${s.agent}: ${beatsOnCostAtMetQos(l.stats, s.stats) ? 'BETTER' : 'NOT BETTER'} on cost at met QoS: ${why}`;
+  if (!l.stats) why = `${l.agent} found no configuration that held QoS`;
+  else if (!s.stats) why = `${s.agent} found no configuration that held QoS`;
+  else {
+    const lc = qualifiedCost(l.stats), sc = qualifiedCost(s.stats);
+    if (lc === null) why = `misses QoS in ${pct(1 - l.stats.qosMet)} of windows (target: at most ${pct(1 - QOS_MET_TARGET)})`;
+    else if (sc === null) why = `meets QoS in ${pct(l.stats.qosMet)} of windows at scaled cost ${fix(lc)}; ${s.agent} misses it in ${pct(1 - s.stats.qosMet)}`;
+    else why = `scaled cost ${fix(lc)} vs ${fix(sc)} (${lc < sc ? `${pct(1 - lc / sc)} cheaper` : `${pct(lc / sc - 1)} dearer`}), both meeting QoS (${pct(l.stats.qosMet)} and ${pct(s.stats.qosMet)} of windows)`;
+  }
+  return `${l.agent} vs ${s.agent}: ${foundBeats(l.stats, s.stats) ? 'BETTER' : 'NOT BETTER'} on cost at met QoS: ${why}`;
 }
 
 /**
