@@ -1,49 +1,50 @@
 /**
- * The report of an experiment run: `summary.md` (and, as it grows,
- * `report.html` and `plots/`). The runner calls `writeReport` once the cells
- * are done; the data it receives is `ReportInput` (../runner/types.ts).
+ * The report of an experiment run, written into the run folder:
+ * `summary.md`, `report.html` (self-contained) and `plots/*.svg` + `plots/*.png`.
+ * The runner calls `writeReport` once the cells are done; the data it receives
+ * is `ReportInput` (../runner/types.ts).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReportFiles, ReportInput } from '../runner/types.js';
+import { slug } from './format.js';
+import { reportHtml, type RenderedPlot } from './html.js';
+import { renderPng, renderSvg, scopeSvgIds } from './render.js';
+import { barSpecs, claimSpecs, curveSpecs, type PlotSpec } from './specs.js';
+import { curveStats } from './stats.js';
+import { summaryMarkdown } from './summary.js';
 
-function fmt(x: number | null): string {
-  if (x === null) return '—';
-  const a = Math.abs(x);
-  return a !== 0 && (a < 1e-3 || a >= 1e5) ? x.toExponential(3) : x.toFixed(a < 1 ? 4 : 3);
+export { summaryMarkdown } from './summary.js';
+
+/** Write through a temporary file and a rename, so a reader never sees half a file. */
+function writeAtomic(path: string, data: string | Buffer): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
 }
 
-/** The summary as Markdown: one table per env × protocol (mean [95 % CI] over seeds), then the claims. */
-export function summaryMarkdown(input: ReportInput): string {
-  const lines: string[] = [`# ${input.meta.name}`, '', input.meta.description, '', `Source: ${input.meta.source}`, ''];
-  const groups = new Map<string, typeof input.summaries>();
-  for (const s of input.summaries) {
-    const k = `${s.env} — ${s.protocol}`;
-    groups.set(k, [...(groups.get(k) ?? []), s]);
-  }
-  for (const [k, rows] of groups) {
-    const metrics = [...new Set(rows.map((r) => r.metric))];
-    const labels = [...new Set(rows.map((r) => r.label))];
-    lines.push(`## ${k}`, '', `| agent | ${metrics.join(' | ')} |`, `|---|${metrics.map(() => '---').join('|')}|`);
-    for (const l of labels) {
-      const cells = metrics.map((m) => {
-        const r = rows.find((x) => x.label === l && x.metric === m);
-        return r === undefined ? '' : `${fmt(r.mean)} [${fmt(r.ciLow)}, ${fmt(r.ciHigh)}] (n=${r.n})`;
-      });
-      lines.push(`| ${l} | ${cells.join(' | ')} |`);
-    }
-    lines.push('');
-  }
-  if (input.claims.length > 0) {
-    lines.push('## Claims', '');
-    for (const c of input.claims) lines.push(`- **${c.held === null ? 'UNDECIDED' : c.held ? 'HELD' : 'NOT HELD'}** ${c.text} (${c.source}): ${c.detail}`);
-    lines.push('');
-  }
-  return lines.join('\n');
+/** Every plot of the run: one per claim, one bar chart per env × protocol, one learning curve per env × metric. */
+export function plotSpecs(input: ReportInput): PlotSpec[] {
+  return [...claimSpecs(input), ...barSpecs(input), ...curveSpecs(input, curveStats(input.cells))];
 }
 
 export async function writeReport(input: ReportInput, outDir: string): Promise<ReportFiles> {
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'summary.md'), summaryMarkdown(input));
-  return { summaryMd: 'summary.md', reportHtml: '', plots: [] };
+  const plotsDir = join(outDir, 'plots');
+  mkdirSync(plotsDir, { recursive: true });
+  const rendered: RenderedPlot[] = [];
+  const used = new Set<string>();
+  for (const [i, plot] of plotSpecs(input).entries()) {
+    let stem = slug(plot.name);
+    while (used.has(stem)) stem = `${stem}_`;
+    used.add(stem);
+    const svg = await renderSvg(plot.spec);
+    const files = [`plots/${stem}.svg`, `plots/${stem}.png`];
+    writeAtomic(join(outDir, files[0]), svg);
+    writeAtomic(join(outDir, files[1]), renderPng(svg));
+    rendered.push({ plot, stem, svg: scopeSvgIds(svg, `p${i}-`), files });
+  }
+  const plots = rendered.flatMap((p) => p.files);
+  writeAtomic(join(outDir, 'summary.md'), summaryMarkdown(input, plots));
+  writeAtomic(join(outDir, 'report.html'), reportHtml(input, rendered));
+  return { summaryMd: 'summary.md', reportHtml: 'report.html', plots };
 }

@@ -119,6 +119,21 @@ export interface ReportInput {
   claims: ClaimVerdict[];
   /** Metric names with a short description and direction, for axis titles and table headers. */
   metricInfo: Record<string, { description: string; unit?: string; better: 'lower' | 'higher' }>;
+  /** The papers' own numbers, shown beside the measured ones (optional; `env`/`protocol` left out match any). */
+  paper?: PaperNumber[];
+  /** The folder, relative to the run folder, that holds one folder per cell id (default `cells`; `''` for the run folder itself). */
+  cellsDir?: string;
+}
+
+/** A number the paper reports for one label × metric, e.g. AttMF's scaled cost in FaaSConf Fig. 13. */
+export interface PaperNumber {
+  env?: string;
+  protocol?: string;
+  label: string;
+  metric: string;
+  value: number;
+  /** Paper, section, figure or table. */
+  source: string;
 }
 
 /** What the report wrote, relative to the run folder. */
