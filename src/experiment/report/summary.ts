@@ -6,9 +6,9 @@
 import type { ReportInput } from '../runner/types.js';
 import { byEnvProtocol, fmt, labelOrder, meanCiText, metricTitle, paperNumber, unique, verdict } from './format.js';
 
-/** A Markdown table cell: pipes and newlines would break the row. */
+/** Text for Markdown: `<` would open an HTML tag, and in a table a pipe or a newline would break the row. */
 function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
 export function summaryMarkdown(input: ReportInput, plots: string[] = []): string {
@@ -42,7 +42,7 @@ export function summaryMarkdown(input: ReportInput, plots: string[] = []): strin
   const labels = labelOrder(input);
   for (const g of byEnvProtocol(input)) {
     const metrics = unique(g.rows.map((r) => r.metric));
-    lines.push(`## ${g.env} — ${g.protocol}`, '');
+    lines.push(`## ${cell(g.env)} — ${cell(g.protocol)}`, '');
     lines.push(`| agent | ${metrics.map((x) => cell(metricTitle(input, x))).join(' | ')} |`, `|---|${metrics.map(() => '---').join('|')}|`);
     for (const l of labels) {
       if (!g.rows.some((r) => r.label === l)) continue;
@@ -70,7 +70,7 @@ export function summaryMarkdown(input: ReportInput, plots: string[] = []): strin
 
   if (failed.length > 0) {
     lines.push('## Failed cells', '');
-    for (const c of failed) lines.push(`- \`${c.cell.id}\` (${c.cell.env}, ${c.cell.label}, seed ${c.cell.seed}): ${c.error ?? 'no error recorded'}`);
+    for (const c of failed) lines.push(`- \`${c.cell.id}\` (${cell(c.cell.env)}, ${cell(c.cell.label)}, seed ${c.cell.seed}): ${cell(c.error ?? 'no error recorded')}`);
     lines.push('');
   }
 

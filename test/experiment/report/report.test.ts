@@ -92,9 +92,9 @@ describe('writeReport', () => {
         const rows = section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| agent'));
         const header = section.split('\n').find((l) => l.startsWith('| agent')) ?? '';
         const metrics = header.split('|').slice(2, -1).map((h) => h.trim().split(' ')[0]);
-        expect(rows.map((r) => r.split('|')[1].trim())).toEqual(LABELS);
+        expect(rows.map((r) => r.split('|')[1].trim())).toEqual(LABELS.map((l) => l.replace('<', '&lt;').replace('>', '&gt;')));
         for (const row of rows) {
-          const label = row.split('|')[1].trim();
+          const label = row.split('|')[1].trim().replace('&lt;', '<').replace('&gt;', '>');
           row.split('|').slice(2, -1).forEach((text, i) => {
             const s = input.summaries.find((x) => x.env === env && x.protocol === protocol && x.label === label && x.metric === metrics[i]);
             if (s === undefined) throw new Error(`no summary for ${env} ${protocol} ${label} ${metrics[i]}`);
@@ -116,11 +116,11 @@ describe('writeReport', () => {
     expect(checked).toBe(3 * 2 * 2 + 3 * 1);
     // random-search lost one seed of scaledCost; k8s <hpa> lost a CartPole cell.
     expect(md).toMatch(/\| random-search \|[^\n]*\(n=2, 1 missing\)/);
-    expect(md).toMatch(/\| k8s <hpa> \| \S+ \[\S+, \S+\] \(n=2, 1 missing\) \|/);
+    expect(md).toMatch(/\| k8s &lt;hpa&gt; \| \S+ \[\S+, \S+\] \(n=2, 1 missing\) \|/);
     expect(md).toContain('· paper 0.1900');
-    expect(md).toContain('## Failed cells\n\n- `CartPole-v1__k8s__hpa___s2` (CartPole-v1, k8s <hpa>, seed 2): worker exited with code 134 (out of memory)');
+    expect(md).toContain('## Failed cells\n\n- `CartPole-v1__k8s__hpa___s2` (CartPole-v1, k8s &lt;hpa&gt;, seed 2): worker exited with code 134 (out of memory)');
     expect(md).toContain("| **HELD** | attmf+ses's scaledCost is lower than random-search's by ≥ 20 % | attmf+ses 0.2000 vs random-search 0.3550: −43.7 % | relative difference = -0.4370 | -0.3100 |");
-    expect(md).toContain('| **NOT HELD** | k8s <hpa> meets QoS');
+    expect(md).toContain('| **NOT HELD** | k8s &lt;hpa&gt; meets QoS');
     expect(md).toContain('| **UNDECIDED** |');
   });
 });
