@@ -15,3 +15,7 @@ export const builtinSpecs: EnvSpec<never>[] = [
   ...faasrankSpecs,
   ...darlySpecs,
 ] as EnvSpec<never>[];
+
+// The environments' step-rate benchmarks, for `faasgym bench sim` (src/ reaches envs/ only through this file).
+export { benchFaasconfSteps, FAASCONF_STEPS_TARGET } from './faasconf/bench.js';
+export { benchFaasrankSteps, FAASRANK_STEPS_TARGET } from './faasrank/bench.js';

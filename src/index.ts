@@ -29,7 +29,7 @@ export {
 } from './core/errors.js';
 export * from './core/wrappers/index.js';
 export * from './spaces/index.js';
-export { registry, register, make, makeEnv, makeParallel, Registry, parseEnvId, type EnvSpec, type MakeOptions } from './registry/index.js';
+export { registry, register, make, makeEnv, makeParallel, Registry, parseEnvId, type EnvSpec, type MakeOptions, type ParsedId } from './registry/index.js';
 export { checkEnv, checkParallelEnv, formatReport, SINGLE_RULES, PARALLEL_RULES, type CheckReport, type CheckOptions, type CheckFailure } from './registry/checker.js';
 export { version } from './version.js';
 

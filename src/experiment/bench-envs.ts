@@ -3,8 +3,7 @@
  * `faasgym bench sim --json` (issue targets: ≥ 100 FaaSConf-Sequential steps/s
  * with 30 s windows and 30 users, ≥ 20,000 FaaSRank steps/s).
  */
-import { benchFaasconfSteps, FAASCONF_STEPS_TARGET } from '../../envs/faasconf/bench.js';
-import { benchFaasrankSteps, FAASRANK_STEPS_TARGET } from '../../envs/faasrank/bench.js';
+import { benchFaasconfSteps, benchFaasrankSteps, FAASCONF_STEPS_TARGET, FAASRANK_STEPS_TARGET } from '../../envs/index.js';
 
 export interface EnvBenchResult {
   name: string;

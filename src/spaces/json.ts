@@ -60,6 +60,3 @@ function decodeBounds(value: unknown, path: string): number[] | number {
   };
   return Array.isArray(value) ? value.map(decode) : decode(value);
 }
-
-/** Re-exported for the bridge: the same type as `Space.toJSON()` returns. */
-export type { SpaceJSON };

@@ -80,7 +80,12 @@ describe.each(names)('preset %s', (name) => {
       const downstream = new Set<string>((w.branches ?? []).flatMap((b) => b.to));
       for (let changed = true; changed; ) {
         changed = false;
-        for (const [a, b] of allEdges(w)) if (downstream.has(a) && !downstream.has(b)) (downstream.add(b), (changed = true));
+        for (const [a, b] of allEdges(w)) {
+          if (downstream.has(a) && !downstream.has(b)) {
+            downstream.add(b);
+            changed = true;
+          }
+        }
       }
       for (const id of downstream) expect(allEdges(w).filter(([, b]) => b === id).length).toBeLessThanOrEqual(1);
     }

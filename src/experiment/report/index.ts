@@ -14,8 +14,6 @@ import { barSpecs, claimSpecs, curveSpecs, type PlotSpec } from './specs.js';
 import { curveStats } from './stats.js';
 import { summaryMarkdown } from './summary.js';
 
-export { summaryMarkdown } from './summary.js';
-
 /** Write through a temporary file and a rename, so a reader never sees half a file. */
 function writeAtomic(path: string, data: string | Buffer): void {
   const tmp = `${path}.tmp-${process.pid}`;
