@@ -48,6 +48,13 @@ module.exports = {
     },
     ...upward,
     {
+      name: 'every-module-in-a-layer',
+      comment: 'A module outside every layer escapes the layer rules: add its folder to LAYERS in .dependency-cruiser.cjs.',
+      severity: 'error',
+      from: { path: '^(src|envs|agents|examples)/', pathNot: LAYERS.map((l) => `(${l.path})`).join('|') },
+      to: {},
+    },
+    {
       name: 'src-reaches-envs-only-through-the-registry-seam',
       comment: 'src/ imports envs/ only as envs/index.ts (the built-in specs behind make); export what you need from there.',
       severity: 'error',
