@@ -4,7 +4,7 @@ import { Dict, Tuple } from './composite.js';
 import { Discrete } from './discrete.js';
 import { MultiBinary } from './multi-binary.js';
 import { MultiDiscrete } from './multi-discrete.js';
-import type { BoxDtype, Space, SpaceJSON } from './space.js';
+import type { BoxDtype, Space } from './space.js';
 
 /**
  * Rebuild a space from its JSON form (`space.toJSON()`, or what a bridge client
