@@ -110,8 +110,15 @@ function cellsSection(input: ReportInput): string {
       `<td><a href="${href(k.id, 'run.json')}">run.json</a> <a href="${href(k.id, 'result.json')}">result.json</a></td></tr>`
     );
   });
+  const failed = input.cells.filter((c) => c.status === 'failed');
+  const failedList =
+    failed.length === 0
+      ? ''
+      : `<p class="failed"><b>${failed.length} failed:</b></p><ul>${failed
+          .map((c) => `<li><a href="${href(c.cell.id, 'result.json')}"><code>${esc(c.cell.id)}</code></a>: ${esc(c.error ?? 'no error recorded')}</li>`)
+          .join('')}</ul>`;
   return (
-    `<h2 id="cells">Cells</h2><table><thead><tr><th>cell</th><th>env</th><th>agent</th><th>seed</th><th>status</th><th>steps</th><th>wall s</th><th>files</th></tr></thead>` +
+    `<h2 id="cells">Cells</h2>${failedList}<table><thead><tr><th>cell</th><th>env</th><th>agent</th><th>seed</th><th>status</th><th>steps</th><th>wall s</th><th>files</th></tr></thead>` +
     `<tbody>${rows.join('')}</tbody></table>`
   );
 }

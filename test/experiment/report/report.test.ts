@@ -79,7 +79,9 @@ describe('writeReport', () => {
     // Per-cell links are relative paths into the cell folders.
     expect(html).toContain('href="cells/FaaSConf-Sequential-v0__attmf+ses__s0/run.json"');
     expect(html).toContain('href="cells/CartPole-v1__k8s__hpa___s2/result.json"');
-    expect(html).toContain('worker exited with code 134 (out of memory)');
+    expect(html).toContain(
+      '<p class="failed"><b>1 failed:</b></p><ul><li><a href="cells/CartPole-v1__k8s__hpa___s2/result.json"><code>CartPole-v1__k8s__hpa___s2</code></a>: worker exited with code 134 (out of memory)</li></ul>',
+    );
     for (const v of ['HELD', 'NOT HELD', 'UNDECIDED']) expect(html).toContain(`>${v}</span>`);
   });
 
