@@ -148,3 +148,26 @@ describe('learning-curve statistics', () => {
     expect(last.high).toBeCloseTo(0.95 + half, 10);
   });
 });
+
+describe('edge cases', () => {
+  test('a run with no curves, a metric no seed measured, and a claim on a missing label still reports', async () => {
+    const base = fixtureInput();
+    const cells = base.cells.filter((c) => c.cell.env === ENVS[1]).map((c) => ({ ...c, curve: [] }));
+    const summaries = base.summaries
+      .filter((s) => s.env === ENVS[1])
+      .map((s) => (s.label === 'random-search' ? { ...s, n: 0, missing: 3, mean: null, std: null, ciLow: null, ciHigh: null, ciMethod: 'none (n < 2)', values: s.values.map((v) => ({ ...v, value: null })) } : s));
+    const claims = [{ ...base.claims[2], id: 'odd/id: with spaces', labels: ['nobody', 'attmf+ses'] }];
+    const out = mkdtempSync(join(tmpdir(), 'faasgym-report-edge-'));
+    try {
+      const f = await writeReport({ ...base, cells, summaries, claims, paper: undefined, cellsDir: '' }, out);
+      expect(f.plots.filter((p) => p.endsWith('.svg'))).toEqual(['plots/claim__odd-id-with-spaces.svg', 'plots/bars__CartPole-v1__greedy.svg']);
+      const md = readFileSync(join(out, 'summary.md'), 'utf8');
+      expect(md).toContain('| random-search | — (n=0, 3 missing) |');
+      const html = readFileSync(join(out, 'report.html'), 'utf8');
+      expect(html).toContain('href="CartPole-v1__attmf+ses__s0/run.json"');
+      expect(html).toContain('<a href="#plot-claim__odd-id-with-spaces">plot</a>');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
