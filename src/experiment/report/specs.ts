@@ -62,10 +62,12 @@ export function curveSpecs(input: ReportInput, curves: CurveStat[]): PlotSpec[] 
           height: 260,
           config: CONFIG,
           data: { values },
+          resolve: { legend: { color: 'independent' } },
           layer: [
             {
               mark: { type: 'area', opacity: 0.18 },
-              encoding: { x, y: { field: 'low', type: 'quantitative', title: axisTitle(input, metric) }, y2: { field: 'high' }, color },
+              // The legend comes from the lines (a faint band's swatch would be hard to read).
+              encoding: { x, y: { field: 'low', type: 'quantitative', title: axisTitle(input, metric) }, y2: { field: 'high' }, color: { ...color, legend: null } },
             },
             {
               mark: { type: 'line', point: { size: 18 } },
