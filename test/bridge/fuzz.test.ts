@@ -81,7 +81,7 @@ async function drain(dealer: zmq.Dealer, tally: Tally, expected: () => number, d
     }
     const text = (msg[msg.length - 1] as Buffer).toString('utf8');
     const reply = JSON.parse(text) as { v: number; ok: boolean; error?: { type: string } };
-    expect(reply.v).toBe(1);
+    expect([1, 2]).toContain(reply.v);
     tally.replies += 1;
     if (reply.ok) tally.ok += 1;
     else tally.types.set(reply.error?.type ?? '?', (tally.types.get(reply.error?.type ?? '?') ?? 0) + 1);

@@ -23,7 +23,8 @@ afterAll(async () => {
 test('binds a free port on loopback and answers hello, ping and list', async () => {
   expect(server.endpoint).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
   const hello = await client.call('hello');
-  expect(hello).toMatchObject({ v: 1, id: 1, ok: true, result: { protocol: 1, maxMessageBytes: 1048576, idleTimeoutSeconds: 60 } });
+  expect(hello).toMatchObject({ v: 1, id: 1, ok: true, result: { protocol: 2, protocols: [1, 2], maxMessageBytes: 1048576, idleTimeoutSeconds: 60, backends: ['sim'], requestTimeoutSeconds: null } });
+  expect(hello.result.instance).toMatch(/^[0-9a-f]{16}$/);
   expect(hello.result.envs).toEqual(registry.ids());
   expect(hello.result.version).toMatch(/^\d+\.\d+\.\d+/);
   expect((await client.call('ping')).result).toEqual({});
@@ -93,7 +94,7 @@ test('typed errors for bad requests, and the server keeps serving', async () => 
     ['[1,2]', 'ProtocolError', null],
     ['{"v":1,"cmd":"ping"}', 'ProtocolError', null],
     ['{"v":1,"id":1.5,"cmd":"ping"}', 'ProtocolError', null],
-    ['{"v":2,"id":7,"cmd":"ping"}', 'ProtocolError', 7],
+    ['{"v":3,"id":7,"cmd":"ping"}', 'ProtocolError', 7],
     ['{"v":1,"id":8,"cmd":"ping","extra":1}', 'ProtocolError', 8],
     ['{"v":1,"id":9,"cmd":"frobnicate"}', 'UnknownCommandError', 9],
     ['{"v":1,"id":10,"cmd":"__proto__"}', 'UnknownCommandError', 10],
