@@ -121,27 +121,32 @@ export class WorkerHost implements EnvHost {
     });
     worker.unref();
     const made = await new Promise<{ text: string }>((resolve, reject) => {
-      const fail = (err: unknown): void => {
+      // Only our own listeners come off again: removeAllListeners would also drop the Worker's internal ones.
+      const off = (): void => {
         clearTimeout(timer);
-        worker.removeAllListeners();
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      };
+      const fail = (err: unknown): void => {
+        off();
         void worker.terminate();
         reject(err);
       };
+      const onMessage = (m: FromWorker): void => {
+        off();
+        if (m.ok) resolve({ text: m.text });
+        else fail(new RemoteError(m.error.type, m.error.message));
+      };
+      const onError = (err: Error): void => fail(crashError(envId, err, limits));
+      const onExit = (code: number): void => fail(new EnvironmentCrashedError(`make ${envId}: the environment's worker exited with code ${code}`));
       const timer = setTimeout(
         () => fail(new RequestTimeoutError(`make ${envId} did not finish within ${limits.requestTimeoutMs / 1000} s (--request-timeout); the environment was stopped`)),
         limits.requestTimeoutMs,
       );
-      worker.once('message', (m: FromWorker) => {
-        clearTimeout(timer);
-        worker.removeAllListeners();
-        if (m.ok) resolve({ text: m.text });
-        else {
-          void worker.terminate();
-          reject(new RemoteError(m.error.type, m.error.message));
-        }
-      });
-      worker.once('error', (err) => fail(crashError(envId, err, limits)));
-      worker.once('exit', (code) => fail(new EnvironmentCrashedError(`make ${envId}: the environment's worker exited with code ${code}`)));
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
       worker.postMessage({ id: 0, op: 'make', envId, config, options });
     });
     const description = JSON.parse(made.text) as Record<string, unknown>;

@@ -242,6 +242,32 @@ test('limits: too many handles and too many queued requests give LimitExceededEr
   }
 });
 
+test('each client has its own share of the handle limit: one client cannot take every handle', async () => {
+  const limited = await BridgeServer.start({ bind: 'tcp://127.0.0.1:*', registry, maxHandles: 6, maxHandlesPerClient: 2 });
+  const greedy = TestClient.connect(limited.endpoint);
+  const other = TestClient.connect(limited.endpoint);
+  const named = [TestClient.connect(limited.endpoint), TestClient.connect(limited.endpoint)];
+  try {
+    const mine = [await greedy.ok('make', { env: 'CartPole-v1' }), await greedy.ok('make', { env: 'CartPole-v1' })];
+    expect((await greedy.call('make', { env: 'CartPole-v1' })).error).toEqual({
+      type: 'LimitExceededError',
+      message: 'this client already holds 2 environments (--max-handles-per-client 2); close some first',
+    });
+    await other.ok('make', { env: 'CartPole-v1' }); // another client still gets its share
+    await greedy.ok('close', { handle: mine[0].handle });
+    await greedy.ok('make', { env: 'CartPole-v1' }); // a closed handle frees the slot
+    // A client that names itself (one process, several sockets) has one share across its sockets.
+    await named[0]?.ok('make', { env: 'CartPole-v1', client: 'trainer-1' });
+    await named[1]?.ok('make', { env: 'CartPole-v1', client: 'trainer-1' });
+    expect((await named[0]?.call('make', { env: 'CartPole-v1', client: 'trainer-1' }))?.error?.message).toMatch(/this client already holds 2/);
+    await other.ok('make', { env: 'CartPole-v1' });
+    expect((await other.call('make', { env: 'CartPole-v1' })).error?.message).toMatch(/the server already holds 6 environments \(--max-handles 6\)/);
+  } finally {
+    for (const c of [greedy, other, ...named]) c.close();
+    await limited.close();
+  }
+});
+
 test('idle handles are reaped and their environments closed; busy ones are not', async () => {
   const reaped: BridgeEvent[] = [];
   const quick = await BridgeServer.start({ bind: 'tcp://127.0.0.1:*', registry, idleTimeoutMs: 600, onEvent: (e) => reaped.push(e) });
