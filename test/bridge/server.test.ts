@@ -2,7 +2,7 @@
 import * as zmq from 'zeromq';
 import { BridgeServer, generateKeyPair, type BridgeEvent } from '../../src/bridge/index.js';
 import { makeEnv } from '../../src/registry/index.js';
-import { closeLog, testRegistry } from './fixtures/toy-envs.js';
+import { closeLog, testRegistry, type ToyParallelEnv } from './fixtures/toy-envs.js';
 import { TestClient } from './helpers.js';
 
 const registry = testRegistry();
@@ -239,6 +239,65 @@ test('limits: too many handles and too many queued requests give LimitExceededEr
     dealer.close();
     c.close();
     await limited.close();
+  }
+});
+
+test('protocol 2: state and adjacency of parallel environments, make options (episode length, wrappers)', async () => {
+  const par = await client.ok('make', { env: 'ToyParallel-v0' });
+  expect(par).toMatchObject({ hasState: true, hasAdjacency: true });
+  await client.ok('reset', { handle: par.handle, seed: 3 });
+  const local = registry.make('ToyParallel-v0') as unknown as ToyParallelEnv;
+  await local.reset({ seed: 3 });
+  expect((await client.ok('state', { handle: par.handle })).state).toEqual(local.state());
+  expect((await client.ok('adjacency', { handle: par.handle })).adjacency).toEqual([
+    [0, 1],
+    [1, 0],
+  ]);
+  const single = await client.ok('make', { env: 'CartPole-v1' });
+  expect((await client.call('state', { handle: single.handle })).error).toEqual({ type: 'ConfigError', message: 'state: CartPole-v1 is a single-agent environment' });
+
+  const short = await client.ok('make', { env: 'CartPole-v1', options: { maxEpisodeSteps: 3 } });
+  expect(short.spec.maxEpisodeSteps).toBe(3);
+  await client.ok('reset', { handle: short.handle, seed: 0 });
+  const truncated = [];
+  for (let i = 0; i < 3; i++) truncated.push((await client.ok('step', { handle: short.handle, action: i % 2 })).truncated);
+  expect(truncated).toEqual([false, false, true]);
+
+  const wrapped = await client.ok('make', { env: 'Pendulum-v1', options: { wrappers: [{ type: 'RescaleAction', min: -1, max: 1 }, { type: 'ClipAction' }, { type: 'NormalizeObservation' }] } });
+  expect(wrapped.actionSpace).toMatchObject({ type: 'Box', low: ['-inf'], high: ['inf'] });
+  expect(wrapped.observationSpace).toMatchObject({ type: 'Box', low: ['-inf', '-inf', '-inf'] });
+  await client.ok('reset', { handle: wrapped.handle, seed: 0 });
+  expect((await client.ok('step', { handle: wrapped.handle, action: [5] })).obs).toHaveLength(3); // clipped to 1, rescaled to the max torque
+  const bad: [unknown, string][] = [
+    [{ wrappers: [{ type: 'Exec', command: 'id' }] }, 'make: options.wrappers[0] must be {type: "ClipAction" | "RescaleAction" | "NormalizeObservation", ...}, got {"type":"Exec","command":"id"}'],
+    [{ wrappers: [{ type: 'ClipAction' }] }, 'make ToyParallel-v0: options.wrappers apply to single-agent environments; ToyParallel-v0 is parallel'],
+    [{ maxEpisodeSteps: 1e12 }, 'make: options.maxEpisodeSteps must be an integer in [1, 1e9] or null, got 1000000000000'],
+  ];
+  for (const [options, message] of bad) {
+    const r = await client.call('make', { env: 'ToyParallel-v0', options });
+    expect(r.error).toEqual({ type: 'ConfigError', message });
+  }
+  for (const h of [par, single, short, wrapped]) await client.ok('close', { handle: h.handle });
+});
+
+test('spaces and ping with a handle keep it from the idle reaper; a late request says why its handle is gone', async () => {
+  const reaping = await BridgeServer.start({ bind: 'tcp://127.0.0.1:*', registry, idleTimeoutMs: 300 });
+  const c = TestClient.connect(reaping.endpoint);
+  try {
+    const kept = await c.ok('make', { env: 'CartPole-v1' });
+    const idle = await c.ok('make', { env: 'CartPole-v1' });
+    for (let i = 0; i < 6; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      await c.ok(i % 2 === 0 ? 'ping' : 'spaces', { handle: kept.handle });
+    }
+    await reaping.reapIdle();
+    expect(reaping.openHandles()).toEqual([kept.handle]);
+    expect((await c.call('reset', { handle: idle.handle })).error?.message).toBe(`handle "${idle.handle}" is closed: closed after 0.3 s idle (--idle-timeout)`);
+    await c.ok('close', { handle: kept.handle });
+    expect((await c.call('ping', { handle: kept.handle })).error?.message).toBe(`handle "${kept.handle}" is closed: closed by a client`);
+  } finally {
+    c.close();
+    await reaping.close();
   }
 });
 
