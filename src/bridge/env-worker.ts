@@ -19,13 +19,18 @@ type ToWorker =
 const port = parentPort;
 if (port === null) throw new Error('env-worker.js runs only as a worker thread');
 const { modules } = workerData as { modules: string[] };
+// Load the modules at once: a worker started ahead of time (a warm spare, host.ts) is ready at make.
+const loaded = (async () => {
+  for (const spec of modules) await loadEnvModule(spec);
+})();
+loaded.catch(() => {}); // reported to the make that needs them
 let env: AnyEnv | undefined;
 let envId = '';
 
 async function handle(m: ToWorker): Promise<string> {
   switch (m.op) {
     case 'make': {
-      for (const spec of modules) await loadEnvModule(spec);
+      await loaded;
       envId = m.envId;
       env = buildEnv(registry, m.envId, m.config, m.options);
       return encodeResult(describe(env, m.envId));

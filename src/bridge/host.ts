@@ -113,13 +113,7 @@ export class WorkerHost implements EnvHost {
 
   /** Start a worker, build the environment in it, and describe it; bounded by the request time limit. */
   static async start(envId: string, config: Record<string, unknown>, options: MakeArgsOptions, limits: WorkerLimits): Promise<WorkerHost> {
-    const worker = new Worker(workerUrl(), {
-      workerData: { modules: limits.modules },
-      resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, limits.memoryMb / 8)), stackSizeMb: 4 },
-      stdout: false,
-      stderr: false,
-    });
-    worker.unref();
+    const worker = takeWorker(limits);
     const made = await new Promise<{ text: string }>((resolve, reject) => {
       // Only our own listeners come off again: removeAllListeners would also drop the Worker's internal ones.
       const off = (): void => {
@@ -219,6 +213,45 @@ export class WorkerHost implements EnvHost {
     })();
     return this.closing;
   }
+}
+
+/** One worker started ahead of time per set of limits (its modules loading), so that a make need not wait for a cold start. */
+const spares = new Map<string, Worker>();
+const stopped = new WeakSet<Worker>();
+
+function spawnWorker(limits: WorkerLimits): Worker {
+  const worker = new Worker(workerUrl(), {
+    workerData: { modules: limits.modules },
+    resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, limits.memoryMb / 8)), stackSizeMb: 4 },
+    stdout: false,
+    stderr: false,
+  });
+  worker.unref(); // never keeps the process alive
+  return worker;
+}
+
+/** The spare worker for `limits` (a fresh one if it died), and a new spare in its place. */
+function takeWorker(limits: WorkerLimits): Worker {
+  const key = JSON.stringify(limits);
+  const spare = spares.get(key);
+  spares.delete(key);
+  const worker = spare !== undefined && spare.threadId >= 0 && !stopped.has(spare) ? spare : spawnWorker(limits);
+  const next = spawnWorker(limits);
+  const drop = (): void => {
+    if (spares.get(key) === next) spares.delete(key);
+  };
+  next.once('error', drop);
+  next.once('exit', drop);
+  spares.set(key, next);
+  return worker;
+}
+
+/** Stop the spare workers (a server closing). */
+export async function stopSpareWorkers(): Promise<void> {
+  const all = [...spares.values()];
+  spares.clear();
+  for (const w of all) stopped.add(w);
+  await Promise.all(all.map((w) => w.terminate()));
 }
 
 function crashError(envId: string, err: Error, limits: WorkerLimits): EnvironmentCrashedError {

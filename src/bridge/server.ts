@@ -15,7 +15,7 @@ import { checkBindSecurity, isZ85Key, ZapHandler, type CurveKeyPair } from './cu
 import { parseMakeOptions, type HostRequest } from './env-ops.js';
 import { resolveEnvModule } from './env-modules.js';
 import { HandleTable, type Handle } from './handles.js';
-import { InProcessHost, WorkerHost, workerUrl, type EnvHost, type WorkerLimits } from './host.js';
+import { InProcessHost, stopSpareWorkers, WorkerHost, workerUrl, type EnvHost, type WorkerLimits } from './host.js';
 import {
   encodeResult,
   errorReplyText,
@@ -215,6 +215,7 @@ export class BridgeServer {
       this.socket.close();
       await this.loopDone;
       await this.handles.closeAll();
+      if (this.limits !== undefined) await stopSpareWorkers();
       await this.zap?.close();
     })();
     return this.closing;
