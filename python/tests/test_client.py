@@ -59,7 +59,7 @@ class Serve:
 
 @pytest.fixture(scope="module")
 def server():
-    s = Serve("--require", FIXTURE, "--idle-timeout", "1.5")
+    s = Serve("--require", FIXTURE)
     yield s.endpoint
     s.stop()
 
@@ -182,13 +182,20 @@ def test_a_forked_child_cannot_drive_its_parents_environment(server):
         assert obs.shape == (4,)
 
 
-def test_ping_and_spaces_keep_a_handle_alive(server):
-    with faasgym_client.make("CartPole-v1", server) as env:
-        env.reset(seed=0)
-        for _ in range(8):  # 2.4 s, past the 1.5 s idle timeout
-            time.sleep(0.3)
-            env.ping()
-        env.step(0)
+def test_ping_keeps_a_handle_alive():
+    reaping = Serve("--idle-timeout", "1.5")
+    try:
+        with faasgym_client.make("CartPole-v1", reaping.endpoint) as env, faasgym_client.make("CartPole-v1", reaping.endpoint) as idle:
+            env.reset(seed=0)
+            idle.reset(seed=0)
+            for _ in range(10):  # 3 s, past the 1.5 s idle timeout
+                time.sleep(0.3)
+                env.ping()
+            env.step(0)
+            with pytest.raises(BridgeError, match=r"UnknownHandleError: handle .* is closed: closed after 1.5 s idle"):
+                idle.step(0)
+    finally:
+        reaping.stop()
 
 
 def test_after_a_server_restart_the_error_says_so_and_auto_remake_makes_it_again():
@@ -217,3 +224,37 @@ def test_after_a_server_restart_the_error_says_so_and_auto_remake_makes_it_again
         again.close()
     finally:
         second.stop()
+
+
+def test_a_vector_of_environments_steps_in_one_round_trip_and_matches_separate_ones(server):
+    n = 4
+    with faasgym_client.make_vec("CartPole-v1", n, server) as vec:
+        singles = [faasgym_client.make("CartPole-v1", server) for _ in range(n)]
+        try:
+            obs, _ = vec.reset(seed=10)
+            assert obs.shape == (n, 4) and obs.dtype == np.float32
+            for i, env in enumerate(singles):
+                o, _ = env.reset(seed=10 + i)
+                np.testing.assert_array_equal(obs[i], o)
+            calls = vec._conn.calls
+            ended = 0
+            for t in range(60):
+                actions = [(t + i) % 2 for i in range(n)]
+                obs, rewards, terms, truncs, infos = vec.step(actions)
+                for i, env in enumerate(singles):
+                    o, r, term, trunc, _ = env.step(actions[i])
+                    assert (r, term, trunc) == (rewards[i], terms[i], truncs[i])
+                    if term or trunc:
+                        ended += 1
+                        np.testing.assert_array_equal(infos[i]["final_obs"], o)
+                        o, _ = env.reset()
+                    np.testing.assert_array_equal(obs[i], o)
+            assert ended > 0
+            assert vec._conn.calls - calls == 60 + ended  # one request per step of all four, plus the autoresets
+        finally:
+            for env in singles:
+                env.close()
+    with pytest.raises(InvalidAction, match=r"action of environment 1 has non-finite values"):
+        with faasgym_client.make_vec("Pendulum-v1", 2, server) as vec:
+            vec.reset(seed=0)
+            vec.step([[0.0], [math.nan]])

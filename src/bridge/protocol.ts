@@ -26,7 +26,7 @@ export class LimitExceededError extends BridgeError {}
 /** The environment threw something that is not a faasgym error, or returned a value JSON cannot carry. */
 export class EnvironmentError extends BridgeError {}
 
-export const COMMANDS = ['hello', 'ping', 'list', 'make', 'spaces', 'reset', 'step', 'state', 'adjacency', 'close'] as const;
+export const COMMANDS = ['hello', 'ping', 'list', 'make', 'spaces', 'reset', 'step', 'steps', 'state', 'adjacency', 'close'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Arguments each command accepts (anything else is a `ProtocolError`). */
@@ -38,6 +38,7 @@ const ALLOWED_ARGS: Record<CommandName, readonly string[]> = {
   spaces: ['handle'],
   reset: ['handle', 'seed', 'options'],
   step: ['handle', 'action', 'actions'],
+  steps: ['batch'],
   state: ['handle'],
   adjacency: ['handle'],
   close: ['handle'],

@@ -29,6 +29,8 @@ import {
   seedArg,
   stringArg,
   UnknownHandleError,
+  describeError,
+  type Args,
   type Request,
 } from './protocol.js';
 
@@ -320,21 +322,12 @@ export class BridgeServer {
       }
       case 'step': {
         const h = this.handles.get(stringArg(cmd, args, 'handle'));
-        if (h.kind === 'parallel') {
-          if (!('actions' in args)) throw new ProtocolError(`step: ${h.envId} is a parallel environment: send args.actions, an object keyed by agent`);
-          if ('action' in args) throw new ProtocolError('step: send either args.action or args.actions, not both');
-          const actions = args.actions;
-          if (typeof actions !== 'object' || actions === null || Array.isArray(actions)) {
-            throw new ProtocolError(`step: args.actions must be an object keyed by agent, got ${quote(actions, 60)}`);
-          }
-          this.onHandle(h, req, envelope, { cmd, actions: actions as Record<string, unknown> });
-        } else {
-          if (!('action' in args)) throw new ProtocolError(`step: ${h.envId} is a single-agent environment: send args.action`);
-          if ('actions' in args) throw new ProtocolError('step: send either args.action or args.actions, not both');
-          this.onHandle(h, req, envelope, { cmd, action: args.action });
-        }
+        this.onHandle(h, req, envelope, stepRequest(h, args, 'step: '));
         return;
       }
+      case 'steps':
+        this.steps(req, envelope);
+        return;
       case 'state':
       case 'adjacency': {
         const h = this.handles.get(stringArg(cmd, args, 'handle'));
@@ -347,6 +340,50 @@ export class BridgeServer {
         return;
       }
     }
+  }
+
+  /**
+   * A batched step (protocol 2): one request, one reply, a step on each of
+   * several handles. Each entry runs on its handle's queue (in parallel across
+   * workers); an entry's error is its own result and does not fail the batch.
+   */
+  private steps(req: Request, envelope: Frame[]): void {
+    const { id, args, v } = req;
+    const batch = args.batch;
+    if (!Array.isArray(batch) || batch.length === 0 || batch.length > MAX_BATCH) {
+      throw new ProtocolError(`steps: args.batch must be an array of 1 to ${MAX_BATCH} entries {handle, action | actions}, got ${quote(batch, 60)}`);
+    }
+    const results = new Array<string>(batch.length);
+    let left = batch.length;
+    const settle = (i: number, text: string): void => {
+      results[i] = text;
+      left -= 1;
+      if (left === 0) this.reply(envelope, okReplyText(id, `{"results":[${results.join(',')}]}`, v));
+    };
+    const failed = (err: unknown): string => `{"ok":false,"error":${JSON.stringify(describeError(err))}}`;
+    batch.forEach((entry: unknown, i: number) => {
+      try {
+        if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new ProtocolError(`steps: batch[${i}] must be an object {handle, action | actions}, got ${quote(entry, 60)}`);
+        const e = entry as Args;
+        for (const key of Object.keys(e)) {
+          if (key !== 'handle' && key !== 'action' && key !== 'actions') throw new ProtocolError(`steps: batch[${i}]: unknown field ${quote(key, 60)} (expected handle, action, actions)`);
+        }
+        const h = this.handles.get(stringArg('steps', e, 'handle'));
+        const work = stepRequest(h, e, `steps: batch[${i}]: `);
+        this.handles.enqueue(h, () => {
+          if (h.closed) {
+            settle(i, failed(new UnknownHandleError(`handle ${h.id} was closed before this request ran`)));
+            return;
+          }
+          return h.host.run(work).then(
+            (json) => settle(i, `{"ok":true,"result":${json}}`),
+            (err: unknown) => settle(i, failed(err)),
+          );
+        });
+      } catch (err) {
+        settle(i, failed(err));
+      }
+    });
   }
 
   private specs(): { id: string; kind: string; description?: string }[] {
@@ -454,6 +491,25 @@ export class BridgeServer {
       this.writing = false;
     }
   }
+}
+
+/** Most steps in one `steps` batch. */
+const MAX_BATCH = 256;
+
+/** The host request of a `step` (or a `steps` entry): `action` for single-agent handles, `actions` keyed by agent for parallel ones. */
+function stepRequest(h: Handle, args: Args, where: string): HostRequest {
+  if (h.kind === 'parallel') {
+    if (!('actions' in args)) throw new ProtocolError(`${where}${h.envId} is a parallel environment: send args.actions, an object keyed by agent`);
+    if ('action' in args) throw new ProtocolError(`${where}send either args.action or args.actions, not both`);
+    const actions = args.actions;
+    if (typeof actions !== 'object' || actions === null || Array.isArray(actions)) {
+      throw new ProtocolError(`${where}args.actions must be an object keyed by agent, got ${quote(actions, 60)}`);
+    }
+    return { cmd: 'step', actions: actions as Record<string, unknown> };
+  }
+  if (!('action' in args)) throw new ProtocolError(`${where}${h.envId} is a single-agent environment: send args.action`);
+  if ('actions' in args) throw new ProtocolError(`${where}send either args.action or args.actions, not both`);
+  return { cmd: 'step', action: args.action };
 }
 
 function sleep(ms: number): Promise<void> {

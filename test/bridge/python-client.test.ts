@@ -17,7 +17,7 @@ test('python/tests/test_client.py passes under pytest (connect timeout, state/ad
     timeout: 280_000,
     env: { ...process.env, FAASGYM_CLI: CLI, FAASGYM_NODE: process.execPath, PYTHONDONTWRITEBYTECODE: '1' },
   });
-  expect(`${r.stdout}\n${r.stderr}`).toMatch(/\b8 passed\b/);
+  expect(`${r.stdout}\n${r.stderr}`).toMatch(/\b9 passed\b/);
   expect(r.status).toBe(0);
 }, 300_000);
 

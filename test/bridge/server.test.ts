@@ -280,6 +280,47 @@ test('protocol 2: state and adjacency of parallel environments, make options (ep
   for (const h of [par, single, short, wrapped]) await client.ok('close', { handle: h.handle });
 });
 
+test('protocol 2: a batched step over several handles, one request and one reply, errors per entry', async () => {
+  const handles = [];
+  for (let i = 0; i < 3; i++) handles.push((await client.ok('make', { env: 'CartPole-v1' })).handle as string);
+  const par = (await client.ok('make', { env: 'ToyParallel-v0' })).handle as string;
+  const locals = handles.map(() => makeEnv<number[], number>('CartPole-v1'));
+  for (const [i, h] of handles.entries()) {
+    await client.ok('reset', { handle: h, seed: 40 + i });
+    await locals[i]?.reset({ seed: 40 + i });
+  }
+  await client.ok('reset', { handle: par, seed: 1 });
+  const r = await client.ok('steps', {
+    batch: [
+      { handle: handles[0], action: 1 },
+      { handle: handles[1], action: 0 },
+      { handle: handles[2], action: 7 },
+      { handle: 'h9-0000000000000000', action: 0 },
+      { handle: par, actions: { a: 1, b: -1 } },
+      { handle: handles[0], action: 0 }, // a second step on one handle runs after the first, in order
+    ],
+  });
+  expect(r.results).toHaveLength(6);
+  const mine = [await locals[0]?.step(1), await locals[1]?.step(0), await locals[0]?.step(0)];
+  for (const [k, i] of [0, 1, 5].entries()) {
+    const m = mine[k];
+    expect(r.results[i]).toEqual({ ok: true, result: { obs: m?.obs, reward: m?.reward, terminated: m?.terminated, truncated: m?.truncated, info: m?.info } });
+  }
+  expect(r.results[2]).toMatchObject({ ok: false, error: { type: 'InvalidActionError' } });
+  expect(r.results[3]).toMatchObject({ ok: false, error: { type: 'UnknownHandleError' } });
+  expect(r.results[4]).toMatchObject({ ok: true, result: { agents: ['a', 'b'] } });
+  for (const [batch, message] of [
+    [[], /args\.batch must be an array of 1 to 256 entries/],
+    [new Array(257).fill({ handle: handles[0], action: 0 }), /args\.batch must be an array of 1 to 256 entries/],
+  ] as const) {
+    expect((await client.call('steps', { batch })).error?.message).toMatch(message);
+  }
+  expect((await client.ok('steps', { batch: [{ handle: handles[1], action: 0, exec: 'id' }] })).results[0].error.message).toBe(
+    'steps: batch[0]: unknown field "exec" (expected handle, action, actions)',
+  );
+  for (const h of [...handles, par]) await client.ok('close', { handle: h });
+});
+
 test('spaces and ping with a handle keep it from the idle reaper; a late request says why its handle is gone', async () => {
   const reaping = await BridgeServer.start({ bind: 'tcp://127.0.0.1:*', registry, idleTimeoutMs: 300 });
   const c = TestClient.connect(reaping.endpoint);
