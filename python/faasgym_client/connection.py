@@ -216,7 +216,7 @@ class Connection:
 
     def call_once(self, cmd, args_json, timeout=None):
         """One request, no retry: ``BridgeTimeout`` (socket replaced) when no reply comes in time."""
-        if self._generation != _fork_generation or self._pid != os.getpid():
+        if self._generation != _fork_generation:  # bumped in a forked child (os.register_at_fork)
             self._after_fork(cmd)
         if not self._busy.acquire(False):
             raise BridgeUsageError(
@@ -280,7 +280,7 @@ class Connection:
     @property
     def forked(self):
         """True in a forked child of the process that opened this connection."""
-        return self._generation != _fork_generation or self._pid != os.getpid()
+        return self._generation != _fork_generation
 
     def _after_fork(self, cmd):
         """In a forked child: never touch the parent's socket, and never drive the parent's environment."""

@@ -407,6 +407,11 @@ export class BridgeServer {
     const release = this.handles.reserve(owner); // before building: a full table must not cost an environment
     const done = (host: EnvHost): void => {
       release();
+      if (this.closed) {
+        // The server closed while this environment was being built: it must not outlive it.
+        void host.close().catch(() => {});
+        return;
+      }
       let h: Handle | undefined;
       try {
         h = this.handles.add(host, envId, host.kind, owner);
