@@ -9,7 +9,12 @@ same machine load:
   last about 200 steps; resets are included in the time, not in the count);
 - raw: ZeroMQ REQ/REP round trips per second against a server that does
   nothing but reply, with request and reply frames of the same sizes as the
-  bridge's ``step`` frames.
+  bridge's ``step`` frames;
+- inproc (with ``--inproc``): the same steps through a server that runs its
+  environments on its own thread, without the worker isolation of ``faasgym serve``
+  (what the isolation costs);
+- batched (with ``--batch N``): environment steps per second of ``make_vec(env, N)``,
+  N steps in one ``steps`` round trip.
 
 Besides the rates, each window records the CPU time of this process and, through
 ``MARK`` requests to the raw server, of the Node.js process that runs both servers:
@@ -54,6 +59,21 @@ def bridge_window(env, state, seconds):
     return steps, elapsed, time.process_time() - c0
 
 
+def batched_window(vec, state, seconds):
+    obs = state["vobs"]
+    steps = 0
+    c0 = time.process_time()
+    t0 = time.perf_counter()
+    end = t0 + seconds
+    while True:
+        obs, _r, _te, _tr, _i = vec.step([1 if o[3] > 0 else 0 for o in obs])
+        steps += 1
+        if (steps & 3) == 0 and time.perf_counter() >= end:
+            break
+    state["vobs"] = obs
+    return steps * vec.num_envs, time.perf_counter() - t0, time.process_time() - c0
+
+
 def raw_window(sock, request, seconds):
     trips = 0
     c0 = time.process_time()
@@ -81,6 +101,8 @@ def main(argv=None):
     p.add_argument("--bridge", required=True, help="endpoint of `faasgym serve`")
     p.add_argument("--raw", required=True, help="endpoint of the reply-only REP server")
     p.add_argument("--env", default="CartPole-v1")
+    p.add_argument("--inproc", help="endpoint of a bridge server running environments in process")
+    p.add_argument("--batch", type=int, default=0, help="also measure make_vec(env, BATCH), one round trip per BATCH steps")
     p.add_argument("--seconds", type=float, default=6.0, help="total measured time, split over the rounds and the two sides")
     p.add_argument("--rounds", type=int, default=6)
     p.add_argument("--timeout", type=float, default=10.0)
@@ -90,6 +112,14 @@ def main(argv=None):
 
     env = faasgym_client.make(args.env, args.bridge, timeout=args.timeout)
     state = {"obs": env.reset(seed=0)[0]}
+    inproc = faasgym_client.make(args.env, args.inproc, timeout=args.timeout) if args.inproc else None
+    istate = {"obs": inproc.reset(seed=0)[0]} if inproc else None
+    vec = faasgym_client.make_vec(args.env, args.batch, args.bridge, timeout=args.timeout) if args.batch > 0 else None
+    if vec is not None:
+        state["vobs"] = vec.reset(seed=0)[0]
+        batched_window(vec, state, 0.3)  # warm-up
+    if inproc is not None:
+        bridge_window(inproc, istate, 0.3)
 
     # Sizes of the bridge's step frames, as this client sends and receives them.
     conn = env._conn
@@ -111,36 +141,58 @@ def main(argv=None):
     request = b"x" * request_bytes
     raw_window(sock, request, 0.3)  # warm-up
 
-    window = args.seconds / args.rounds / 2
+    sides = ["raw", "bridge"] + (["inproc"] if inproc else []) + (["batched"] if vec else [])
+    window = args.seconds / args.rounds / len(sides)
     measured = []  # (side, calls, wall, client cpu), in the order run; server CPU comes from the marks
     for r in range(args.rounds):
-        # Alternate which side goes first, so that drift in machine load cancels out.
-        order = ("raw", "bridge") if r % 2 == 0 else ("bridge", "raw")
+        # Alternate the order, so that drift in machine load cancels out.
+        order = sides if r % 2 == 0 else sides[::-1]
         for side in order:
             mark(sock)
             if side == "raw":
                 measured.append(("raw",) + raw_window(sock, request, window))
-            else:
+            elif side == "bridge":
                 measured.append(("bridge",) + bridge_window(env, state, window))
+            elif side == "inproc":
+                measured.append(("inproc",) + bridge_window(inproc, istate, window))
+            else:
+                measured.append(("batched",) + batched_window(vec, state, window))
         mark(sock)
     sock.send(b"CPU")
     marks = json.loads(sock.recv())  # Node.js CPU microseconds at each MARK: two per round
     sock.close(linger=0)
     env.close()
+    if inproc is not None:
+        inproc.close()
+    if vec is not None:
+        vec.close()
 
     rounds = []
-    cpu = {"raw": {"client": [], "server": []}, "bridge": {"client": [], "server": []}}
+    cpu = {side: {"client": [], "server": []} for side in sides}
     k = 0
+    n = len(sides)
     for r in range(args.rounds):
         rates = {}
-        for i in range(2):
-            side, calls, wall, client_cpu = measured[2 * r + i]
+        for i in range(n):
+            side, calls, wall, client_cpu = measured[n * r + i]
             rates[side] = calls / wall
             cpu[side]["client"].append(client_cpu * 1e6 / calls)
             cpu[side]["server"].append((marks[k + i + 1] - marks[k + i]) / calls)
-        k += 3
-        rounds.append({"raw": round(rates["raw"], 1), "bridge": round(rates["bridge"], 1), "ratio": round(rates["bridge"] / rates["raw"], 4)})
+        k += n + 1
+        row = {"raw": round(rates["raw"], 1), "bridge": round(rates["bridge"], 1), "ratio": round(rates["bridge"] / rates["raw"], 4)}
+        for side in sides[2:]:
+            row[side] = round(rates[side], 1)
+            row[side + "Ratio"] = round(rates[side] / rates["raw"], 4)
+        rounds.append(row)
     cpu_per_call = {side: {who: round(statistics.median(v), 2) for who, v in d.items()} for side, d in cpu.items()}
+    extra = {}
+    if inproc is not None:
+        extra["inProcessStepsPerSecond"] = round(statistics.median(x["inproc"] for x in rounds), 1)
+        extra["inProcessRatio"] = round(statistics.median(x["inprocRatio"] for x in rounds), 4)
+    if vec is not None:
+        extra["batchSize"] = args.batch
+        extra["batchedStepsPerSecond"] = round(statistics.median(x["batched"] for x in rounds), 1)
+        extra["batchedRatio"] = round(statistics.median(x["batchedRatio"] for x in rounds), 4)
 
     print(
         json.dumps(
@@ -153,6 +205,7 @@ def main(argv=None):
                 "requestBytes": request_bytes,
                 "replyBytes": reply_bytes,
                 "rounds": rounds,
+                **extra,
                 "windowSeconds": window,
                 "python": platform.python_version(),
                 "pyzmq": zmq.pyzmq_version(),

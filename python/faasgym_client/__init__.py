@@ -14,14 +14,17 @@ The protocol is in docs/bridge-protocol.md of the faasgym repository.
 """
 
 from .connection import DEFAULT_ADDRESS, Connection, load_key_pair, load_public_key
-from .env import PROTOCOL_VERSION, RemoteEnv, RemoteParallelEnv, env_fns, make
-from .errors import BridgeError, BridgeException, BridgeProtocolError, BridgeTimeout
+from .env import PROTOCOL_VERSION, RemoteEnv, RemoteParallelEnv, client_id, env_fns, make
+from .errors import BridgeError, BridgeException, BridgeProtocolError, BridgeTimeout, BridgeUsageError, InvalidAction, ServerRestarted
+from .vector import RemoteVectorEnv, make_vec
 from .spaces import HAVE_GYMNASIUM, light_space_from_json, space_from_json
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "make",
+    "make_vec",
+    "RemoteVectorEnv",
     "env_fns",
     "RemoteEnv",
     "RemoteParallelEnv",
@@ -30,6 +33,10 @@ __all__ = [
     "BridgeError",
     "BridgeTimeout",
     "BridgeProtocolError",
+    "BridgeUsageError",
+    "InvalidAction",
+    "ServerRestarted",
+    "client_id",
     "space_from_json",
     "light_space_from_json",
     "load_public_key",

@@ -9,15 +9,19 @@ one is opened: ZeroMQ's "lazy pirate" pattern. Idempotent commands (``hello``,
 
 import json
 import os
+import threading
+import time
 
 import zmq
 
-from .errors import BridgeError, BridgeProtocolError, BridgeTimeout
+from .errors import BridgeError, BridgeProtocolError, BridgeTimeout, BridgeUsageError
 
 __all__ = ["Connection", "DEFAULT_ADDRESS", "load_public_key", "load_key_pair"]
 
 DEFAULT_ADDRESS = "tcp://127.0.0.1:5555"
-IDEMPOTENT = frozenset(("hello", "ping", "list", "spaces"))
+IDEMPOTENT = frozenset(("hello", "ping", "list", "spaces", "state", "adjacency"))
+#: The protocol version of the requests this client sends (docs/bridge-protocol.md).
+WIRE_VERSION = 2
 
 # Compact, and refuses NaN/Infinity (not JSON: the server would answer ProtocolError).
 _encode = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
@@ -88,16 +92,20 @@ class Connection:
         address: the server's endpoint (``faasgym serve --bind``).
         timeout: seconds to wait for each reply (and to queue each request).
         retries: extra attempts for idempotent commands after a timeout.
+        connect_timeout: seconds ``hello`` (the first call, which finds out whether a server is
+            there at all) may take, tried once; default ``min(5, timeout)``.
         curve_server_key: the server's CURVE public key (Z85 text, or ``server.key``) to talk to a
             server started with ``--curve-keys``.
         curve_client_keys: this client's key pair (a ``.key_secret`` file or ``(public, secret)``);
             a fresh pair is generated when only ``curve_server_key`` is given.
         context: the ZeroMQ context (``zmq.Context.instance()`` by default).
 
-    Not thread-safe: use one connection (one environment) per thread.
+    One thread at a time: a call while another thread's call is in flight raises
+    ``BridgeUsageError`` (use one environment per thread, or a lock). A forked child
+    cannot use its parent's connection (``BridgeUsageError``): it makes its own.
     """
 
-    def __init__(self, address=DEFAULT_ADDRESS, timeout=30.0, retries=2, curve_server_key=None, curve_client_keys=None, context=None):
+    def __init__(self, address=DEFAULT_ADDRESS, timeout=30.0, retries=2, curve_server_key=None, curve_client_keys=None, context=None, connect_timeout=None):
         if not isinstance(address, str) or "://" not in address:
             raise ValueError("address must be a ZeroMQ endpoint such as %r, got %r" % (DEFAULT_ADDRESS, address))
         timeout = float(timeout)
@@ -105,10 +113,19 @@ class Connection:
             raise ValueError("timeout must be a number of seconds > 0, got %r" % (timeout,))
         if int(retries) < 0:
             raise ValueError("retries must be >= 0, got %r" % (retries,))
+        if connect_timeout is None:
+            connect_timeout = min(5.0, timeout)
+        connect_timeout = float(connect_timeout)
+        if not connect_timeout > 0 or connect_timeout != connect_timeout:
+            raise ValueError("connect_timeout must be a number of seconds > 0, got %r" % (connect_timeout,))
         self.address = address
         self.timeout = timeout
+        self.connect_timeout = connect_timeout
         self.retries = int(retries)
         self._timeout_ms = max(1, int(round(timeout * 1000)))
+        self._socket_timeout_ms = self._timeout_ms
+        self._busy = threading.Lock()
+        self._pid = os.getpid()
         self._context = context or zmq.Context.instance()
         self._curve = None
         if curve_server_key is not None:
@@ -137,6 +154,7 @@ class Connection:
         s.setsockopt(zmq.LINGER, 0)
         s.setsockopt(zmq.RCVTIMEO, self._timeout_ms)
         s.setsockopt(zmq.SNDTIMEO, self._timeout_ms)
+        self._socket_timeout_ms = self._timeout_ms
         # Queue requests only on completed connections: a server that is down (or refuses our
         # CURVE handshake) makes `send` time out instead of queueing forever.
         s.setsockopt(zmq.IMMEDIATE, 1)
@@ -164,28 +182,70 @@ class Connection:
         """Like ``call`` with the arguments already encoded as JSON text (the hot path of ``step``)."""
         if cmd not in IDEMPOTENT:
             return self.call_once(cmd, args_json)
+        started = time.monotonic()
         for attempt in range(self.retries):
             try:
                 return self.call_once(cmd, args_json)
             except BridgeTimeout:
                 continue  # the socket was replaced: try again on the new one
-        return self.call_once(cmd, args_json)
+        try:
+            return self.call_once(cmd, args_json)
+        except BridgeTimeout as err:
+            if self.retries == 0:
+                raise
+            raise BridgeTimeout(
+                "no reply to %r from %s in %d attempts of %g s (%.1f s in all; server down, busy, unreachable, "
+                "or refusing this client's CURVE keys); the socket was replaced"
+                % (cmd, self.address, self.retries + 1, self.timeout, time.monotonic() - started),
+                self.address,
+                cmd,
+            ) from None
 
-    def call_once(self, cmd, args_json):
+    def hello(self):
+        """``hello`` with the short ``connect_timeout``, tried once: fails fast when no server is there."""
+        started = time.monotonic()
+        try:
+            return self.call_once("hello", "{}", timeout=self.connect_timeout)
+        except BridgeTimeout:
+            raise BridgeTimeout(
+                "no reply to 'hello' from %s within the connect_timeout of %g s (waited %.1f s): is `faasgym serve` "
+                "running there, and does it accept this client (CURVE keys)?" % (self.address, self.connect_timeout, time.monotonic() - started),
+                self.address,
+                "hello",
+            ) from None
+
+    def call_once(self, cmd, args_json, timeout=None):
         """One request, no retry: ``BridgeTimeout`` (socket replaced) when no reply comes in time."""
-        if self._generation != _fork_generation:
+        if self._generation != _fork_generation:  # bumped in a forked child (os.register_at_fork)
             self._after_fork(cmd)
-        self._next_id = rid = self._next_id + 1
-        frame = ('{"v":1,"id":%d,"cmd":"%s","args":%s}' % (rid, cmd, args_json)).encode()
+        if not self._busy.acquire(False):
+            raise BridgeUsageError(
+                "%r: another thread is using this environment's connection right now (a faasgym_client "
+                "environment is not thread-safe: make one per thread, or guard it with a lock)" % (cmd,)
+            )
+        try:
+            return self._call_locked(cmd, args_json, timeout)
+        finally:
+            self._busy.release()
+
+    def _call_locked(self, cmd, args_json, timeout):
+        wait_ms = self._timeout_ms if timeout is None else max(1, int(round(timeout * 1000)))
         sock = self._socket
+        if sock is not None and wait_ms != self._socket_timeout_ms:
+            sock.setsockopt(zmq.RCVTIMEO, wait_ms)
+            sock.setsockopt(zmq.SNDTIMEO, wait_ms)
+            self._socket_timeout_ms = wait_ms
+        self._next_id = rid = self._next_id + 1
+        frame = ('{"v":%d,"id":%d,"cmd":"%s","args":%s}' % (WIRE_VERSION, rid, cmd, args_json)).encode()
+        started = time.monotonic()
         try:
             sock.send(frame)
             reply = sock.recv()
         except zmq.Again:
             self._reopen()
             raise BridgeTimeout(
-                "no reply to %r from %s within %g s (server down, busy, unreachable, or refusing this client's "
-                "CURVE keys); the socket was replaced" % (cmd, self.address, self.timeout),
+                "no reply to %r from %s within %g s (waited %.1f s; server down, busy, unreachable, or refusing this client's "
+                "CURVE keys); the socket was replaced" % (cmd, self.address, wait_ms / 1000.0, time.monotonic() - started),
                 self.address,
                 cmd,
             ) from None
@@ -206,8 +266,8 @@ class Connection:
 
     @staticmethod
     def _failure(msg, rid, cmd):
-        if msg.get("v") != 1:
-            raise BridgeProtocolError("reply to %r has protocol version %r, expected 1" % (cmd, msg.get("v")))
+        if msg.get("v") != WIRE_VERSION:
+            raise BridgeProtocolError("reply to %r has protocol version %r, expected %d" % (cmd, msg.get("v"), WIRE_VERSION))
         if msg.get("id") not in (rid, None):
             raise BridgeProtocolError("reply to %r has id %r, expected %r" % (cmd, msg.get("id"), rid))
         if msg.get("ok") is not False:
@@ -217,13 +277,19 @@ class Connection:
             raise BridgeProtocolError("error reply to %r without an error object" % (cmd,))
         raise BridgeError(str(error.get("type", "Error")), str(error.get("message", "")), cmd)
 
+    @property
+    def forked(self):
+        """True in a forked child of the process that opened this connection."""
+        return self._generation != _fork_generation
+
     def _after_fork(self, cmd):
-        """In a forked child: never touch the parent's socket; open a fresh one on a fresh context."""
+        """In a forked child: never touch the parent's socket, and never drive the parent's environment."""
         if self._socket is None:
             raise BridgeError("ConnectionClosed", "this connection was closed", cmd)
-        self._generation = _fork_generation
-        self._context = zmq.Context.instance()
-        self._open()
+        raise BridgeUsageError(
+            "%r: this environment was made in process %d; this is a forked child (pid %d), which must not drive "
+            "its parent's environment: make one in the child (faasgym_client.env_fns gives thunks that do)" % (cmd, self._pid, os.getpid())
+        )
 
     def close(self):
         """Close the socket; safe to call twice."""
@@ -231,5 +297,5 @@ class Connection:
             return
         self.closed = True
         sock, self._socket = self._socket, None
-        if sock is not None and self._generation == _fork_generation:
+        if sock is not None and not self.forked:
             sock.close(linger=0)

@@ -4,9 +4,14 @@ Gymnasium ``Env`` (single-agent ids) or a PettingZoo ``ParallelEnv``
 
 import json
 import math
+import os
+import socket as _socket
+import uuid
 
-from .connection import DEFAULT_ADDRESS, Connection, _encode
-from .errors import BridgeError, BridgeProtocolError
+import numpy as np
+
+from .connection import DEFAULT_ADDRESS, WIRE_VERSION, Connection, _encode
+from .errors import BridgeError, BridgeException, BridgeProtocolError, ServerRestarted
 from .spaces import decoder, encoder, space_from_json, text_encoder
 
 try:
@@ -24,7 +29,19 @@ except ImportError:  # pragma: no cover - depends on the machine
 
 __all__ = ["RemoteEnv", "RemoteParallelEnv", "make", "env_fns", "PROTOCOL_VERSION"]
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = WIRE_VERSION
+
+_client = (None, None)
+
+
+def client_id():
+    """This process's client id (host, pid and a random part): all its environments share one
+    share of the server's handle limit (``--max-handles-per-client``). A forked child gets its own."""
+    global _client
+    pid = os.getpid()
+    if _client[0] != pid:
+        _client = (pid, "%s:%d:%s" % (_socket.gethostname()[:64], pid, uuid.uuid4().hex[:12]))
+    return _client[1]
 
 
 def _num(x):
@@ -46,16 +63,58 @@ def _reset_args(handle_json, seed, options):
 class _Remote:
     """What both kinds of remote environment share: the connection, the handle and ``close``."""
 
-    def _attach(self, conn, made):
+    def _attach(self, conn, made, make_args=None, instance=None, auto_remake=False):
         self._conn = conn
-        self.handle = made["handle"]
-        self._handle_json = json.dumps(self.handle)
+        self._make_args = make_args
+        self._instance = instance
+        self._auto_remake = bool(auto_remake)
         self.faasgym_spec = made.get("spec", {})
         self._closed = False
+        self._set_handle(made["handle"])
+
+    def _set_handle(self, handle):
+        self.handle = handle
+        self._handle_json = json.dumps(handle)
+        self._on_handle()
+
+    def _on_handle(self):
+        """Rebuild what embeds the handle (the step prefix)."""
 
     @property
     def closed(self):
         return self._closed
+
+    def _handle_lost(self, err, cmd):
+        """Turn an ``UnknownHandleError`` after a server restart into ``ServerRestarted`` (re-making the
+        environment first with ``auto_remake``). Returns True when it re-made it; raises otherwise."""
+        if not isinstance(err, BridgeError) or err.type != "UnknownHandleError" or self._instance is None:
+            raise err
+        try:
+            hello = self._conn.hello()
+        except BridgeException:
+            raise err from None
+        now = hello.get("instance")
+        if now is None or now == self._instance:
+            raise err
+        old = self.handle
+        if not self._auto_remake or self._make_args is None:
+            raise ServerRestarted(
+                "the server at %s restarted since %s was made (instance %s, now %s): handle %s and its environment are gone; "
+                "make a new environment, or pass auto_remake=True to make() to have it re-made" % (self._conn.address, self.env_id, self._instance, now, old),
+                cmd,
+            ) from None
+        made = self._conn.call("make", self._make_args)
+        self._instance = now
+        self._set_handle(made["handle"])
+        return True
+
+    def ping(self):
+        """Ask the server whether this environment is still there; counts as use (the idle reaper spares it)."""
+        try:
+            self._conn.call_raw("ping", '{"handle":' + self._handle_json + "}")
+        except BridgeError as err:
+            self._handle_lost(err, "ping")
+            raise ServerRestarted("the server restarted; %s was re-made as %s: call reset()" % (self.env_id, self.handle), "ping", remade=True) from None
 
     def close(self):
         """Close the environment on the server and the socket. Idempotent.
@@ -67,6 +126,9 @@ class _Remote:
         if getattr(self, "_closed", True):
             return
         self._closed = True
+        if self._conn.forked:
+            self._conn.close()  # a forked child never closes its parent's environment
+            return
         try:
             self._conn.call_raw("close", '{"handle":' + self._handle_json + "}")
         except BridgeError as err:
@@ -94,28 +156,39 @@ class RemoteEnv(_Remote, _EnvBase):
     metadata = {"render_modes": []}
     render_mode = None
 
-    def __init__(self, conn, made):
+    def __init__(self, conn, made, **remake):
         if made.get("kind") != "single":
             raise BridgeProtocolError("RemoteEnv needs a single-agent environment, got kind %r" % (made.get("kind"),))
-        self._attach(conn, made)
-        self.env_id = self.faasgym_spec.get("id")
+        self.env_id = made.get("spec", {}).get("id")
+        self._attach(conn, made, **remake)
         self.observation_space = space_from_json(made["observationSpace"])
         self.action_space = space_from_json(made["actionSpace"])
         self._decode = decoder(made["observationSpace"])
         self._encode_text = text_encoder(made["actionSpace"])
-        self._step_prefix = '{"handle":' + self._handle_json + ',"action":'
         self._call = conn.call_once
+
+    def _on_handle(self):
+        self._step_prefix = '{"handle":' + self._handle_json + ',"action":'
 
     def reset(self, *, seed=None, options=None):
         """``(obs, info)``; ``seed`` re-seeds the server-side environment (same seed, same trajectory)."""
         if _gym is not None:
             super().reset(seed=seed)  # seeds self.np_random as Gymnasium does
-        r = self._conn.call_raw("reset", _reset_args(self._handle_json, seed, options))
+        try:
+            r = self._conn.call_raw("reset", _reset_args(self._handle_json, seed, options))
+        except BridgeError as err:
+            self._handle_lost(err, "reset")  # re-made after a server restart: reset the new one
+            r = self._conn.call_raw("reset", _reset_args(self._handle_json, seed, options))
         return self._decode(r["obs"]), r["info"]
 
     def step(self, action):
         """``(obs, reward, terminated, truncated, info)``; an action outside the space raises ``BridgeError('InvalidActionError')``."""
-        r = self._call("step", self._step_prefix + self._encode_text(action) + "}")
+        text = self._encode_text(action)
+        try:
+            r = self._call("step", self._step_prefix + text + "}")
+        except BridgeError as err:
+            self._handle_lost(err, "step")
+            raise ServerRestarted("the server restarted; %s was re-made as %s: call reset()" % (self.env_id, self.handle), "step", remade=True) from None
         reward = r["reward"]
         return self._decode(r["obs"]), math.nan if reward is None else float(reward), r["terminated"], r["truncated"], r["info"]
 
@@ -135,17 +208,19 @@ class RemoteParallelEnv(_Remote, _ParallelBase):
     metadata = {"render_modes": [], "is_parallelizable": True}
     render_mode = None
 
-    def __init__(self, conn, made):
+    def __init__(self, conn, made, **remake):
         if made.get("kind") != "parallel":
             raise BridgeProtocolError("RemoteParallelEnv needs a parallel environment, got kind %r" % (made.get("kind"),))
-        self._attach(conn, made)
-        self.env_id = self.faasgym_spec.get("id")
+        self.env_id = made.get("spec", {}).get("id")
+        self._attach(conn, made, **remake)
         self.possible_agents = list(made["agents"])
         self.agents = []
         self.observation_spaces = {a: space_from_json(made["observationSpaces"][a]) for a in self.possible_agents}
         self.action_spaces = {a: space_from_json(made["actionSpaces"][a]) for a in self.possible_agents}
         self._decode = {a: decoder(made["observationSpaces"][a]) for a in self.possible_agents}
-        self._encode = {a: encoder(made["actionSpaces"][a]) for a in self.possible_agents}
+        self._encode = {a: encoder(made["actionSpaces"][a], "action for agent %r" % (a,)) for a in self.possible_agents}
+
+    def _on_handle(self):
         self._step_prefix = '{"handle":' + self._handle_json + ',"actions":'
 
     def observation_space(self, agent):
@@ -159,7 +234,11 @@ class RemoteParallelEnv(_Remote, _ParallelBase):
 
     def reset(self, seed=None, options=None):
         """``(observations, infos)``, each keyed by agent."""
-        r = self._conn.call_raw("reset", _reset_args(self._handle_json, seed, options))
+        try:
+            r = self._conn.call_raw("reset", _reset_args(self._handle_json, seed, options))
+        except BridgeError as err:
+            self._handle_lost(err, "reset")
+            r = self._conn.call_raw("reset", _reset_args(self._handle_json, seed, options))
         obs = self._decode_all(r["obs"])
         self.agents = list(obs.keys()) if obs else list(self.possible_agents)
         return obs, r["info"]
@@ -172,13 +251,29 @@ class RemoteParallelEnv(_Remote, _ParallelBase):
             if enc is None:
                 raise ValueError("unknown agent %r (possible agents: %r)" % (agent, self.possible_agents))
             wire[agent] = enc(action)
-        r = self._conn.call_raw("step", self._step_prefix + _encode(wire) + "}")
+        try:
+            r = self._conn.call_once("step", self._step_prefix + _encode(wire) + "}")
+        except BridgeError as err:
+            self._handle_lost(err, "step")
+            raise ServerRestarted("the server restarted; %s was re-made as %s: call reset()" % (self.env_id, self.handle), "step", remade=True) from None
         self.agents = list(r["agents"])
         rewards = {a: _num(v) for a, v in r["rewards"].items()}
         return self._decode_all(r["obs"]), rewards, r["terminations"], r["truncations"], r["infos"]
 
+    def _query(self, cmd):
+        try:
+            return self._conn.call_raw(cmd, '{"handle":' + self._handle_json + "}")[cmd]
+        except BridgeError as err:
+            self._handle_lost(err, cmd)
+            raise ServerRestarted("the server restarted; %s was re-made as %s: call reset()" % (self.env_id, self.handle), cmd, remade=True) from None
+
     def state(self):
-        raise NotImplementedError("the bridge protocol (version 1) does not carry the global state")
+        """The global state for centralised critics (``ParallelEnv.state()`` on the server), a float64 array."""
+        return np.asarray(self._query("state"), dtype=np.float64)
+
+    def adjacency(self):
+        """The workflow topology (adjacency matrix of the agents) for mean-field and attention agents."""
+        return np.asarray(self._query("adjacency"), dtype=np.float64)
 
     def render(self):
         return None
@@ -187,18 +282,35 @@ class RemoteParallelEnv(_Remote, _ParallelBase):
         return "<RemoteParallelEnv %s %s at %s>" % (self.env_id, self.handle, self._conn.address)
 
 
-def make(env_id, address=DEFAULT_ADDRESS, timeout=30.0, *, curve_server_key=None, curve_client_keys=None, retries=2, context=None, **config):
+def _wrapper_spec(w):
+    if isinstance(w, str):
+        return {"type": w}
+    if isinstance(w, dict) and isinstance(w.get("type"), str):
+        return dict(w)
+    raise ValueError('a wrapper is a name ("ClipAction", "NormalizeObservation") or a dict such as {"type": "RescaleAction", "min": -1, "max": 1}, got %r' % (w,))
+
+
+def make(env_id, address=DEFAULT_ADDRESS, timeout=30.0, *, connect_timeout=None, max_episode_steps=None, wrappers=None, auto_remake=False,
+         curve_server_key=None, curve_client_keys=None, retries=2, context=None, **config):
     """Make ``env_id`` on the bridge server at ``address``.
 
     Returns a ``RemoteEnv`` (Gymnasium API) for single-agent ids and a
     ``RemoteParallelEnv`` (PettingZoo parallel API) for multi-agent ids. Keyword
-    arguments other than the connection options below are the environment's
-    config, sent as they are (faasgym's config keys are camelCase).
+    arguments other than the options below are the environment's config, sent as
+    they are (faasgym's config keys are camelCase; numbers, booleans, strings and
+    lists of them). ``backend="name"`` picks a backend the server offers.
 
     Args:
         env_id: a registered id, e.g. ``"CartPole-v1"``.
         address: the server's endpoint.
-        timeout: seconds each call may take before ``BridgeTimeout``.
+        timeout: seconds each call (make, reset, step, ...) may take before ``BridgeTimeout``.
+        connect_timeout: seconds the first ``hello`` may take, tried once (default ``min(5, timeout)``):
+            with no server there, ``make`` fails after this long.
+        max_episode_steps: override the registered episode length (the server's ``TimeLimit``).
+        wrappers: wrappers applied on the server, innermost first (single-agent ids):
+            ``"ClipAction"``, ``"NormalizeObservation"``, ``{"type": "RescaleAction", "min": -1, "max": 1}``.
+        auto_remake: after a server restart, make the environment again (``reset`` then goes on;
+            a ``step`` raises ``ServerRestarted`` with ``remade=True``: call ``reset()``).
         curve_server_key: the server's public key (Z85 text or ``server.key``) for a CURVE server.
         curve_client_keys: this client's ``.key_secret`` file or ``(public, secret)``; generated when omitted.
         retries: extra attempts of idempotent calls after a timeout.
@@ -206,19 +318,30 @@ def make(env_id, address=DEFAULT_ADDRESS, timeout=30.0, *, curve_server_key=None
     """
     if not isinstance(env_id, str) or not env_id:
         raise ValueError("env_id must be a non-empty string, got %r" % (env_id,))
-    conn = Connection(address, timeout, retries, curve_server_key, curve_client_keys, context)
+    options = {}
+    if max_episode_steps is not None:
+        if isinstance(max_episode_steps, bool) or int(max_episode_steps) != max_episode_steps or max_episode_steps < 1:
+            raise ValueError("max_episode_steps must be a positive integer, got %r" % (max_episode_steps,))
+        options["maxEpisodeSteps"] = int(max_episode_steps)
+    if wrappers:
+        options["wrappers"] = [_wrapper_spec(w) for w in wrappers]
+    conn = Connection(address, timeout, retries, curve_server_key, curve_client_keys, context, connect_timeout=connect_timeout)
     try:
-        hello = conn.call("hello")
-        if hello.get("protocol") != PROTOCOL_VERSION:
+        hello = conn.hello()
+        spoken = hello.get("protocols", [hello.get("protocol")])
+        if PROTOCOL_VERSION not in spoken:
             raise BridgeProtocolError("server at %s speaks protocol %r, this client speaks %d" % (address, hello.get("protocol"), PROTOCOL_VERSION))
-        args = {"env": env_id}
+        args = {"env": env_id, "client": client_id()}
         if config:
             args["config"] = config
+        if options:
+            args["options"] = options
         made = conn.call("make", args)
+        remake = {"make_args": args, "instance": hello.get("instance"), "auto_remake": auto_remake}
         try:
             if made.get("kind") == "parallel":
-                return RemoteParallelEnv(conn, made)
-            return RemoteEnv(conn, made)
+                return RemoteParallelEnv(conn, made, **remake)
+            return RemoteEnv(conn, made, **remake)
         except BaseException:
             # The server built it: free it now rather than after the idle timeout.
             conn.call_raw("close", '{"handle":' + json.dumps(made.get("handle")) + "}")

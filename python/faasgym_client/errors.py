@@ -10,7 +10,7 @@ Every failure of a bridge call is one of these, never a hang:
   ``message`` its text. See docs/bridge-protocol.md for the list.
 """
 
-__all__ = ["BridgeException", "BridgeTimeout", "BridgeError", "BridgeProtocolError"]
+__all__ = ["BridgeException", "BridgeTimeout", "BridgeError", "BridgeProtocolError", "BridgeUsageError", "InvalidAction", "ServerRestarted"]
 
 
 class BridgeException(Exception):
@@ -38,3 +38,21 @@ class BridgeError(BridgeException):
 
 class BridgeProtocolError(BridgeException):
     """The server's reply is not a valid protocol-1 reply (wrong version, id or shape)."""
+
+
+class BridgeUsageError(BridgeException, RuntimeError):
+    """The environment was used in a way that cannot work: from two threads at once, or from a forked child."""
+
+
+class InvalidAction(BridgeException, ValueError):
+    """An action refused before it was sent: wrong shape for its space, or NaN/infinite values (names the agent)."""
+
+
+class ServerRestarted(BridgeError):
+    """The server restarted since this environment was made: its handle is gone.
+
+    ``remade`` is True when ``auto_remake=True`` made a new environment in its place (call ``reset()``)."""
+
+    def __init__(self, message, command=None, remade=False):
+        super().__init__("ServerRestarted", message, command)
+        self.remade = remade

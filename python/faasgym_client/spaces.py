@@ -16,6 +16,8 @@ import math
 
 import numpy as np
 
+from .errors import InvalidAction
+
 try:  # Gymnasium is optional: without it the light classes below stand in.
     import gymnasium as _gym
     import gymnasium.spaces as _gym_spaces
@@ -432,21 +434,48 @@ def _to_int(a):
     raise TypeError("a Discrete action must be an integer, got %r" % (a,))
 
 
-def encoder(json):
-    """A function: action (Python or NumPy) → wire value (plain lists and numbers, Box values flattened)."""
+def _box_encoder(json, what):
+    dtype = _DTYPES[json.get("dtype", "float32")]
+    shape = tuple(int(d) for d in json["shape"])
+    size = int(np.prod(shape)) if shape else 1
+    flat = (size,)
+    floating = np.issubdtype(dtype, np.floating)
+
+    def box(a):
+        arr = np.asarray(a, dtype=dtype)
+        if arr.shape != shape and arr.shape != flat:
+            raise InvalidAction(
+                "%s has shape %s, but the action space is a Box of shape %s (refused rather than reshaped)"
+                % (what, arr.shape, shape)
+            )
+        if floating and not np.isfinite(arr).all():
+            bad = np.flatnonzero(~np.isfinite(arr.ravel()))
+            raise InvalidAction(
+                "%s has non-finite values (%s at index %s): actions must be finite numbers"
+                % (what, arr.ravel()[bad[0]], int(bad[0]))
+            )
+        return arr.ravel().tolist()
+
+    return box
+
+
+def encoder(json, what="action"):
+    """A function: action (Python or NumPy) → wire value (plain lists and numbers, Box values flattened).
+
+    A Box action must have the space's shape (or be flat with as many elements) and be finite:
+    ``InvalidAction`` naming ``what`` (e.g. the agent) otherwise."""
     kind = _check_type(json)
     if kind == "Box":
-        dtype = _DTYPES[json.get("dtype", "float32")]
-        return lambda a, _d=dtype: np.asarray(a, dtype=_d).ravel().tolist()
+        return _box_encoder(json, what)
     if kind == "Discrete":
         return _to_int
     if kind in ("MultiDiscrete", "MultiBinary"):
         return lambda a: np.asarray(a).astype(np.int64, casting="same_kind").ravel().tolist()
     if kind == "Dict":
-        subs = [(k, encoder(s)) for k, s in json["spaces"].items()]
+        subs = [(k, encoder(s, "%s[%r]" % (what, k))) for k, s in json["spaces"].items()]
         return lambda a, _subs=subs: {k: e(a[k]) for k, e in _subs}
     if kind == "Tuple":
-        subs = [encoder(s) for s in json["spaces"]]
+        subs = [encoder(s, "%s[%d]" % (what, i)) for i, s in enumerate(json["spaces"])]
         return lambda a, _subs=subs: [e(x) for e, x in zip(_subs, a)]
     raise ValueError("unknown space type %r" % (kind,))
 
@@ -454,7 +483,7 @@ def encoder(json):
 _json_text = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
 
 
-def text_encoder(json_space):
+def text_encoder(json_space, what="action"):
     """A function: action → its JSON text on the wire (``encoder`` then JSON, with a fast path for ``Discrete``).
 
     Non-finite numbers raise ``ValueError`` here: JSON cannot carry them."""
@@ -464,5 +493,5 @@ def text_encoder(json_space):
                 return repr(a)
             return repr(_to_int(a))
         return discrete
-    enc = encoder(json_space)
+    enc = encoder(json_space, what)
     return lambda a: _json_text(enc(a))

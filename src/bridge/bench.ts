@@ -10,6 +10,7 @@ import { cpus } from 'node:os';
 import { delimiter, join } from 'node:path';
 import * as zmq from 'zeromq';
 import { BackendError, ConfigError } from '../core/errors.js';
+import { registry } from '../registry/index.js';
 import { BridgeServer } from './server.js';
 import { defaultPython, packageRoot } from '../host.js';
 
@@ -22,6 +23,8 @@ export interface BridgeBenchOptions {
   python?: string;
   /** @default 'CartPole-v1' */
   env?: string;
+  /** Environments per batched step (`make_vec`, the `steps` command); 0 skips that side. @default 8 */
+  batch?: number;
 }
 
 export interface BridgeBenchReport {
@@ -33,13 +36,20 @@ export interface BridgeBenchReport {
   rawRoundTripsPerSecond: number;
   /** Median over rounds of bridge / raw (each round measures both, back to back). */
   ratio: number;
+  /** The same steps through a server that runs environments on its own thread (no worker isolation), and its ratio to raw. */
+  inProcessStepsPerSecond: number;
+  inProcessRatio: number;
+  /** Environment steps per second of `make_vec(env, batchSize)` (one round trip per batch), and its ratio to raw round trips. */
+  batchSize?: number;
+  batchedStepsPerSecond?: number;
+  batchedRatio?: number;
   target: number;
   ratioToTarget: number;
   requestBytes: number;
   replyBytes: number;
-  rounds: { raw: number; bridge: number; ratio: number }[];
+  rounds: { raw: number; bridge: number; ratio: number; inproc?: number; batched?: number }[];
   /** Median CPU microseconds per call of the Python process (client) and of the Node.js process (server), each side. */
-  cpuMicrosPerCall: { raw: { client: number; server: number }; bridge: { client: number; server: number } };
+  cpuMicrosPerCall: Record<'raw' | 'bridge' | 'inproc' | 'batched', { client: number; server: number }>;
   windowSeconds: number;
   node: string;
   cpu: string;
@@ -129,10 +139,12 @@ export async function runBridgeBench(opts: BridgeBenchOptions = {}): Promise<Bri
   const script = join(root, 'bench', 'bridge_client.py');
   if (!existsSync(script)) throw new ConfigError(`${script} is missing: run the bridge benchmark from a faasgym checkout`);
 
-  const bridge = await BridgeServer.start({ bind: 'tcp://127.0.0.1:*' });
+  const batch = opts.batch ?? 8;
+  const bridge = await BridgeServer.start({ bind: 'tcp://127.0.0.1:*' }); // as `faasgym serve`: environments in workers
+  const inProcess = await BridgeServer.start({ bind: 'tcp://127.0.0.1:*', registry });
   const raw = await RawReplyServer.start();
   try {
-    const args = [script, '--bridge', bridge.endpoint, '--raw', raw.endpoint, '--env', env, '--seconds', String(seconds), '--rounds', String(rounds)];
+    const args = [script, '--bridge', bridge.endpoint, '--inproc', inProcess.endpoint, '--raw', raw.endpoint, '--env', env, '--seconds', String(seconds), '--rounds', String(rounds), '--batch', String(batch)];
     const pythonPath = [join(root, 'python'), process.env.PYTHONPATH].filter(Boolean).join(delimiter);
     const stdout = await runProcess(python, args, { ...process.env, PYTHONPATH: pythonPath }, (seconds + 30) * 1000);
     const lines = stdout.trim().split('\n');
@@ -154,6 +166,7 @@ export async function runBridgeBench(opts: BridgeBenchOptions = {}): Promise<Bri
   } finally {
     await raw.close();
     await bridge.close();
+    await inProcess.close();
   }
 }
 
@@ -185,6 +198,10 @@ export function formatBridgeBenchReport(r: BridgeBenchReport): string {
     `  through the bridge:   ${Math.round(r.bridgeStepsPerSecond).toLocaleString('en-US')} steps/s`,
     `  raw ZeroMQ REQ/REP:   ${Math.round(r.rawRoundTripsPerSecond).toLocaleString('en-US')} round trips/s`,
     `  ratio ${r.ratio.toFixed(3)} (target ${r.target}, ${r.ratio >= r.target ? 'met' : 'NOT met'})`,
+    `  in process (no worker isolation): ${Math.round(r.inProcessStepsPerSecond).toLocaleString('en-US')} steps/s, ratio ${r.inProcessRatio.toFixed(3)}`,
+    ...(r.batchedStepsPerSecond !== undefined
+      ? [`  batched, ${r.batchSize} environments per round trip: ${Math.round(r.batchedStepsPerSecond).toLocaleString('en-US')} steps/s, ratio ${(r.batchedRatio ?? 0).toFixed(3)}`]
+      : []),
     `  CPU µs per call: raw ${r.cpuMicrosPerCall.raw.client} (python) + ${r.cpuMicrosPerCall.raw.server} (node), bridge ${r.cpuMicrosPerCall.bridge.client} + ${r.cpuMicrosPerCall.bridge.server}`,
     `  node ${r.node}, python ${r.python}, pyzmq ${r.pyzmq}, libzmq ${r.libzmqNode}/${r.libzmqPython}, ${r.cpu}`,
     '',

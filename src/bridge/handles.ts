@@ -1,10 +1,11 @@
 /**
  * The bridge's table of open environments: handle ids, one-at-a-time request
- * queues per handle, and the idle reaper that closes environments nobody has
- * touched for `idleTimeoutMs`.
+ * queues per handle, a limit on handles in all and per client, the reasons of
+ * recently closed handles (for clear errors), and the idle reaper that closes
+ * environments nobody has touched for `idleTimeoutMs`.
  */
 import { randomBytes } from 'node:crypto';
-import type { AnyEnv } from '../core/env.js';
+import type { EnvHost } from './host.js';
 import { LimitExceededError, UnknownHandleError } from './protocol.js';
 import { ConfigError, quote } from '../core/errors.js';
 
@@ -15,7 +16,10 @@ export interface Handle {
   readonly id: string;
   readonly envId: string;
   readonly kind: 'single' | 'parallel';
-  readonly env: AnyEnv;
+  /** Where its environment runs (host.ts). */
+  readonly host: EnvHost;
+  /** The client that made it (its share of the handle limit); handles themselves are capabilities any client may use. */
+  readonly owner: string;
   /** Milliseconds (the table's clock) of the last request that started or finished on it. */
   lastUsed: number;
   /** A job is running. */
@@ -26,8 +30,10 @@ export interface Handle {
 }
 
 export interface HandleTableOptions {
-  /** Most open handles at once. @default 1024 */
+  /** Most open handles at once. @default 256 */
   maxHandles?: number;
+  /** Most open handles one client may hold (its share of `maxHandles`). @default 64 */
+  maxHandlesPerClient?: number;
   /** Most requests waiting on one handle (besides the running one). @default 64 */
   maxQueue?: number;
   /** A handle idle longer than this is closed by `reap`. @default 300000 */
@@ -41,16 +47,23 @@ export interface HandleTableOptions {
 /** Open environments by handle. */
 export class HandleTable {
   readonly maxHandles: number;
+  readonly maxHandlesPerClient: number;
   readonly maxQueue: number;
   readonly idleTimeoutMs: number;
   private readonly now: () => number;
   private readonly onReap: (handle: Handle, closeError: unknown) => void;
   private readonly handles = new Map<string, Handle>();
+  private readonly perOwner = new Map<string, number>();
+  /** Makes in progress (counted against the limits before the environment exists). */
+  private pendingTotal = 0;
+  /** Why recently closed handles are gone, for the errors of late requests (bounded). */
+  private readonly gone = new Map<string, string>();
   private counter = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(opts: HandleTableOptions = {}) {
-    this.maxHandles = positiveInt('maxHandles', opts.maxHandles ?? 1024);
+    this.maxHandles = positiveInt('maxHandles', opts.maxHandles ?? 256);
+    this.maxHandlesPerClient = positiveInt('maxHandlesPerClient', opts.maxHandlesPerClient ?? Math.min(64, this.maxHandles));
     this.maxQueue = positiveInt('maxQueue', opts.maxQueue ?? 64);
     const idle = opts.idleTimeoutMs ?? 300_000;
     if (!Number.isFinite(idle) || idle <= 0) throw new ConfigError(`idleTimeoutMs must be a finite number > 0, got ${quote(idle)}`);
@@ -67,34 +80,80 @@ export class HandleTable {
     return [...this.handles.keys()];
   }
 
-  /** `LimitExceededError` when the table is full. */
-  checkCapacity(): void {
-    if (this.handles.size >= this.maxHandles) {
-      throw new LimitExceededError(`the server already holds ${this.handles.size} environments (--max-handles ${this.maxHandles}); close some first`);
+  /** `LimitExceededError` when the table, or `owner`'s share of it, is full (makes in progress count). */
+  checkCapacity(owner = ''): void {
+    const total = this.handles.size + this.pendingTotal;
+    if (total >= this.maxHandles) {
+      throw new LimitExceededError(`the server already holds ${total} environments (--max-handles ${this.maxHandles}); close some first`);
+    }
+    const mine = this.perOwner.get(owner) ?? 0;
+    if (mine >= this.maxHandlesPerClient) {
+      throw new LimitExceededError(`this client already holds ${mine} environments (--max-handles-per-client ${this.maxHandlesPerClient}); close some first`);
     }
   }
 
-  /** Register a new environment; `LimitExceededError` when the table is full. */
-  add(env: AnyEnv, envId: string, kind: 'single' | 'parallel'): Handle {
-    this.checkCapacity();
+  /**
+   * Count a make in progress against the limits (`LimitExceededError` when
+   * full); call the returned function once it has succeeded or failed.
+   */
+  reserve(owner = ''): () => void {
+    this.checkCapacity(owner);
+    this.pendingTotal += 1;
+    this.perOwner.set(owner, (this.perOwner.get(owner) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.pendingTotal -= 1;
+      this.release(owner);
+    };
+  }
+
+  private release(owner: string): void {
+    const n = (this.perOwner.get(owner) ?? 1) - 1;
+    if (n <= 0) this.perOwner.delete(owner);
+    else this.perOwner.set(owner, n);
+  }
+
+  /** Register a new environment; `LimitExceededError` when the table (or the owner's share) is full. */
+  add(host: EnvHost, envId: string, kind: 'single' | 'parallel', owner = ''): Handle {
+    this.checkCapacity(owner);
     this.counter += 1;
     const id = `h${this.counter}-${randomBytes(8).toString('hex')}`;
-    const handle: Handle = { id, envId, kind, env, lastUsed: this.now(), busy: false, closed: false, queue: [] };
+    const handle: Handle = { id, envId, kind, host, owner, lastUsed: this.now(), busy: false, closed: false, queue: [] };
     this.handles.set(id, handle);
+    this.perOwner.set(owner, (this.perOwner.get(owner) ?? 0) + 1);
     return handle;
   }
 
   /** The open handle `id`; `UnknownHandleError` otherwise. */
   get(id: string): Handle {
     const h = this.handles.get(id);
-    if (h === undefined) throw new UnknownHandleError(`no open environment has handle ${quote(id, 60)} (never made, closed, or closed after ${this.idleTimeoutMs / 1000} s idle)`);
+    if (h === undefined) {
+      const why = this.gone.get(id);
+      if (why !== undefined) throw new UnknownHandleError(`handle ${quote(id, 60)} is closed: ${why}`);
+      throw new UnknownHandleError(
+        `no open environment has handle ${quote(id, 60)} (never made on this server, closed, or closed after ${this.idleTimeoutMs / 1000} s idle; a server that restarted has none of its old handles)`,
+      );
+    }
     return h;
   }
 
-  /** Remove `handle` from the table and mark it closed (its environment is not closed here). */
-  remove(handle: Handle): void {
+  /** The handle `id`, marked as used now (a `spaces` or `ping` keeps it from the idle reaper). */
+  touch(id: string): Handle {
+    const h = this.get(id);
+    h.lastUsed = this.now();
+    return h;
+  }
+
+  /** Remove `handle` from the table and mark it closed (its environment is not closed here); `reason` is what late requests are told. */
+  remove(handle: Handle, reason = 'closed by a client'): void {
+    if (handle.closed) return;
     handle.closed = true;
     this.handles.delete(handle.id);
+    this.release(handle.owner);
+    this.gone.set(handle.id, reason);
+    if (this.gone.size > 4096) this.gone.delete(this.gone.keys().next().value as string);
   }
 
   /**
@@ -143,12 +202,12 @@ export class HandleTable {
     for (const h of this.handles.values()) {
       if (!h.busy && h.queue.length === 0 && now - h.lastUsed > this.idleTimeoutMs) stale.push(h);
     }
-    for (const h of stale) this.remove(h);
+    for (const h of stale) this.remove(h, `closed after ${this.idleTimeoutMs / 1000} s idle (--idle-timeout)`);
     await Promise.all(
       stale.map(async (h) => {
         let closeError: unknown = undefined;
         try {
-          await h.env.close();
+          await h.host.close();
         } catch (err) {
           closeError = err;
         }
@@ -173,11 +232,11 @@ export class HandleTable {
   /** Close every environment (server shutdown); errors from `close` are ignored. */
   async closeAll(): Promise<void> {
     const all = [...this.handles.values()];
-    for (const h of all) this.remove(h);
+    for (const h of all) this.remove(h, 'the server shut down');
     await Promise.all(
       all.map(async (h) => {
         try {
-          await h.env.close();
+          await h.host.close();
         } catch {
           // shutting down: a failing close must not stop the others
         }

@@ -3,6 +3,7 @@ export { BridgeServer, DEFAULT_BIND, type BridgeServerOptions, type BridgeEvent,
 export { HandleTable, type Handle, type HandleTableOptions, type Job } from './handles.js';
 export {
   PROTOCOL_VERSION,
+  PROTOCOL_VERSIONS,
   COMMANDS,
   BridgeError,
   ProtocolError,
@@ -31,3 +32,7 @@ export {
   ZapHandler,
   type CurveKeyPair,
 } from './curve.js';
+export { parseBackendCatalog, readBackendCatalog, simOnlyCatalog, wireConfig, type BackendCatalog } from './backends.js';
+export { InProcessHost, WorkerHost, RequestTimeoutError, EnvironmentCrashedError, type EnvHost, type WorkerLimits } from './host.js';
+export { parseMakeOptions, type MakeArgsOptions, type WrapperSpec } from './env-ops.js';
+export { loadEnvModule, resolveEnvModule } from './env-modules.js';

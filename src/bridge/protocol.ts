@@ -1,12 +1,15 @@
 /**
- * The bridge's wire protocol, version 1 (docs/bridge-protocol.md): request
+ * The bridge's wire protocol, version 2 (docs/bridge-protocol.md; version 1
+ * requests are still answered, in version 1 replies): request
  * parsing and validation, reply encoding, and the mapping from thrown errors to
  * `{type, message}`. Pure functions, no sockets.
  */
 import { isUtf8 } from 'node:buffer';
 import { FaasgymError, quote } from '../core/errors.js';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
+/** The versions a request may carry; the reply carries the request's. */
+export const PROTOCOL_VERSIONS: readonly number[] = [1, 2];
 
 /** Base class of the errors the bridge itself raises (sent as their class name). */
 export class BridgeError extends FaasgymError {}
@@ -23,18 +26,21 @@ export class LimitExceededError extends BridgeError {}
 /** The environment threw something that is not a faasgym error, or returned a value JSON cannot carry. */
 export class EnvironmentError extends BridgeError {}
 
-export const COMMANDS = ['hello', 'ping', 'list', 'make', 'spaces', 'reset', 'step', 'close'] as const;
+export const COMMANDS = ['hello', 'ping', 'list', 'make', 'spaces', 'reset', 'step', 'steps', 'state', 'adjacency', 'close'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Arguments each command accepts (anything else is a `ProtocolError`). */
 const ALLOWED_ARGS: Record<CommandName, readonly string[]> = {
   hello: [],
-  ping: [],
+  ping: ['handle'],
   list: [],
-  make: ['env', 'config'],
+  make: ['env', 'config', 'options', 'client'],
   spaces: ['handle'],
   reset: ['handle', 'seed', 'options'],
   step: ['handle', 'action', 'actions'],
+  steps: ['batch'],
+  state: ['handle'],
+  adjacency: ['handle'],
   close: ['handle'],
 };
 
@@ -42,6 +48,8 @@ export type Args = Record<string, unknown>;
 
 /** A validated request. */
 export interface Request {
+  /** The protocol version of the request (its reply carries the same). */
+  v: number;
   id: number;
   cmd: CommandName;
   args: Args;
@@ -49,7 +57,7 @@ export interface Request {
 
 /** An error that carries the request id it belongs to (null when the id could not be read). */
 export class RequestFailure {
-  constructor(readonly id: number | null, readonly error: unknown) {}
+  constructor(readonly id: number | null, readonly error: unknown, readonly v: number = PROTOCOL_VERSION) {}
 }
 
 const TOP_LEVEL = new Set(['v', 'id', 'cmd', 'args']);
@@ -78,29 +86,30 @@ export function parseRequest(frame: Uint8Array, maxBytes: number): Request {
   const rawId = m.id;
   const id = typeof rawId === 'number' && Number.isSafeInteger(rawId) ? rawId : null;
   if (id === null) throw new RequestFailure(null, new ProtocolError(`"id" must be an integer within ±(2^53 - 1), got ${quote(rawId, 60)}`));
-  if (m.v !== PROTOCOL_VERSION) {
-    throw new RequestFailure(id, new ProtocolError(`unsupported protocol version ${quote(m.v, 40)} (this server speaks version ${PROTOCOL_VERSION})`));
+  if (typeof m.v !== 'number' || !PROTOCOL_VERSIONS.includes(m.v)) {
+    throw new RequestFailure(id, new ProtocolError(`unsupported protocol version ${quote(m.v, 40)} (this server speaks versions ${PROTOCOL_VERSIONS.join(' and ')})`));
   }
+  const v = m.v;
   for (const key in m) {
-    if (!TOP_LEVEL.has(key)) throw new RequestFailure(id, new ProtocolError(`unknown request field ${quote(key, 60)} (expected v, id, cmd, args)`));
+    if (!TOP_LEVEL.has(key)) throw new RequestFailure(id, new ProtocolError(`unknown request field ${quote(key, 60)} (expected v, id, cmd, args)`), v);
   }
   const cmd = m.cmd;
-  if (typeof cmd !== 'string') throw new RequestFailure(id, new ProtocolError(`"cmd" must be a string, got ${quote(cmd, 60)}`));
+  if (typeof cmd !== 'string') throw new RequestFailure(id, new ProtocolError(`"cmd" must be a string, got ${quote(cmd, 60)}`), v);
   const allowed = Object.prototype.hasOwnProperty.call(ALLOWED_ARGS, cmd) ? ALLOWED_ARGS[cmd as CommandName] : undefined;
   if (allowed === undefined) {
-    throw new RequestFailure(id, new UnknownCommandError(`unknown command ${quote(cmd, 60)} (expected one of ${COMMANDS.join(', ')})`));
+    throw new RequestFailure(id, new UnknownCommandError(`unknown command ${quote(cmd, 60)} (expected one of ${COMMANDS.join(', ')})`), v);
   }
   let args = m.args;
   if (args === undefined) args = EMPTY_ARGS;
   else if (typeof args !== 'object' || args === null || Array.isArray(args)) {
-    throw new RequestFailure(id, new ProtocolError(`"args" must be an object, got ${quote(args, 60)}`));
+    throw new RequestFailure(id, new ProtocolError(`"args" must be an object, got ${quote(args, 60)}`), v);
   }
   for (const key in args as Args) {
     if (!allowed.includes(key)) {
-      throw new RequestFailure(id, new ProtocolError(`${cmd}: unknown argument ${quote(key, 60)}${allowed.length ? ` (expected ${allowed.join(', ')})` : ' (it takes none)'}`));
+      throw new RequestFailure(id, new ProtocolError(`${cmd}: unknown argument ${quote(key, 60)}${allowed.length ? ` (expected ${allowed.join(', ')})` : ' (it takes none)'}`), v);
     }
   }
-  return { id, cmd: cmd as CommandName, args: args as Args };
+  return { v, id, cmd: cmd as CommandName, args: args as Args };
 }
 
 /** A required string argument. */
@@ -140,13 +149,13 @@ export function describeError(err: unknown): { type: string; message: string } {
 }
 
 /** The JSON text of a success reply. `resultJson` is already-encoded JSON. */
-export function okReplyText(id: number, resultJson: string): string {
-  return `{"v":1,"id":${id},"ok":true,"result":${resultJson}}`;
+export function okReplyText(id: number, resultJson: string, v = PROTOCOL_VERSION): string {
+  return `{"v":${v},"id":${id},"ok":true,"result":${resultJson}}`;
 }
 
 /** The JSON text of an error reply. */
-export function errorReplyText(id: number | null, err: unknown): string {
-  return `{"v":1,"id":${id === null ? 'null' : id},"ok":false,"error":${JSON.stringify(describeError(err))}}`;
+export function errorReplyText(id: number | null, err: unknown, v = PROTOCOL_VERSION): string {
+  return `{"v":${v},"id":${id === null ? 'null' : id},"ok":false,"error":${JSON.stringify(describeError(err))}}`;
 }
 
 /**

@@ -1,16 +1,21 @@
 /**
  * The bridge server: one ZeroMQ ROUTER socket, a receive loop that never
- * awaits an environment, per-handle request queues (handles.ts) and a single
- * writer for replies. Protocol: docs/bridge-protocol.md.
+ * awaits an environment, per-handle request queues (handles.ts), each
+ * handle's environment in a worker thread of its own with time and memory
+ * limits (host.ts), and a single writer for replies. Protocol:
+ * docs/bridge-protocol.md.
  */
+import { randomBytes } from 'node:crypto';
 import * as zmq from 'zeromq';
-import { isParallelEnv, type AnyEnv, type Env, type EnvSpecInfo, type ParallelEnv } from '../core/env.js';
-import { ConfigError, InvalidActionError, quote } from '../core/errors.js';
+import { ConfigError, quote } from '../core/errors.js';
 import { registry as defaultRegistry, type Registry } from '../registry/index.js';
-import type { Space } from '../spaces/space.js';
 import { version } from '../version.js';
+import { simOnlyCatalog, wireConfig, type BackendCatalog } from './backends.js';
 import { checkBindSecurity, isZ85Key, ZapHandler, type CurveKeyPair } from './curve.js';
+import { parseMakeOptions, type HostRequest } from './env-ops.js';
+import { resolveEnvModule } from './env-modules.js';
 import { HandleTable, type Handle } from './handles.js';
+import { InProcessHost, stopSpareWorkers, WorkerHost, workerUrl, type EnvHost, type WorkerLimits } from './host.js';
 import {
   encodeResult,
   errorReplyText,
@@ -18,12 +23,13 @@ import {
   okReplyText,
   parseRequest,
   PROTOCOL_VERSION,
+  PROTOCOL_VERSIONS,
   ProtocolError,
   RequestFailure,
   seedArg,
   stringArg,
-  toWire,
   UnknownHandleError,
+  describeError,
   type Args,
   type Request,
 } from './protocol.js';
@@ -33,14 +39,29 @@ export const DEFAULT_BIND = 'tcp://127.0.0.1:5555';
 export interface BridgeServerOptions {
   /** ZeroMQ endpoint; `tcp://127.0.0.1:*` picks a free port (see `endpoint`). @default 'tcp://127.0.0.1:5555' */
   bind?: string;
-  /** Where `make` looks environments up. @default the default registry */
+  /**
+   * Run environments in process, from this registry: no time or memory limit
+   * per request (for embedding with trusted clients, and tests). Without it,
+   * each environment runs in a worker thread of its own, built from the
+   * default registry and `envModules`.
+   */
   registry?: Registry;
+  /** Modules every environment worker imports first (`faasgym serve --require`): paths, package names or file URLs. @default [] */
+  envModules?: readonly string[];
+  /** Heap limit of each environment's worker, in MiB (`--env-memory-mb`). @default 512 */
+  envMemoryMb?: number;
+  /** Longest one request (make, reset, step, …) may run in a worker before its environment is stopped, in ms (`--request-timeout`). @default 300000 */
+  requestTimeoutMs?: number;
+  /** The backends clients may pick by name (`--backend <file>`); `sim` is always offered. @default the simulator only */
+  backends?: BackendCatalog;
   /** Close handles idle for longer than this. @default 300000 (5 minutes) */
   idleTimeoutMs?: number;
   /** Request frames larger than this are answered with `MessageTooLargeError`; libzmq drops peers sending more than 8×. @default 1048576 */
   maxMessageBytes?: number;
-  /** Most environments open at once. @default 1024 */
+  /** Most environments open at once. @default 256 */
   maxHandles?: number;
+  /** Most environments one client may hold (its share of `maxHandles`; a client is its `make`'s `client` argument, or else its connection). @default 64 */
+  maxHandlesPerClient?: number;
   /** Most requests waiting on one handle. @default 64 */
   maxQueue?: number;
   /** Allow a non-loopback `bind` (needs `curve` too). @default false */
@@ -76,7 +97,13 @@ export class BridgeServer {
   /** The endpoint actually bound (the port resolved when `bind` used `*`). */
   readonly endpoint: string;
   readonly maxMessageBytes: number;
-  private readonly registry: Registry;
+  /** Random per start: clients compare it to tell a restarted server from a closed handle. */
+  readonly instance = randomBytes(8).toString('hex');
+  /** In-process registry; undefined when environments run in workers. */
+  private readonly registry: Registry | undefined;
+  private readonly limits: WorkerLimits | undefined;
+  private readonly backends: BackendCatalog;
+  private readonly envIds: string[];
   private readonly handles: HandleTable;
   private readonly onEvent: (event: BridgeEvent) => void;
   private readonly outbox: Frame[][] = [];
@@ -89,14 +116,18 @@ export class BridgeServer {
   private constructor(
     private readonly socket: zmq.Router,
     private readonly zap: ZapHandler | undefined,
-    opts: Required<Pick<BridgeServerOptions, 'maxMessageBytes' | 'registry'>> & BridgeServerOptions,
+    opts: Required<Pick<BridgeServerOptions, 'maxMessageBytes'>> & BridgeServerOptions & { limits: WorkerLimits | undefined; envIds: string[] },
   ) {
     this.endpoint = socket.lastEndpoint ?? (opts.bind as string);
     this.maxMessageBytes = opts.maxMessageBytes;
     this.registry = opts.registry;
+    this.limits = opts.limits;
+    this.envIds = opts.envIds;
+    this.backends = opts.backends ?? simOnlyCatalog();
     this.onEvent = opts.onEvent ?? (() => {});
     this.handles = new HandleTable({
       ...(opts.maxHandles !== undefined ? { maxHandles: opts.maxHandles } : {}),
+      ...(opts.maxHandlesPerClient !== undefined ? { maxHandlesPerClient: opts.maxHandlesPerClient } : {}),
       ...(opts.maxQueue !== undefined ? { maxQueue: opts.maxQueue } : {}),
       ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
       onReap: (h, err) => {
@@ -124,6 +155,21 @@ export class BridgeServer {
       throw new ConfigError('client keys need CURVE: pass the server key pair too (--curve-keys)');
     }
     checkBindSecurity(bind, { allowRemote: options.allowRemote ?? false, curve: options.curve !== undefined });
+    let limits: WorkerLimits | undefined;
+    let envIds: string[] = [];
+    if (options.registry === undefined) {
+      const memoryMb = options.envMemoryMb ?? 512;
+      if (!Number.isSafeInteger(memoryMb) || memoryMb < 16 || memoryMb > 65536) throw new ConfigError(`envMemoryMb must be an integer in [16, 65536], got ${quote(memoryMb)}`);
+      const requestTimeoutMs = options.requestTimeoutMs ?? 300_000;
+      if (!Number.isFinite(requestTimeoutMs) || requestTimeoutMs < 10 || requestTimeoutMs > 86_400_000) {
+        throw new ConfigError(`requestTimeoutMs must be a number of milliseconds in [10, 86400000], got ${quote(requestTimeoutMs)}`);
+      }
+      workerUrl(); // the worker script must exist before the first make
+      limits = { memoryMb, requestTimeoutMs, modules: (options.envModules ?? []).map((m) => (m.startsWith('file:') ? m : resolveEnvModule(m))) };
+      envIds = defaultRegistry.ids();
+    } else if (options.envModules !== undefined && options.envModules.length > 0) {
+      throw new ConfigError('envModules need worker isolation: register the environments in the given registry instead');
+    }
     if (options.curve !== undefined && !zmq.capability.curve) throw new ConfigError('this libzmq was built without CURVE support');
 
     // A ZAP handler is per context: a server with its own allowlist gets its own context.
@@ -144,7 +190,7 @@ export class BridgeServer {
       await zap?.close();
       throw new ConfigError(`cannot bind ${bind}: ${(err as Error).message}`);
     }
-    return new BridgeServer(socket, zap, { ...options, bind, maxMessageBytes, registry: options.registry ?? defaultRegistry });
+    return new BridgeServer(socket, zap, { ...options, bind, maxMessageBytes, limits, envIds });
   }
 
   stats(): BridgeStats {
@@ -171,6 +217,7 @@ export class BridgeServer {
       this.socket.close();
       await this.loopDone;
       await this.handles.closeAll();
+      if (this.limits !== undefined) await stopSpareWorkers();
       await this.zap?.close();
     })();
     return this.closing;
@@ -220,147 +267,206 @@ export class BridgeServer {
     try {
       req = parseRequest(payload, this.maxMessageBytes);
     } catch (err) {
-      if (err instanceof RequestFailure) this.replyError(envelope, err.id, err.error);
+      if (err instanceof RequestFailure) this.replyError(envelope, err.id, err.error, err.v);
       else this.replyError(envelope, null, err);
       return;
     }
     try {
       this.execute(req, envelope);
     } catch (err) {
-      this.replyError(envelope, req.id, err);
+      this.replyError(envelope, req.id, err, req.v);
     }
   }
 
   private execute(req: Request, envelope: Frame[]): void {
-    const { id, cmd, args } = req;
+    const { id, cmd, args, v } = req;
+    const ok = (json: string): void => this.reply(envelope, okReplyText(id, json, v));
     switch (cmd) {
       case 'ping':
-        this.reply(envelope, okReplyText(id, '{}'));
+        if (args.handle !== undefined) this.handles.touch(stringArg(cmd, args, 'handle'));
+        ok('{}');
         return;
       case 'hello':
-        this.reply(
-          envelope,
-          okReplyText(
-            id,
-            JSON.stringify({
-              protocol: PROTOCOL_VERSION,
-              version: version(),
-              envs: this.registry.ids(),
-              maxMessageBytes: this.maxMessageBytes,
-              idleTimeoutSeconds: this.handles.idleTimeoutMs / 1000,
-            }),
-          ),
+        ok(
+          JSON.stringify({
+            protocol: PROTOCOL_VERSION,
+            protocols: PROTOCOL_VERSIONS,
+            version: version(),
+            instance: this.instance,
+            envs: this.registry?.ids() ?? this.envIds,
+            backends: [...this.backends.keys()],
+            maxMessageBytes: this.maxMessageBytes,
+            idleTimeoutSeconds: this.handles.idleTimeoutMs / 1000,
+            requestTimeoutSeconds: this.limits === undefined ? null : this.limits.requestTimeoutMs / 1000,
+            maxHandlesPerClient: this.handles.maxHandlesPerClient,
+          }),
         );
         return;
       case 'list':
-        this.reply(envelope, okReplyText(id, JSON.stringify(this.registry.list().map((s) => ({ id: s.id, kind: s.kind, description: s.description ?? '' })))));
+        ok(JSON.stringify(this.specs().map((s) => ({ id: s.id, kind: s.kind, description: s.description ?? '' }))));
         return;
       case 'make':
-        this.make(id, args, envelope);
+        this.make(req, envelope);
         return;
       case 'spaces': {
-        const h = this.handles.get(stringArg(cmd, args, 'handle'));
-        this.reply(envelope, okReplyText(id, encodeResult(describe(h.env, h.envId))));
+        const h = this.handles.touch(stringArg(cmd, args, 'handle'));
+        ok(encodeResult(h.host.description));
         return;
       }
       case 'reset': {
         const h = this.handles.get(stringArg(cmd, args, 'handle'));
         const seed = seedArg(cmd, args);
         const options = objectArg(cmd, args, 'options');
-        this.onHandle(h, id, envelope, async () => {
-          const r = await h.env.reset({ ...(seed !== undefined ? { seed } : {}), ...(options !== undefined ? { options } : {}) });
-          return encodeResult({ obs: toWire(r.obs), info: toWire(r.info) });
-        });
+        this.onHandle(h, req, envelope, { cmd, ...(seed !== undefined ? { seed } : {}), ...(options !== undefined ? { options } : {}) });
         return;
       }
       case 'step': {
         const h = this.handles.get(stringArg(cmd, args, 'handle'));
-        if (h.kind === 'parallel') {
-          if (!('actions' in args)) throw new ProtocolError(`step: ${h.envId} is a parallel environment: send args.actions, an object keyed by agent`);
-          if ('action' in args) throw new ProtocolError('step: send either args.action or args.actions, not both');
-          const actions = args.actions;
-          if (typeof actions !== 'object' || actions === null || Array.isArray(actions)) {
-            throw new ProtocolError(`step: args.actions must be an object keyed by agent, got ${quote(actions, 60)}`);
-          }
-          const penv = h.env as ParallelEnv<string, unknown, unknown>;
-          this.onHandle(h, id, envelope, async () => {
-            checkParallelActions(penv, actions as Record<string, unknown>);
-            const r = await penv.step(actions as Record<string, unknown>);
-            return encodeResult({
-              obs: toWire(r.obs),
-              rewards: r.rewards,
-              terminations: r.terminations,
-              truncations: r.truncations,
-              infos: toWire(r.infos),
-              agents: penv.agents,
-            });
-          });
-        } else {
-          if (!('action' in args)) throw new ProtocolError(`step: ${h.envId} is a single-agent environment: send args.action`);
-          if ('actions' in args) throw new ProtocolError('step: send either args.action or args.actions, not both');
-          const action = args.action;
-          const env = h.env as Env<unknown, unknown>;
-          this.onHandle(h, id, envelope, async () => {
-            const space: Space<unknown> = env.actionSpace;
-            space.assertContains(action);
-            const r = await env.step(action);
-            return encodeResult({ obs: toWire(r.obs), reward: r.reward, terminated: r.terminated, truncated: r.truncated, info: toWire(r.info) });
-          });
-        }
+        this.onHandle(h, req, envelope, stepRequest(h, args, 'step: '));
+        return;
+      }
+      case 'steps':
+        this.steps(req, envelope);
+        return;
+      case 'state':
+      case 'adjacency': {
+        const h = this.handles.get(stringArg(cmd, args, 'handle'));
+        this.onHandle(h, req, envelope, { cmd });
         return;
       }
       case 'close': {
         const h = this.handles.get(stringArg(cmd, args, 'handle'));
-        this.onHandle(h, id, envelope, async () => {
-          this.handles.remove(h);
-          await h.env.close();
-          return '{}';
-        });
+        this.onHandle(h, req, envelope, 'close');
         return;
       }
     }
   }
 
-  private make(id: number, args: Args, envelope: Frame[]): void {
-    const envId = stringArg('make', args, 'env');
-    const config = objectArg('make', args, 'config');
-    this.registry.spec(envId); // ConfigError for unknown ids
-    this.handles.checkCapacity(); // before building: a full table must not cost an environment
-    const env = this.registry.make(envId, config ?? {});
-    let text: string;
-    let h: Handle | undefined;
-    try {
-      const description = describe(env, envId);
-      h = this.handles.add(env, envId, isParallelEnv(env) ? 'parallel' : 'single');
-      text = encodeResult({ handle: h.id, ...description });
-    } catch (err) {
-      // Built but not usable (a space that cannot be described): free it now.
-      if (h !== undefined) this.handles.remove(h);
-      void Promise.resolve()
-        .then(() => env.close())
-        .catch((closeErr: unknown) => this.onEvent({ type: 'error', where: `make ${envId}: close after a failed make`, message: String(closeErr) }));
-      throw err;
+  /**
+   * A batched step (protocol 2): one request, one reply, a step on each of
+   * several handles. Each entry runs on its handle's queue (in parallel across
+   * workers); an entry's error is its own result and does not fail the batch.
+   */
+  private steps(req: Request, envelope: Frame[]): void {
+    const { id, args, v } = req;
+    const batch = args.batch;
+    if (!Array.isArray(batch) || batch.length === 0 || batch.length > MAX_BATCH) {
+      throw new ProtocolError(`steps: args.batch must be an array of 1 to ${MAX_BATCH} entries {handle, action | actions}, got ${quote(batch, 60)}`);
     }
-    this.reply(envelope, okReplyText(id, text));
+    const results = new Array<string>(batch.length);
+    let left = batch.length;
+    const settle = (i: number, text: string): void => {
+      results[i] = text;
+      left -= 1;
+      if (left === 0) this.reply(envelope, okReplyText(id, `{"results":[${results.join(',')}]}`, v));
+    };
+    const failed = (err: unknown): string => `{"ok":false,"error":${JSON.stringify(describeError(err))}}`;
+    batch.forEach((entry: unknown, i: number) => {
+      try {
+        if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new ProtocolError(`steps: batch[${i}] must be an object {handle, action | actions}, got ${quote(entry, 60)}`);
+        const e = entry as Args;
+        for (const key of Object.keys(e)) {
+          if (key !== 'handle' && key !== 'action' && key !== 'actions') throw new ProtocolError(`steps: batch[${i}]: unknown field ${quote(key, 60)} (expected handle, action, actions)`);
+        }
+        const h = this.handles.get(stringArg('steps', e, 'handle'));
+        const work = stepRequest(h, e, `steps: batch[${i}]: `);
+        this.handles.enqueue(h, () => {
+          if (h.closed) {
+            settle(i, failed(new UnknownHandleError(`handle ${h.id} was closed before this request ran`)));
+            return;
+          }
+          return h.host.run(work).then(
+            (json) => settle(i, `{"ok":true,"result":${json}}`),
+            (err: unknown) => settle(i, failed(err)),
+          );
+        });
+      } catch (err) {
+        settle(i, failed(err));
+      }
+    });
   }
 
-  /** Queue `work` on the handle; its JSON result (or error) becomes the reply. */
-  private onHandle(h: Handle, id: number, envelope: Frame[], work: () => Promise<string>): void {
+  private specs(): { id: string; kind: string; description?: string }[] {
+    return this.registry?.list() ?? defaultRegistry.list();
+  }
+
+  /**
+   * Build an environment: in process (synchronously) or in a worker of its own
+   * (asynchronously: the receive loop goes on). The wire config is checked
+   * first (backends.ts): no backend object, file, URL or command is accepted.
+   */
+  private make(req: Request, envelope: Frame[]): void {
+    const { id, args, v } = req;
+    const envId = stringArg('make', args, 'env');
+    const config = wireConfig(envId, objectArg('make', args, 'config'), this.backends);
+    const options = parseMakeOptions(args.options);
+    const client = args.client === undefined ? undefined : stringArg('make', args, 'client');
+    if (client !== undefined && client.length > 128) throw new ProtocolError(`make: args.client must be at most 128 characters, got ${client.length}`);
+    const owner = client !== undefined ? `c:${client}` : `p:${Buffer.from(envelope[0] as Buffer).toString('hex')}`;
+    (this.registry ?? defaultRegistry).spec(envId); // ConfigError for unknown ids
+    const release = this.handles.reserve(owner); // before building: a full table must not cost an environment
+    const done = (host: EnvHost): void => {
+      release();
+      if (this.closed) {
+        // The server closed while this environment was being built: it must not outlive it.
+        void host.close().catch(() => {});
+        return;
+      }
+      let h: Handle | undefined;
+      try {
+        h = this.handles.add(host, envId, host.kind, owner);
+        const handle = h;
+        host.onDeath = (reason) => this.handles.remove(handle, reason);
+        this.reply(envelope, okReplyText(id, encodeResult({ handle: h.id, ...host.description }), v));
+      } catch (err) {
+        if (h !== undefined) this.handles.remove(h);
+        void host.close().catch((closeErr: unknown) => this.onEvent({ type: 'error', where: `make ${envId}: close after a failed make`, message: String(closeErr) }));
+        this.replyError(envelope, id, err, v);
+      }
+    };
+    if (this.limits === undefined) {
+      let host: EnvHost;
+      try {
+        host = InProcessHost.make(this.registry ?? defaultRegistry, envId, config, options);
+      } catch (err) {
+        release();
+        throw err;
+      }
+      done(host);
+      return;
+    }
+    WorkerHost.start(envId, config, options, this.limits).then(done, (err: unknown) => {
+      release();
+      this.replyError(envelope, id, err, v);
+    });
+  }
+
+  /** Queue a request on the handle; its JSON result (or error) becomes the reply. */
+  private onHandle(h: Handle, req: Request, envelope: Frame[], work: HostRequest | 'close'): void {
+    const { id, v } = req;
     this.handles.enqueue(h, () => {
       if (h.closed) {
-        this.replyError(envelope, id, new UnknownHandleError(`handle ${h.id} was closed before this request ran`));
+        this.replyError(envelope, id, new UnknownHandleError(`handle ${h.id} was closed before this request ran`), v);
         return;
       }
-      return work().then(
-        (json) => this.reply(envelope, okReplyText(id, json)),
-        (err: unknown) => this.replyError(envelope, id, err),
+      const running =
+        work === 'close'
+          ? (async () => {
+              this.handles.remove(h);
+              await h.host.close();
+              return '{}';
+            })()
+          : h.host.run(work);
+      return running.then(
+        (json) => this.reply(envelope, okReplyText(id, json, v)),
+        (err: unknown) => this.replyError(envelope, id, err, v),
       );
     });
   }
 
-  private replyError(envelope: Frame[], id: number | null, err: unknown): void {
+  private replyError(envelope: Frame[], id: number | null, err: unknown, v = PROTOCOL_VERSION): void {
     this.counters.errors += 1;
-    this.reply(envelope, errorReplyText(id, err));
+    this.reply(envelope, errorReplyText(id, err, v));
   }
 
   private reply(envelope: Frame[], text: string): void {
@@ -392,40 +498,23 @@ export class BridgeServer {
   }
 }
 
-/** The `make` result without the handle (also the `spaces` result). */
-function describe(env: AnyEnv, envId: string): Record<string, unknown> {
-  const spec: EnvSpecInfo = env.spec ?? { id: envId, kind: isParallelEnv(env) ? 'parallel' : 'single', nondeterministic: false };
-  const specJson = {
-    id: spec.id,
-    ...(spec.maxEpisodeSteps !== undefined ? { maxEpisodeSteps: spec.maxEpisodeSteps } : {}),
-    ...(spec.rewardThreshold !== undefined ? { rewardThreshold: spec.rewardThreshold } : {}),
-    nondeterministic: spec.nondeterministic,
-  };
-  if (isParallelEnv(env)) {
-    const agents = [...env.possibleAgents];
-    const observationSpaces: Record<string, unknown> = {};
-    const actionSpaces: Record<string, unknown> = {};
-    for (const a of agents) {
-      observationSpaces[a] = env.observationSpace(a).toJSON();
-      actionSpaces[a] = env.actionSpace(a).toJSON();
-    }
-    return { kind: 'parallel', agents, observationSpaces, actionSpaces, spec: specJson };
-  }
-  return { kind: 'single', observationSpace: env.observationSpace.toJSON(), actionSpace: env.actionSpace.toJSON(), spec: specJson };
-}
+/** Most steps in one `steps` batch. */
+const MAX_BATCH = 256;
 
-/** One action per live agent, each in its space, and no other agent (as `BaseParallelEnv` checks). */
-function checkParallelActions(env: ParallelEnv<string, unknown, unknown>, actions: Record<string, unknown>): void {
-  const live = env.agents;
-  if (live.length === 0) return; // the environment raises ResetNeededError
-  for (const agent of Object.keys(actions)) {
-    if (!live.includes(agent)) throw new InvalidActionError(`action for ${quote(agent, 60)}, which is not a live agent (live: ${quote(live)})`);
+/** The host request of a `step` (or a `steps` entry): `action` for single-agent handles, `actions` keyed by agent for parallel ones. */
+function stepRequest(h: Handle, args: Args, where: string): HostRequest {
+  if (h.kind === 'parallel') {
+    if (!('actions' in args)) throw new ProtocolError(`${where}${h.envId} is a parallel environment: send args.actions, an object keyed by agent`);
+    if ('action' in args) throw new ProtocolError(`${where}send either args.action or args.actions, not both`);
+    const actions = args.actions;
+    if (typeof actions !== 'object' || actions === null || Array.isArray(actions)) {
+      throw new ProtocolError(`${where}args.actions must be an object keyed by agent, got ${quote(actions, 60)}`);
+    }
+    return { cmd: 'step', actions: actions as Record<string, unknown> };
   }
-  for (const agent of live) {
-    if (!Object.hasOwn(actions, agent)) throw new InvalidActionError(`missing action for live agent ${quote(agent, 60)}`);
-    const space: Space<unknown> = env.actionSpace(agent);
-    space.assertContains(actions[agent], `action for ${agent}`);
-  }
+  if (!('action' in args)) throw new ProtocolError(`${where}${h.envId} is a single-agent environment: send args.action`);
+  if ('actions' in args) throw new ProtocolError(`${where}send either args.action or args.actions, not both`);
+  return { cmd: 'step', action: args.action };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -74,4 +74,8 @@ test('faasgym bench bridge --json measures the bridge and raw REQ/REP in one run
   expect(report.rounds).toHaveLength(2);
   expect(report.requestBytes).toBeGreaterThan(50);
   expect(report.replyBytes).toBeGreaterThan(report.requestBytes);
+  expect(report.inProcessStepsPerSecond).toBeGreaterThan(100);
+  expect(report.batchSize).toBe(8);
+  expect(report.batchedStepsPerSecond).toBeGreaterThan(100);
+  expect(report.rounds[0]).toMatchObject({ inproc: expect.any(Number), batched: expect.any(Number) });
 });

@@ -15,7 +15,7 @@ import {
   z85Encode,
 } from '../../src/bridge/index.js';
 import { RequestFailure } from '../../src/bridge/protocol.js';
-import type { AnyEnv } from '../../src/core/env.js';
+import type { EnvHost } from '../../src/bridge/host.js';
 import { ConfigError, InvalidActionError } from '../../src/core/errors.js';
 
 const frame = (s: string): Buffer => Buffer.from(s, 'utf8');
@@ -33,8 +33,10 @@ function failure(text: string | Buffer, max = 1 << 20): { id: number | null; typ
 
 describe('parseRequest', () => {
   test('accepts version-1 requests, args optional', () => {
-    expect(parseRequest(frame('{"v":1,"id":3,"cmd":"ping"}'), 100)).toEqual({ id: 3, cmd: 'ping', args: {} });
+    expect(parseRequest(frame('{"v":1,"id":3,"cmd":"ping"}'), 100)).toEqual({ v: 1, id: 3, cmd: 'ping', args: {} });
+    expect(parseRequest(frame('{"v":2,"id":3,"cmd":"state","args":{"handle":"h"}}'), 100)).toEqual({ v: 2, id: 3, cmd: 'state', args: { handle: 'h' } });
     expect(parseRequest(frame('{"v":1,"id":-4,"cmd":"step","args":{"handle":"h","action":[1,2]}}'), 100)).toEqual({
+      v: 1,
       id: -4,
       cmd: 'step',
       args: { handle: 'h', action: [1, 2] },
@@ -48,7 +50,7 @@ describe('parseRequest', () => {
     expect(failure('"ping"')).toMatchObject({ id: null, message: expect.stringContaining('must be a JSON object') });
     expect(failure('{"v":1,"id":"7","cmd":"ping"}')).toMatchObject({ id: null, message: '"id" must be an integer within ±(2^53 - 1), got "7"' });
     expect(failure('{"v":1,"id":9007199254740992,"cmd":"ping"}')).toMatchObject({ id: null, type: 'ProtocolError' });
-    expect(failure('{"v":"1","id":5,"cmd":"ping"}')).toMatchObject({ id: 5, message: 'unsupported protocol version "1" (this server speaks version 1)' });
+    expect(failure('{"v":"1","id":5,"cmd":"ping"}')).toMatchObject({ id: 5, message: 'unsupported protocol version "1" (this server speaks versions 1 and 2)' });
     expect(failure('{"v":1,"id":5,"cmd":"ping","arg":{}}')).toMatchObject({ id: 5, message: 'unknown request field "arg" (expected v, id, cmd, args)' });
     expect(failure('{"v":1,"id":5,"cmd":null}')).toMatchObject({ id: 5, message: '"cmd" must be a string, got null' });
     expect(failure('{"v":1,"id":5,"cmd":"toString"}')).toMatchObject({ id: 5, type: 'UnknownCommandError' });
@@ -79,12 +81,12 @@ test('toWire converts typed arrays anywhere and returns the same object when not
 });
 
 describe('HandleTable', () => {
-  const fakeEnv = (log: string[], name: string): AnyEnv =>
+  const fakeEnv = (log: string[], name: string): EnvHost =>
     ({
       close: async () => {
         log.push(`close ${name}`);
       },
-    }) as unknown as AnyEnv;
+    }) as unknown as EnvHost;
 
   test('runs the jobs of one handle in order, one at a time, and bounds the queue', async () => {
     const table = new HandleTable({ maxQueue: 2 });
@@ -140,7 +142,7 @@ describe('HandleTable', () => {
     expect(() => new HandleTable({ maxHandles: 0 })).toThrow(ConfigError);
     expect(() => new HandleTable({ idleTimeoutMs: -1 })).toThrow(/idleTimeoutMs must be a finite number > 0, got -1/);
     const table = new HandleTable();
-    const ids = new Set(Array.from({ length: 50 }, () => table.add({} as AnyEnv, 'X-v0', 'single').id));
+    const ids = new Set(Array.from({ length: 50 }, () => table.add({} as EnvHost, 'X-v0', 'single').id));
     expect(ids.size).toBe(50);
     for (const id of ids) expect(id).toMatch(/^h\d+-[0-9a-f]{16}$/);
   });

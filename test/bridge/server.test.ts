@@ -2,7 +2,7 @@
 import * as zmq from 'zeromq';
 import { BridgeServer, generateKeyPair, type BridgeEvent } from '../../src/bridge/index.js';
 import { makeEnv } from '../../src/registry/index.js';
-import { closeLog, testRegistry } from './fixtures/toy-envs.js';
+import { closeLog, testRegistry, type ToyParallelEnv } from './fixtures/toy-envs.js';
 import { TestClient } from './helpers.js';
 
 const registry = testRegistry();
@@ -23,7 +23,8 @@ afterAll(async () => {
 test('binds a free port on loopback and answers hello, ping and list', async () => {
   expect(server.endpoint).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
   const hello = await client.call('hello');
-  expect(hello).toMatchObject({ v: 1, id: 1, ok: true, result: { protocol: 1, maxMessageBytes: 1048576, idleTimeoutSeconds: 60 } });
+  expect(hello).toMatchObject({ v: 1, id: 1, ok: true, result: { protocol: 2, protocols: [1, 2], maxMessageBytes: 1048576, idleTimeoutSeconds: 60, backends: ['sim'], requestTimeoutSeconds: null } });
+  expect(hello.result.instance).toMatch(/^[0-9a-f]{16}$/);
   expect(hello.result.envs).toEqual(registry.ids());
   expect(hello.result.version).toMatch(/^\d+\.\d+\.\d+/);
   expect((await client.call('ping')).result).toEqual({});
@@ -93,7 +94,7 @@ test('typed errors for bad requests, and the server keeps serving', async () => 
     ['[1,2]', 'ProtocolError', null],
     ['{"v":1,"cmd":"ping"}', 'ProtocolError', null],
     ['{"v":1,"id":1.5,"cmd":"ping"}', 'ProtocolError', null],
-    ['{"v":2,"id":7,"cmd":"ping"}', 'ProtocolError', 7],
+    ['{"v":3,"id":7,"cmd":"ping"}', 'ProtocolError', 7],
     ['{"v":1,"id":8,"cmd":"ping","extra":1}', 'ProtocolError', 8],
     ['{"v":1,"id":9,"cmd":"frobnicate"}', 'UnknownCommandError', 9],
     ['{"v":1,"id":10,"cmd":"__proto__"}', 'UnknownCommandError', 10],
@@ -237,6 +238,132 @@ test('limits: too many handles and too many queued requests give LimitExceededEr
   } finally {
     dealer.close();
     c.close();
+    await limited.close();
+  }
+});
+
+test('protocol 2: state and adjacency of parallel environments, make options (episode length, wrappers)', async () => {
+  const par = await client.ok('make', { env: 'ToyParallel-v0' });
+  expect(par).toMatchObject({ hasState: true, hasAdjacency: true });
+  await client.ok('reset', { handle: par.handle, seed: 3 });
+  const local = registry.make('ToyParallel-v0') as unknown as ToyParallelEnv;
+  await local.reset({ seed: 3 });
+  expect((await client.ok('state', { handle: par.handle })).state).toEqual(local.state());
+  expect((await client.ok('adjacency', { handle: par.handle })).adjacency).toEqual([
+    [0, 1],
+    [1, 0],
+  ]);
+  const single = await client.ok('make', { env: 'CartPole-v1' });
+  expect((await client.call('state', { handle: single.handle })).error).toEqual({ type: 'ConfigError', message: 'state: CartPole-v1 is a single-agent environment' });
+
+  const short = await client.ok('make', { env: 'CartPole-v1', options: { maxEpisodeSteps: 3 } });
+  expect(short.spec.maxEpisodeSteps).toBe(3);
+  await client.ok('reset', { handle: short.handle, seed: 0 });
+  const truncated = [];
+  for (let i = 0; i < 3; i++) truncated.push((await client.ok('step', { handle: short.handle, action: i % 2 })).truncated);
+  expect(truncated).toEqual([false, false, true]);
+
+  const wrapped = await client.ok('make', { env: 'Pendulum-v1', options: { wrappers: [{ type: 'RescaleAction', min: -1, max: 1 }, { type: 'ClipAction' }, { type: 'NormalizeObservation' }] } });
+  expect(wrapped.actionSpace).toMatchObject({ type: 'Box', low: ['-inf'], high: ['inf'] });
+  expect(wrapped.observationSpace).toMatchObject({ type: 'Box', low: ['-inf', '-inf', '-inf'] });
+  await client.ok('reset', { handle: wrapped.handle, seed: 0 });
+  expect((await client.ok('step', { handle: wrapped.handle, action: [5] })).obs).toHaveLength(3); // clipped to 1, rescaled to the max torque
+  const bad: [unknown, string][] = [
+    [{ wrappers: [{ type: 'Exec', command: 'id' }] }, 'make: options.wrappers[0] must be {type: "ClipAction" | "RescaleAction" | "NormalizeObservation", ...}, got {"type":"Exec","command":"id"}'],
+    [{ wrappers: [{ type: 'ClipAction' }] }, 'make ToyParallel-v0: options.wrappers apply to single-agent environments; ToyParallel-v0 is parallel'],
+    [{ maxEpisodeSteps: 1e12 }, 'make: options.maxEpisodeSteps must be an integer in [1, 1e9] or null, got 1000000000000'],
+  ];
+  for (const [options, message] of bad) {
+    const r = await client.call('make', { env: 'ToyParallel-v0', options });
+    expect(r.error).toEqual({ type: 'ConfigError', message });
+  }
+  for (const h of [par, single, short, wrapped]) await client.ok('close', { handle: h.handle });
+});
+
+test('protocol 2: a batched step over several handles, one request and one reply, errors per entry', async () => {
+  const handles = [];
+  for (let i = 0; i < 3; i++) handles.push((await client.ok('make', { env: 'CartPole-v1' })).handle as string);
+  const par = (await client.ok('make', { env: 'ToyParallel-v0' })).handle as string;
+  const locals = handles.map(() => makeEnv<number[], number>('CartPole-v1'));
+  for (const [i, h] of handles.entries()) {
+    await client.ok('reset', { handle: h, seed: 40 + i });
+    await locals[i]?.reset({ seed: 40 + i });
+  }
+  await client.ok('reset', { handle: par, seed: 1 });
+  const r = await client.ok('steps', {
+    batch: [
+      { handle: handles[0], action: 1 },
+      { handle: handles[1], action: 0 },
+      { handle: handles[2], action: 7 },
+      { handle: 'h9-0000000000000000', action: 0 },
+      { handle: par, actions: { a: 1, b: -1 } },
+      { handle: handles[0], action: 0 }, // a second step on one handle runs after the first, in order
+    ],
+  });
+  expect(r.results).toHaveLength(6);
+  const mine = [await locals[0]?.step(1), await locals[1]?.step(0), await locals[0]?.step(0)];
+  for (const [k, i] of [0, 1, 5].entries()) {
+    const m = mine[k];
+    expect(r.results[i]).toEqual({ ok: true, result: { obs: m?.obs, reward: m?.reward, terminated: m?.terminated, truncated: m?.truncated, info: m?.info } });
+  }
+  expect(r.results[2]).toMatchObject({ ok: false, error: { type: 'InvalidActionError' } });
+  expect(r.results[3]).toMatchObject({ ok: false, error: { type: 'UnknownHandleError' } });
+  expect(r.results[4]).toMatchObject({ ok: true, result: { agents: ['a', 'b'] } });
+  for (const [batch, message] of [
+    [[], /args\.batch must be an array of 1 to 256 entries/],
+    [new Array(257).fill({ handle: handles[0], action: 0 }), /args\.batch must be an array of 1 to 256 entries/],
+  ] as const) {
+    expect((await client.call('steps', { batch })).error?.message).toMatch(message);
+  }
+  expect((await client.ok('steps', { batch: [{ handle: handles[1], action: 0, exec: 'id' }] })).results[0].error.message).toBe(
+    'steps: batch[0]: unknown field "exec" (expected handle, action, actions)',
+  );
+  for (const h of [...handles, par]) await client.ok('close', { handle: h });
+});
+
+test('spaces and ping with a handle keep it from the idle reaper; a late request says why its handle is gone', async () => {
+  const reaping = await BridgeServer.start({ bind: 'tcp://127.0.0.1:*', registry, idleTimeoutMs: 300 });
+  const c = TestClient.connect(reaping.endpoint);
+  try {
+    const kept = await c.ok('make', { env: 'CartPole-v1' });
+    const idle = await c.ok('make', { env: 'CartPole-v1' });
+    for (let i = 0; i < 6; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      await c.ok(i % 2 === 0 ? 'ping' : 'spaces', { handle: kept.handle });
+    }
+    await reaping.reapIdle();
+    expect(reaping.openHandles()).toEqual([kept.handle]);
+    expect((await c.call('reset', { handle: idle.handle })).error?.message).toBe(`handle "${idle.handle}" is closed: closed after 0.3 s idle (--idle-timeout)`);
+    await c.ok('close', { handle: kept.handle });
+    expect((await c.call('ping', { handle: kept.handle })).error?.message).toBe(`handle "${kept.handle}" is closed: closed by a client`);
+  } finally {
+    c.close();
+    await reaping.close();
+  }
+});
+
+test('each client has its own share of the handle limit: one client cannot take every handle', async () => {
+  const limited = await BridgeServer.start({ bind: 'tcp://127.0.0.1:*', registry, maxHandles: 6, maxHandlesPerClient: 2 });
+  const greedy = TestClient.connect(limited.endpoint);
+  const other = TestClient.connect(limited.endpoint);
+  const named = [TestClient.connect(limited.endpoint), TestClient.connect(limited.endpoint)];
+  try {
+    const mine = [await greedy.ok('make', { env: 'CartPole-v1' }), await greedy.ok('make', { env: 'CartPole-v1' })];
+    expect((await greedy.call('make', { env: 'CartPole-v1' })).error).toEqual({
+      type: 'LimitExceededError',
+      message: 'this client already holds 2 environments (--max-handles-per-client 2); close some first',
+    });
+    await other.ok('make', { env: 'CartPole-v1' }); // another client still gets its share
+    await greedy.ok('close', { handle: mine[0].handle });
+    await greedy.ok('make', { env: 'CartPole-v1' }); // a closed handle frees the slot
+    // A client that names itself (one process, several sockets) has one share across its sockets.
+    await named[0]?.ok('make', { env: 'CartPole-v1', client: 'trainer-1' });
+    await named[1]?.ok('make', { env: 'CartPole-v1', client: 'trainer-1' });
+    expect((await named[0]?.call('make', { env: 'CartPole-v1', client: 'trainer-1' }))?.error?.message).toMatch(/this client already holds 2/);
+    await other.ok('make', { env: 'CartPole-v1' });
+    expect((await other.call('make', { env: 'CartPole-v1' })).error?.message).toMatch(/the server already holds 6 environments \(--max-handles 6\)/);
+  } finally {
+    for (const c of [greedy, other, ...named]) c.close();
     await limited.close();
   }
 });

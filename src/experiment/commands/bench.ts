@@ -35,8 +35,9 @@ export function registerBenchCommand(program: Command, out: (s: string) => void)
     .option('--rounds <n>', 'alternating raw/bridge rounds (the medians are reported)', intOption('--rounds'), 6)
     .option('--python <path>', 'python3 with pyzmq and numpy (default: $FAASGYM_PYTHON, else /usr/bin/python3, else python3)')
     .option('--env <id>', 'single-agent environment to step', 'CartPole-v1')
-    .action(async (opts: { json?: boolean; seconds: number; rounds: number; python?: string; env: string }) => {
-      const run: BridgeBenchOptions = { seconds: opts.seconds, rounds: Math.max(1, opts.rounds), env: opts.env };
+    .option('--batch <n>', 'also measure batched steps: n environments per round trip (0: skip)', intOption('--batch'), 8)
+    .action(async (opts: { json?: boolean; seconds: number; rounds: number; python?: string; env: string; batch: number }) => {
+      const run: BridgeBenchOptions = { seconds: opts.seconds, rounds: Math.max(1, opts.rounds), env: opts.env, batch: Math.max(0, opts.batch) };
       if (opts.python !== undefined) run.python = opts.python;
       const report = await runBridgeBench(run);
       out(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatBridgeBenchReport(report));

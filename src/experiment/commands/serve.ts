@@ -1,10 +1,8 @@
 /** `faasgym serve`: every registered environment over the ZeroMQ bridge (docs/bridge-protocol.md). */
-import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { ConfigError, quote } from '../../core/errors.js';
-import { register, registry } from '../../registry/index.js';
+import { registry } from '../../registry/index.js';
+import { readBackendCatalog } from '../../bridge/backends.js';
+import { loadEnvModule, resolveEnvModule } from '../../bridge/env-modules.js';
 import { BridgeServer, DEFAULT_BIND, type BridgeEvent } from '../../bridge/server.js';
 import { readClientKeys, readKeyPair } from '../../bridge/curve.js';
 import { PROTOCOL_VERSION } from '../../bridge/protocol.js';
@@ -15,34 +13,16 @@ interface ServeOptions {
   idleTimeout: number;
   maxMessageBytes: number;
   maxHandles: number;
+  maxHandlesPerClient: number;
+  requestTimeout: number;
+  envMemoryMb: number;
+  backend?: string;
   require: string[];
   allowRemote?: boolean;
   curveKeys?: string;
   clientKeys?: string;
   json?: boolean;
   quiet?: boolean;
-}
-
-/**
- * Import a `--require` module: a path (relative to the working directory) or a
- * package name resolved from there. A default export that is a function is
- * called with `{registry, register}`.
- */
-export async function loadEnvModule(spec: string, cwd = process.cwd()): Promise<void> {
-  let url: string;
-  try {
-    const looksLikePath = spec.startsWith('.') || spec.startsWith('/') || /\.(c|m)?js$/.test(spec);
-    url = looksLikePath ? pathToFileURL(resolve(cwd, spec)).href : pathToFileURL(createRequire(resolve(cwd, 'noop.js')).resolve(spec)).href;
-  } catch (err) {
-    throw new ConfigError(`--require ${quote(spec)}: cannot resolve it from ${cwd}: ${(err as Error).message}`);
-  }
-  let mod: { default?: unknown };
-  try {
-    mod = (await import(url)) as { default?: unknown };
-  } catch (err) {
-    throw new ConfigError(`--require ${quote(spec)}: loading it failed: ${(err as Error).message}`);
-  }
-  if (typeof mod.default === 'function') await (mod.default as (api: unknown) => unknown)({ registry, register });
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -57,7 +37,11 @@ export function registerServeCommand(program: Command, out: (s: string) => void,
     .option('--bind <endpoint>', 'ZeroMQ endpoint; tcp://127.0.0.1:* picks a free port', DEFAULT_BIND)
     .option('--idle-timeout <s>', 'close environments idle for this many seconds', numberOption('--idle-timeout'), 300)
     .option('--max-message-bytes <n>', 'answer larger request frames with MessageTooLargeError', intOption('--max-message-bytes'), 1024 * 1024)
-    .option('--max-handles <n>', 'most environments open at once', intOption('--max-handles'), 1024)
+    .option('--max-handles <n>', 'most environments open at once (each runs in a worker thread of its own)', intOption('--max-handles'), 256)
+    .option('--max-handles-per-client <n>', "most environments one client may hold (its share of --max-handles)", intOption('--max-handles-per-client'), 64)
+    .option('--request-timeout <s>', 'stop an environment whose request (make, reset, step, ...) runs longer than this, closing its handle', numberOption('--request-timeout'), 300)
+    .option('--env-memory-mb <n>', "heap limit of each environment's worker; past it that environment alone is stopped", intOption('--env-memory-mb'), 512)
+    .option('--backend <file>', 'YAML/JSON {backends: {name: {kind, ...}}}: the backends clients may pick by name (default: the simulator only)')
     .option('--require <module>', 'import a module that registers more environments (repeatable)', collect, [] as string[])
     .option('--allow-remote', 'allow a non-loopback --bind (needs --curve-keys)')
     .option('--curve-keys <file>', 'CurveZMQ: the server key pair, a .key_secret file written by `faasgym keys`')
@@ -66,6 +50,8 @@ export function registerServeCommand(program: Command, out: (s: string) => void,
     .option('--quiet', 'print only the start-up line')
     .action(async (opts: ServeOptions) => {
       for (const spec of opts.require) await loadEnvModule(spec);
+      const envModules = opts.require.map((spec) => resolveEnvModule(spec));
+      const backends = opts.backend !== undefined ? readBackendCatalog(opts.backend) : undefined;
       const event = (e: BridgeEvent): void => {
         if (opts.quiet) return;
         if (opts.json) err(`${JSON.stringify({ event: e.type, ...e, type: undefined })}\n`);
@@ -78,6 +64,11 @@ export function registerServeCommand(program: Command, out: (s: string) => void,
         idleTimeoutMs: opts.idleTimeout * 1000,
         maxMessageBytes: opts.maxMessageBytes,
         maxHandles: opts.maxHandles,
+        maxHandlesPerClient: opts.maxHandlesPerClient,
+        requestTimeoutMs: opts.requestTimeout * 1000,
+        envMemoryMb: opts.envMemoryMb,
+        envModules,
+        ...(backends !== undefined ? { backends } : {}),
         allowRemote: opts.allowRemote ?? false,
         ...(curve !== undefined ? { curve } : {}),
         ...(opts.clientKeys !== undefined ? { clientKeys: readClientKeys(opts.clientKeys) } : {}),
@@ -85,7 +76,7 @@ export function registerServeCommand(program: Command, out: (s: string) => void,
       });
       const envs = registry.ids().length;
       if (opts.json) {
-        out(`${JSON.stringify({ event: 'listening', endpoint: server.endpoint, protocol: PROTOCOL_VERSION, envs, curve: curve !== undefined, pid: process.pid })}\n`);
+        out(`${JSON.stringify({ event: 'listening', endpoint: server.endpoint, protocol: PROTOCOL_VERSION, envs, backends: backends !== undefined ? [...backends.keys()] : ['sim'], curve: curve !== undefined, pid: process.pid })}\n`);
       } else {
         out(`faasgym serve: listening on ${server.endpoint} (protocol ${PROTOCOL_VERSION}, ${envs} environments${curve ? ', CurveZMQ' : ''}); Ctrl-C stops\n`);
       }

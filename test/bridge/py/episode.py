@@ -2,7 +2,8 @@
 
 usage: episode.py ADDRESS ENV_ID SEED [CONFIG_JSON]
 With FAASGYM_TEST_BARRIER=DIR: after `make`, create DIR/<seed>.ready and wait
-(at most 30 s) for DIR/go, so that several clients hold environments at once.
+(at most 30 s, pinging the environment to keep it) for DIR/go, so that several
+clients hold environments at once.
 Single-agent ids: CartPole is driven by a balancing policy, everything else by
 actions sampled from the action space (seeded). Parallel ids: every live agent
 samples from its action space. Every observation, reward and flag is recorded.
@@ -40,10 +41,12 @@ def main():
     barrier = os.environ.get("FAASGYM_TEST_BARRIER")
     if barrier:
         open(os.path.join(barrier, "%d.ready" % seed), "w").close()
-        for _ in range(3000):
+        for i in range(3000):
             if os.path.exists(os.path.join(barrier, "go")):
                 break
             time.sleep(0.01)
+            if i % 50 == 49:
+                env.ping()  # waiting longer than the server's idle timeout: keep the environment
         else:
             raise SystemExit("barrier: no go within 30 s")
     if isinstance(env, faasgym_client.RemoteParallelEnv):

@@ -1,0 +1,262 @@
+/**
+ * Where a handle's environment runs. `InProcessHost`: on the server's own
+ * thread (an embedding that trusts its clients, and tests). `WorkerHost`: in a
+ * worker thread of its own (env-worker.ts) with a heap limit and a time limit
+ * per request, so that one client's slow or memory-hungry step can neither
+ * delay other handles nor crash the server: a request past its time limit
+ * stops the worker, a worker out of memory dies alone, and the handle's next
+ * requests get a typed error.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { AnyEnv } from '../core/env.js';
+import { FaasgymError } from '../core/errors.js';
+import { findPackageRoot } from '../host.js';
+import type { Registry } from '../registry/index.js';
+import { buildEnv, describe, runOnEnv, type HostRequest, type MakeArgsOptions } from './env-ops.js';
+import { BridgeError } from './protocol.js';
+
+/** A request ran past the server's time limit (`--request-timeout`): its environment was stopped and the handle closed. */
+export class RequestTimeoutError extends BridgeError {}
+/** The environment's worker died (out of memory, or an error thrown outside any request): the handle is closed. */
+export class EnvironmentCrashedError extends BridgeError {}
+
+/** One environment, wherever it runs. */
+export interface EnvHost {
+  readonly kind: 'single' | 'parallel';
+  /** The `make` result without the handle. */
+  readonly description: Record<string, unknown>;
+  /** Run a request; the JSON text of its result. */
+  run(req: HostRequest): Promise<string>;
+  /** Close the environment (and its worker). Safe to call twice. */
+  close(): Promise<void>;
+  /** Called once if the host dies on its own (worker out of memory, time limit). */
+  onDeath?: (reason: string) => void;
+}
+
+export class InProcessHost implements EnvHost {
+  readonly kind: 'single' | 'parallel';
+  readonly description: Record<string, unknown>;
+
+  constructor(readonly env: AnyEnv, private readonly envId: string) {
+    this.description = describe(env, envId);
+    this.kind = this.description.kind as 'single' | 'parallel';
+  }
+
+  static make(registry: Registry, envId: string, config: Record<string, unknown>, options: MakeArgsOptions): InProcessHost {
+    const env = buildEnv(registry, envId, config, options);
+    try {
+      return new InProcessHost(env, envId);
+    } catch (err) {
+      void Promise.resolve().then(() => env.close()).catch(() => {});
+      throw err;
+    }
+  }
+
+  run(req: HostRequest): Promise<string> {
+    return runOnEnv(this.env, this.envId, req);
+  }
+
+  close(): Promise<void> {
+    return this.env.close();
+  }
+}
+
+/** Limits of a worker-hosted environment. */
+export interface WorkerLimits {
+  /** Heap (old generation) of each environment's worker, in MiB. */
+  memoryMb: number;
+  /** Longest a request (`make` included) may run, in milliseconds. */
+  requestTimeoutMs: number;
+  /** Modules each worker imports before building (`faasgym serve --require`, resolved file URLs). */
+  modules: readonly string[];
+}
+
+/** An error that crossed from the worker: keeps the class name the client sees. */
+class RemoteError extends FaasgymError {
+  constructor(type: string, message: string) {
+    super(message);
+    this.name = type;
+  }
+}
+
+type FromWorker = { id: number; ok: true; text: string } | { id: number; ok: false; error: { type: string; message: string } };
+
+let workerUrlCache: URL | undefined;
+
+/** The compiled worker entry (dist/src/bridge/env-worker.js), also when this module runs from src/ under ts-jest. */
+export function workerUrl(): URL {
+  if (workerUrlCache !== undefined) return workerUrlCache;
+  const here = new URL('./env-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(here))) return (workerUrlCache = here);
+  const root = findPackageRoot();
+  const built = root === null ? null : new URL(`file://${root}/dist/src/bridge/env-worker.js`);
+  if (built === null || !existsSync(fileURLToPath(built))) throw new FaasgymError('the bridge worker (dist/src/bridge/env-worker.js) is missing: run `npm run build`');
+  return (workerUrlCache = built);
+}
+
+export class WorkerHost implements EnvHost {
+  onDeath?: (reason: string) => void;
+  private nextId = 0;
+  private pending: { id: number; resolve: (text: string) => void; reject: (err: unknown) => void; timer: NodeJS.Timeout } | undefined;
+  private dead: string | undefined;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly envId: string,
+    private readonly limits: WorkerLimits,
+    readonly kind: 'single' | 'parallel',
+    readonly description: Record<string, unknown>,
+  ) {}
+
+  /** Start a worker, build the environment in it, and describe it; bounded by the request time limit. */
+  static async start(envId: string, config: Record<string, unknown>, options: MakeArgsOptions, limits: WorkerLimits): Promise<WorkerHost> {
+    const worker = takeWorker(limits);
+    const made = await new Promise<{ text: string }>((resolve, reject) => {
+      // Only our own listeners come off again: removeAllListeners would also drop the Worker's internal ones.
+      const off = (): void => {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      };
+      const fail = (err: unknown): void => {
+        off();
+        void worker.terminate();
+        reject(err);
+      };
+      const onMessage = (m: FromWorker): void => {
+        off();
+        if (m.ok) resolve({ text: m.text });
+        else fail(new RemoteError(m.error.type, m.error.message));
+      };
+      const onError = (err: Error): void => fail(crashError(envId, err, limits));
+      const onExit = (code: number): void => fail(new EnvironmentCrashedError(`make ${envId}: the environment's worker exited with code ${code}`));
+      const timer = setTimeout(
+        () => fail(new RequestTimeoutError(`make ${envId} did not finish within ${limits.requestTimeoutMs / 1000} s (--request-timeout); the environment was stopped`)),
+        limits.requestTimeoutMs,
+      );
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      worker.postMessage({ id: 0, op: 'make', envId, config, options });
+    });
+    const description = JSON.parse(made.text) as Record<string, unknown>;
+    const host = new WorkerHost(worker, envId, limits, description.kind as 'single' | 'parallel', description);
+    host.listen();
+    return host;
+  }
+
+  private listen(): void {
+    this.worker.on('message', (m: FromWorker) => {
+      const p = this.pending;
+      if (p === undefined || p.id !== m.id) return;
+      this.pending = undefined;
+      clearTimeout(p.timer);
+      if (m.ok) p.resolve(m.text);
+      else p.reject(new RemoteError(m.error.type, m.error.message));
+    });
+    this.worker.on('error', (err) => this.die(crashError(this.envId, err, this.limits)));
+    this.worker.on('exit', (code) => this.die(new EnvironmentCrashedError(`${this.envId}: the environment's worker exited with code ${code}; the handle is closed`)));
+  }
+
+  /** Mark dead, fail the request in flight, stop the worker, tell the server (once). */
+  private die(err: Error): void {
+    if (this.dead !== undefined) return;
+    this.dead = err.message;
+    const p = this.pending;
+    this.pending = undefined;
+    if (p !== undefined) {
+      clearTimeout(p.timer);
+      p.reject(err);
+    }
+    void this.worker.terminate();
+    if (this.closing === undefined) this.onDeath?.(err.message);
+  }
+
+  run(req: HostRequest): Promise<string> {
+    if (this.dead !== undefined) return Promise.reject(new EnvironmentCrashedError(this.dead));
+    if (this.pending !== undefined) return Promise.reject(new BridgeError('internal: two requests in flight on one worker'));
+    this.nextId += 1;
+    const id = this.nextId;
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.die(
+          new RequestTimeoutError(
+            `${req.cmd} on ${this.envId} did not finish within ${this.limits.requestTimeoutMs / 1000} s (the server's --request-timeout): ` +
+              'the environment was stopped and its handle closed; make a new one',
+          ),
+        );
+      }, this.limits.requestTimeoutMs);
+      this.pending = { id, resolve, reject, timer };
+      this.worker.postMessage({ id, op: 'run', req });
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.closing !== undefined) return this.closing;
+    this.closing = (async () => {
+      if (this.dead === undefined && this.pending === undefined) {
+        this.nextId += 1;
+        const id = this.nextId;
+        const closed = new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(this.limits.requestTimeoutMs, 10_000));
+          this.pending = { id, resolve: () => resolve(), reject: () => resolve(), timer };
+        });
+        this.worker.postMessage({ id, op: 'close' });
+        await closed;
+      }
+      this.dead ??= 'closed';
+      await this.worker.terminate();
+    })();
+    return this.closing;
+  }
+}
+
+/** One worker started ahead of time per set of limits (its modules loading), so that a make need not wait for a cold start. */
+const spares = new Map<string, Worker>();
+const stopped = new WeakSet<Worker>();
+
+function spawnWorker(limits: WorkerLimits): Worker {
+  const worker = new Worker(workerUrl(), {
+    workerData: { modules: limits.modules },
+    resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, limits.memoryMb / 8)), stackSizeMb: 4 },
+    stdout: false,
+    stderr: false,
+  });
+  worker.unref(); // never keeps the process alive
+  return worker;
+}
+
+/** The spare worker for `limits` (a fresh one if it died), and a new spare in its place. */
+function takeWorker(limits: WorkerLimits): Worker {
+  const key = JSON.stringify(limits);
+  const spare = spares.get(key);
+  spares.delete(key);
+  const worker = spare !== undefined && spare.threadId >= 0 && !stopped.has(spare) ? spare : spawnWorker(limits);
+  const next = spawnWorker(limits);
+  const drop = (): void => {
+    if (spares.get(key) === next) spares.delete(key);
+  };
+  next.once('error', drop);
+  next.once('exit', drop);
+  spares.set(key, next);
+  return worker;
+}
+
+/** Stop the spare workers (a server closing). */
+export async function stopSpareWorkers(): Promise<void> {
+  const all = [...spares.values()];
+  spares.clear();
+  for (const w of all) stopped.add(w);
+  await Promise.all(all.map((w) => w.terminate()));
+}
+
+function crashError(envId: string, err: Error, limits: WorkerLimits): EnvironmentCrashedError {
+  if ((err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return new EnvironmentCrashedError(`${envId} ran out of memory (the server's --env-memory-mb ${limits.memoryMb}): its environment was stopped and its handle closed`);
+  }
+  return new EnvironmentCrashedError(`${envId}'s worker crashed (${err.name}: ${err.message}): its environment was stopped and its handle closed`);
+}
