@@ -117,7 +117,8 @@ export function createTwinCluster(scenario: ScenarioSpec | ResolvedScenario, con
       return {
         kubeconfig: {
           clusters: [{ name: 'twin', server: twin.url, skipTLSVerify: true }],
-          users: [{ name: 'twin' }],
+          // With auth the twin guards its Kubernetes API too; the password goes as a bearer token.
+          users: [auth ? { name: 'twin', token: auth.password } : { name: 'twin' }],
           contexts: [{ name: 'twin', cluster: 'twin', user: 'twin', namespace: twin.namespace }],
           currentContext: 'twin',
         },

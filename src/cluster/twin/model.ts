@@ -24,6 +24,7 @@ import type { SimCluster } from '../sim/sim-cluster.js';
 import { DEAD, DRAINING, READY } from '../sim/engine.js';
 import type { SimFn } from '../sim/entities.js';
 import type { ConfigChange } from '../types.js';
+import type { TwinProfile } from './context.js';
 import { cpuMilliOf, formatCpu, formatMemory, memoryMbOf, canonicalQuantity } from './quantity.js';
 
 export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
@@ -144,7 +145,12 @@ export class TwinModel {
   private readonly entries = new Map<string, Entry>();
   readonly nodeNames: string[];
 
-  constructor(readonly cluster: SimCluster, readonly namespace: string) {
+  readonly profile: TwinProfile;
+  readonly maxReplicas: number;
+
+  constructor(readonly cluster: SimCluster, readonly namespace: string, opts: { profile?: TwinProfile; maxReplicas?: number } = {}) {
+    this.profile = opts.profile ?? 'ce';
+    this.maxReplicas = opts.maxReplicas ?? 100;
     this.nodeNames = cluster.engine.nodes.map((n) => n.spec.name);
     for (const fn of cluster.engine.fns) {
       const spec = fn.spec;
@@ -216,6 +222,8 @@ export class TwinModel {
     const out = structuredClone(next);
     if (out.name !== name) throw new InvalidUpdate(`name is immutable (${quote(name)}), got ${quote(out.name)}`);
     if (!Number.isSafeInteger(out.replicas) || out.replicas < 0) throw new InvalidUpdate(`replicas must be a non-negative integer, got ${quote(out.replicas)}`);
+    // Every replica is simulated and rendered as a pod: a bound keeps one request from exhausting the heap (issue 12).
+    if (out.replicas > this.maxReplicas) throw new InvalidUpdate(`spec.replicas: Invalid value: ${out.replicas}: the twin runs at most ${this.maxReplicas} replicas per function (--max-replicas)`);
     if (fn.spec.scaling === 'per-request' && out.replicas !== e.config.replicas) {
       throw new InvalidUpdate(`${name} scales per request (one instance per invocation); its replica count cannot be set`);
     }

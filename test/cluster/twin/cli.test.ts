@@ -29,7 +29,9 @@ test('faasgym twin serves a preset until SIGTERM, with basic auth from a passwor
     const ok = await http(`${start.url}/system/functions`, { headers: { Authorization: basic('admin', 'hunter22') } });
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as { name: string }[]).map((f) => f.name)).toContain('preprocess');
-    const deployments = await http(`${start.url}/apis/apps/v1/namespaces/openfaas-fn/deployments`);
+    // Auth guards the Kubernetes API too (issue 12).
+    expect((await http(`${start.url}/apis/apps/v1/namespaces/openfaas-fn/deployments`)).status).toBe(401);
+    const deployments = await http(`${start.url}/apis/apps/v1/namespaces/openfaas-fn/deployments`, { headers: { Authorization: 'Bearer hunter22' } });
     expect(deployments.status).toBe(200);
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
