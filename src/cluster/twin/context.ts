@@ -37,6 +37,10 @@ export interface TwinContext {
   invocationCount(fn: string): number;
   lastSnapshot(): ClusterSnapshot | null;
   nextCallId(): string;
+  /** The next pod template `uid` label a CE update sets (faas-netes uses the clock's nanoseconds; the twin counts). */
+  nextUid(): string;
+  /** A line for the twin's log (onError listeners), e.g. what faas-netes would only log. */
+  log(line: string): void;
   /** Track a pending synchronous invocation so that close() can answer it. */
   track(cancel: () => void): () => void;
 }

@@ -24,7 +24,7 @@ import type { SimCluster } from '../sim/sim-cluster.js';
 import { DEAD, DRAINING, READY } from '../sim/engine.js';
 import type { SimFn } from '../sim/entities.js';
 import type { ConfigChange } from '../types.js';
-import type { TwinProfile } from './context.js';
+import { CE_MAX_REPLICAS, CE_MIN_REPLICAS, type TwinProfile } from './context.js';
 import { cpuMilliOf, formatCpu, formatMemory, memoryMbOf, canonicalQuantity } from './quantity.js';
 
 export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
@@ -139,6 +139,8 @@ interface Entry {
   drainSeen: Map<number, number>;
   nextRetryAt: number;
   liveAtRetry: number;
+  /** CE rolling update: the surge pod found no node (shown as one extra Pending pod until room frees up). */
+  surgePending: number;
 }
 
 export class TwinModel {
@@ -173,7 +175,7 @@ export class TwinModel {
         secrets: [],
         readOnlyRootFilesystem: false,
       };
-      const entry: Entry = { config, simDesiredSeen: fn.desired, podHash: new Map(), drainSeen: new Map(), nextRetryAt: 0, liveAtRetry: -1 };
+      const entry: Entry = { config, simDesiredSeen: fn.desired, podHash: new Map(), drainSeen: new Map(), nextRetryAt: 0, liveAtRetry: -1, surgePending: 0 };
       this.entries.set(spec.name, entry);
       this.notePods(fn, entry);
     }
@@ -294,11 +296,17 @@ export class TwinModel {
     // SimCluster.apply does its work before its promise settles: record what the simulator now wants before anything else runs.
     e.simDesiredSeen = fn.desired;
     this.followSimResources(e, fn);
-    // Changes the simulator makes in place (resources, env) update the pods on allowed nodes; misplaced ones are being replaced.
     const hash = this.templateHash(e.config);
-    for (const r of fn.replicas) {
-      if (r.phase === DEAD || r.phase === DRAINING) continue;
-      if (allowed === null || allowed.includes(r.node.spec.name)) e.podHash.set(r.id, hash);
+    if (this.profile === 'lenient') {
+      // Lenient: changes the simulator makes in place (resources, env) update the pods on allowed nodes; misplaced ones are being replaced.
+      for (const r of fn.replicas) {
+        if (r.phase === DEAD || r.phase === DRAINING) continue;
+        if (allowed === null || allowed.includes(r.node.spec.name)) e.podHash.set(r.id, hash);
+      }
+    } else {
+      // CE: any change of the pod template is a rolling update (sync() replaces the pods one surge pod at a time).
+      this.clampCe(e);
+      this.rollStep(e, fn);
     }
     this.notePods(fn, e);
     const config = structuredClone(e.config);
@@ -338,7 +346,55 @@ export class TwinModel {
       }
       this.followSimResources(e, fn);
       this.notePods(fn, e);
+      if (this.profile === 'ce' && fn.spec.scaling === 'replicas') {
+        this.clampCe(e);
+        this.rollStep(e, fn);
+      }
     }
+  }
+
+  /**
+   * CE: faas-netes resets a function Deployment whose replicas are outside
+   * 1–5 (informers.go, with MaxReplicas of replica_updater.go), whoever set
+   * them (`kubectl scale` included). Returns whether it changed anything.
+   */
+  private clampCe(e: Entry): boolean {
+    const fn = this.simFn(e.config.name);
+    if (fn.spec.scaling !== 'replicas') return false;
+    const want = Math.min(CE_MAX_REPLICAS, Math.max(CE_MIN_REPLICAS, e.config.replicas));
+    if (want === e.config.replicas) return false;
+    e.config.replicas = want;
+    void this.cluster.apply([{ kind: 'scale', fn: fn.spec.name, replicas: want }]).catch(() => undefined);
+    e.simDesiredSeen = fn.desired;
+    return true;
+  }
+
+  /**
+   * CE rolling update (strategy RollingUpdate, maxSurge 1, maxUnavailable 0 —
+   * faas-netes deploy.go; imagePullPolicy Always): while pods of an old
+   * template are left and no new pod is still starting, start one new pod
+   * (a cold start) that replaces the oldest old one once ready. No node with
+   * room: the surge pod stays Pending (one extra Pending pod) and the rollout
+   * waits, as kube-scheduler leaves it.
+   */
+  private rollStep(e: Entry, fn: SimFn): void {
+    e.surgePending = 0;
+    const hash = this.templateHash(e.config);
+    const live = fn.replicas.filter((r) => r.phase !== DEAD && r.phase !== DRAINING);
+    const outdated = live.filter((r) => (e.podHash.get(r.id) ?? hash) !== hash && !fn.replicas.some((x) => x.replaces === r));
+    if (outdated.length === 0) return;
+    if (live.some((r) => r.phase !== READY && (e.podHash.get(r.id) ?? hash) === hash)) return; // a new pod is still starting
+    const old = outdated[0] as (typeof outdated)[number];
+    const engine = this.cluster.engine;
+    const node = engine.pickNode(fn, null);
+    if (!node) {
+      e.surgePending = 1;
+      return;
+    }
+    const fresh = engine.createReplica(fn, node, null, engine.now);
+    e.podHash.set(fresh.id, hash);
+    if (old.phase === READY) fresh.replaces = old;
+    else engine.drain(old);
   }
 
   /** A function's declared configuration, replicas and pod template hash. */
@@ -368,7 +424,7 @@ export class TwinModel {
       scaling: fn.spec.scaling,
       maxInflight: fn.maxInflight,
       replicas,
-      pending: fn.spec.scaling === 'replicas' ? Math.max(0, e.config.replicas - live) : 0,
+      pending: fn.spec.scaling === 'replicas' ? Math.max(0, e.config.replicas - live) + e.surgePending : 0,
       podTemplateHash: this.templateHash(e.config),
     };
   }

@@ -124,6 +124,7 @@ export class Twin {
   private readonly sockets = new Set<Socket>();
   private readonly nodeInfos: NodeInfo[];
   private callSeq = 0;
+  private uidSeq = 0;
   private closing: Promise<void> | null = null;
   private boundPort = 0;
 
@@ -173,6 +174,11 @@ export class Twin {
     });
     if (opts.influx !== undefined && opts.influx !== null) {
       const io: InfluxWriterOptions = typeof opts.influx === 'string' ? { url: opts.influx } : { ...opts.influx };
+      if (this.profile === 'ce') {
+        // A real node: pcm-sensor-server's full field set, delivered by Telegraf one flush_interval (1 simulated s, PCM's template) late.
+        io.schema ??= 'pcm-sensor-server';
+        io.flushDelayMs ??= 1000 / this.speed;
+      }
       const userOnError = io.onError;
       io.onError = (err) => {
         userOnError?.(err);
@@ -199,6 +205,8 @@ export class Twin {
       invocationCount: (fn) => (this.invocations.get(fn) ?? 0) + (this.cluster.engine.fnByName.get(fn)?.win.requests ?? 0),
       lastSnapshot: () => this.clock.lastSnapshot,
       nextCallId: () => `twin-${(++this.callSeq).toString(16).padStart(8, '0')}`,
+      nextUid: () => String(++this.uidSeq),
+      log: (line) => this.report(new Error(line)),
       track: (cancel) => {
         this.pendingCancels.add(cancel);
         return () => this.pendingCancels.delete(cancel);
