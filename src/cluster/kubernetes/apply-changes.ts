@@ -28,7 +28,7 @@ import type { KubernetesBackendConfig } from './config.js';
 import type { GatewayClient } from './gateway-client.js';
 import type { K8sClient } from './k8s-client.js';
 import { cpuMilli, formatCpu, formatMemory, memoryMb } from './quantity.js';
-import { sleep } from './retry.js';
+import { BackendRequestError, sleep } from './retry.js';
 import { FUNCTION_LABEL, HOSTNAME_LABEL, rolloutState } from './rollout.js';
 import { placementPatch, templateRestorePatch, type SafetyLedger } from './safety.js';
 
@@ -293,6 +293,10 @@ export async function applyChanges(ctx: ApplyContext, changes: ConfigChange[]): 
           const mismatch = readBackMismatch(back, name, after, cfg.requestRatio);
           if (mismatch.length > 0) problem = `the Deployment read back differs: ${mismatch.join(', ')}`;
         } catch (err) {
+          // The API refused the content (400, 403, 422: nothing landed): a refusal. Anything else (timeouts,
+          // dropped connections, 409/429/5xx after the bounded retries) is the cluster failing: a BackendError.
+          const status = err instanceof BackendRequestError ? err.status : null;
+          if (status === null || status === 409 || status === 429 || status >= 500) throw err;
           problem = `the Kubernetes API refused the change: ${(err as Error).message}`;
         }
         if (problem !== null) {
