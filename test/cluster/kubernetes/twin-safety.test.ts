@@ -131,6 +131,7 @@ describe('scope: one namespace, the managed functions, the state found', () => {
         gateway: { url: twin.url },
         retry: FAST_RETRY,
         pollSeconds: 0.02,
+        journalDir: null,
         log: (l: string) => logs.push(l),
       });
       // Before the first contact: the scenario as declared.
@@ -153,11 +154,11 @@ describe('scope: one namespace, the managed functions, the state found', () => {
     open.push(twin);
     try {
       const kubeconfig = { clusters: [{ name: 't', server: twin.url, skipTLSVerify: true }], users: [{ name: 'u' }], contexts: [{ name: 't', cluster: 't', user: 'u' }], currentContext: 't' };
-      const missing = new KubernetesCluster({ ...SCENARIO, functions: [...SCENARIO.functions, { name: 'ghost', work: 1 }] }, { kind: 'kubernetes', kubeconfig, gateway: { url: twin.url }, retry: FAST_RETRY });
+      const missing = new KubernetesCluster({ ...SCENARIO, functions: [...SCENARIO.functions, { name: 'ghost', work: 1 }] }, { kind: 'kubernetes', kubeconfig, gateway: { url: twin.url }, retry: FAST_RETRY, journalDir: null });
       await expect(missing.advance({ seconds: 1 })).rejects.toThrow('the gateway has no function "ghost" in namespace "openfaas-fn"');
       await missing.close();
       const initial = twin.functionConfigs();
-      const elsewhere = new KubernetesCluster(SCENARIO, { kind: 'kubernetes', kubeconfig, gateway: { url: twin.url }, namespace: 'other-ns', retry: FAST_RETRY });
+      const elsewhere = new KubernetesCluster(SCENARIO, { kind: 'kubernetes', kubeconfig, gateway: { url: twin.url }, namespace: 'other-ns', retry: FAST_RETRY, journalDir: null });
       const err = await elsewhere.apply([{ kind: 'scale', fn: 'a', replicas: 2 }]).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(BackendError);
       expect((err as Error).message).toMatch(/^gateway GET \/system\/functions: HTTP 400: namespace "other-ns" is not served/);
