@@ -377,10 +377,7 @@ export class KubernetesApi {
         let next: Json;
         if (req.method === 'PUT') {
           if (!isObj(input)) throw new HttpError(400, 'the body must be a Deployment object');
-          const meta = isObj(input.metadata) ? input.metadata : {};
-          if (meta.resourceVersion === undefined || meta.resourceVersion === '') {
-            throw new HttpError(422, `Deployment.apps ${quote(name)} is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update`, 'Invalid', { name, group: 'apps', kind: 'Deployment' });
-          }
+          // Without a resourceVersion the API server makes an unconditional update (Deployments allow it).
           next = input;
         } else next = this.patch(req, current as Json, input);
         this.checkVersion(next, current, name, 'deployments.apps');
