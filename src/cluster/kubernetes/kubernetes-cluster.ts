@@ -5,12 +5,12 @@
  * - Facts are read from the Kubernetes API (nodes, the functions'
  *   Deployments and pods), the OpenFaaS gateway (functions, usage,
  *   invocation counts) and InfluxDB (per-node Intel PCM counters).
- * - Changes go through the gateway (`PUT /system/functions` for limits,
- *   requests and the watchdog's `max_inflight`; `POST /system/scale-function`
- *   for replicas) and the Kubernetes API (placement: the Deployment's
- *   `nodeSelector` on `kubernetes.io/hostname`, or a required node affinity for
- *   several nodes, re-applied after every `PUT` because the gateway resets it).
- *   Each apply waits for the rollouts, with a deadline.
+ * - Changes go through the Kubernetes API (one strategic-merge patch of the
+ *   Deployment's pod template: the container's limits, requests and
+ *   `max_inflight` env var, the placement) and the gateway
+ *   (`POST /system/scale-function` for replicas); never the gateway's `PUT`,
+ *   which on faas-netes wipes the env (apply-changes.ts). Each apply reads its
+ *   changes back and waits for the rollouts, with a deadline.
  * - Load comes from faasgym's own HTTP load generator (load-generator.ts),
  *   replaying the scenario's `loads`.
  *
@@ -30,11 +30,16 @@
  * one, so the time an apply takes counts in the next window, as the
  * simulator counts replica starts made between windows).
  *
+ * The parts: connect.ts (node mapping, node sizes, load targets),
+ * apply-changes.ts (the Deployment patches, read-back, CE replica range,
+ * rollouts and refusals), window-snapshot.ts (a window's snapshot, a pure
+ * function), safety.ts and journal.ts (record, restore, the on-disk journal).
+ *
  * What a real cluster cannot tell is reported, never invented: every window's
  * `warnings` lists the metrics that were not measured (reported as 0) and every
  * missing or stale PCM counter.
  */
-import type { V1Node, V1Pod } from '@kubernetes/client-node';
+import type { V1Pod } from '@kubernetes/client-node';
 import { BackendError, ConfigError, quote } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
 import { resolveScenario } from '../sim/scenario.js';
@@ -48,17 +53,14 @@ import type { InfluxReader } from './influx-reader.js';
 import type { K8sClient } from './k8s-client.js';
 import { FUNCTION_LABEL } from './rollout.js';
 import { LoadGenerator } from './load-generator.js';
-import { memoryMb, parseQuantity } from './quantity.js';
 import { sleep } from './retry.js';
 import { SafetyLedger, recordOf, type RestoreOps } from './safety.js';
 import { applyChanges, awaitRollout, desiredOf, functionContainer, type ApplyContext, type Desired } from './apply-changes.js';
 import { RestoreJournal } from './journal.js';
 import { windowSnapshot } from './window-snapshot.js';
+import { loadEntries, mapNodes, nodeInfos } from './connect.js';
 
-/** Node labels or annotations that describe what Kubernetes does not: CPU model, L3 size, relative per-core speed. */
-export const NODE_CPU_MODEL_KEY = 'faasgym.io/cpu-model';
-export const NODE_L3_MB_KEY = 'faasgym.io/l3-mb';
-export const NODE_SPEED_KEY = 'faasgym.io/speed';
+export { NODE_CPU_MODEL_KEY, NODE_L3_MB_KEY, NODE_SPEED_KEY } from './connect.js';
 
 /** Hooks for a cluster whose endpoints exist only once started (the twin). */
 export interface KubernetesClusterHooks {
@@ -279,8 +281,8 @@ export class KubernetesCluster implements Cluster {
 
     // Nodes.
     const k8sNodes = await k8s.listNodes();
-    const { toK8s, fromK8s } = this.mapNodes(k8sNodes, cfg);
-    this.nodesView = this.nodeInfos(k8sNodes, fromK8s);
+    const { toK8s, fromK8s } = mapNodes(this.scenario, k8sNodes, cfg, this.oneTimeWarnings);
+    this.nodesView = nodeInfos(this.scenario, k8sNodes, fromK8s);
 
     // The managed functions must exist; record them before anything changes.
     const statuses = await gateway.listFunctions(cfg.namespace);
@@ -319,7 +321,7 @@ export class KubernetesCluster implements Cluster {
     const provider = String((info.provider as { provider?: unknown } | undefined)?.provider ?? '');
     this.replicaRange = /(^|-)ce$/i.test(provider) ? { min: 1, max: 5 } : null;
 
-    const entries = this.loadEntries(cfg);
+    const entries = loadEntries(this.scenario, cfg);
     const lg = new LoadGenerator({
       loads: this.scenario.loads,
       seed,
@@ -350,92 +352,6 @@ export class KubernetesCluster implements Cluster {
       }
     }
     return conn;
-  }
-
-  /** Scenario node names → Kubernetes node names (nodeMap, else the same name). */
-  private mapNodes(k8sNodes: V1Node[], cfg: KubernetesBackendConfig): { toK8s: Map<string, string>; fromK8s: Map<string, string> } {
-    const names = new Set(k8sNodes.map((n) => n.metadata?.name ?? ''));
-    for (const [from, to] of Object.entries(cfg.nodeMap)) {
-      if (!this.scenario.nodes.some((n) => n.name === from)) throw new ConfigError(`backend.nodeMap: ${quote(from)} is not a node of the scenario (nodes: ${this.scenario.nodes.map((n) => n.name).join(', ')})`);
-      if (!names.has(to)) throw new ConfigError(`backend.nodeMap.${from}: the cluster has no node ${quote(to)} (nodes: ${[...names].join(', ')})`);
-    }
-    const toK8s = new Map<string, string>(), fromK8s = new Map<string, string>();
-    const declared = this.scenario.nodes.map((n) => n.name);
-    const present = declared.filter((d) => names.has(cfg.nodeMap[d] ?? d));
-    if (declared.length === 0 || (present.length === 0 && Object.keys(cfg.nodeMap).length === 0)) {
-      // The scenario's nodes are not this cluster's: work with the cluster's own.
-      if (declared.length > 0) this.oneTimeWarnings.push(`the cluster has none of the scenario's nodes (${declared.join(', ')}); nodes are the cluster's own (set backend.nodeMap to map them)`);
-      for (const n of names) {
-        toK8s.set(n, n);
-        fromK8s.set(n, n);
-      }
-      return { toK8s, fromK8s };
-    }
-    const absent = declared.filter((d) => !present.includes(d));
-    if (absent.length > 0) throw new ConfigError(`the cluster has no node for the scenario's ${absent.map((a) => quote(a)).join(', ')} (cluster nodes: ${[...names].join(', ')}; map them with backend.nodeMap)`);
-    for (const d of declared) {
-      const k = cfg.nodeMap[d] ?? d;
-      toK8s.set(d, k);
-      fromK8s.set(k, d);
-    }
-    return { toK8s, fromK8s };
-  }
-
-  private nodeInfos(k8sNodes: V1Node[], fromK8s: Map<string, string>): NodeInfo[] {
-    const out: NodeInfo[] = [];
-    const declared = new Map(this.scenario.nodes.map((n) => [n.name, n]));
-    // Scenario order first (environments index nodes by it), then any others.
-    const ordered = [...k8sNodes].filter((n) => fromK8s.has(n.metadata?.name ?? '')).sort((a, b) => {
-      const ia = this.scenario.nodes.findIndex((d) => d.name === fromK8s.get(a.metadata?.name ?? ''));
-      const ib = this.scenario.nodes.findIndex((d) => d.name === fromK8s.get(b.metadata?.name ?? ''));
-      return (ia < 0 ? Infinity : ia) - (ib < 0 ? Infinity : ib);
-    });
-    for (const n of ordered) {
-      const name = fromK8s.get(n.metadata?.name ?? '') as string;
-      const labels = { ...(n.metadata?.labels ?? {}) };
-      const ann = n.metadata?.annotations ?? {};
-      const d = declared.get(name);
-      // What pods can use: allocatable (capacity less the system and kubelet reservations), as the scheduler counts.
-      const cap = n.status?.allocatable ?? n.status?.capacity ?? {};
-      const meta = (key: string): string | undefined => labels[key] ?? ann[key];
-      const numMeta = (key: string, fallback: number): number => {
-        const v = Number(meta(key));
-        return Number.isFinite(v) && v > 0 ? v : fallback;
-      };
-      out.push({
-        name,
-        cores: cap.cpu !== undefined ? parseQuantity(cap.cpu, `node ${name} allocatable.cpu`) : d?.cores ?? 1,
-        memoryMb: cap.memory !== undefined ? memoryMb(cap.memory, `node ${name} allocatable.memory`) : d?.memoryMb ?? 0,
-        cpuModel: meta(NODE_CPU_MODEL_KEY) ?? d?.cpuModel ?? 'unknown',
-        l3Mb: numMeta(NODE_L3_MB_KEY, d?.l3Mb ?? 32),
-        speed: numMeta(NODE_SPEED_KEY, d?.speed ?? 1),
-        labels,
-      });
-    }
-    return out;
-  }
-
-  /** What each load target invokes: a function itself, or a workflow's entry function. */
-  private loadEntries(cfg: KubernetesBackendConfig): Map<string, { fn: string; headers: Record<string, string> }> {
-    const out = new Map<string, { fn: string; headers: Record<string, string> }>();
-    for (const load of this.scenario.loads) {
-      if (out.has(load.target)) continue;
-      if (this.specs.has(load.target)) {
-        out.set(load.target, { fn: load.target, headers: {} });
-        continue;
-      }
-      const wf = this.scenario.workflows.find((w) => w.name === load.target);
-      if (!wf) throw new ConfigError(`load target ${quote(load.target)} is neither a function nor a workflow of the scenario`);
-      let fn = cfg.load.workflowEntry?.[wf.name];
-      if (fn === undefined) {
-        const targets = new Set([...wf.edges.map((e) => e[1]), ...wf.branches.flatMap((b) => b.to)]);
-        const roots = wf.stages.filter((s) => !targets.has(s.id));
-        if (roots.length !== 1) throw new ConfigError(`workflow ${quote(wf.name)} has ${roots.length} entry stages; name the function to invoke in backend.load.workflowEntry.${wf.name}`);
-        fn = (roots[0] as { fn: string }).fn;
-      }
-      out.set(load.target, { fn, headers: { ...(cfg.load.workflowHeaders?.[wf.name] ?? {}) } });
-    }
-    return out;
   }
 
   private startLoad(conn: Connection): void {

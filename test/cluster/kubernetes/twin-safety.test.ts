@@ -206,7 +206,7 @@ describe('fault injection', () => {
     ['500 on every scale', { method: 'POST', path: '/system/scale-function/a', kind: '500' }, { status: 500, endpoint: 'gateway POST /system/scale-function/a' }, /^gateway POST \/system\/scale-function\/a: HTTP 500: internal error \(injected fault\) \(after 4 attempts\)$/],
     ['a hung Deployment read', { method: 'GET', path: DEPLOYMENT_B, kind: 'hang' }, { status: null, endpoint: `kubernetes GET ${DEPLOYMENT_B}` }, /^kubernetes GET \/apis\/apps\/v1\/namespaces\/openfaas-fn\/deployments\/b: no answer by the deadline \(after 4 attempts\)$/],
     ['409 on every patch', { method: 'PATCH', path: DEPLOYMENT_B, kind: '409' }, { status: 409, endpoint: `kubernetes PATCH ${DEPLOYMENT_B}` }, /^kubernetes PATCH .*: HTTP 409: Operation cannot be fulfilled/],
-    ['a connection dropped on every rollout poll', { method: 'GET', path: DEPLOYMENT_B, kind: 'drop', skip: 2 }, { status: null, endpoint: `kubernetes GET ${DEPLOYMENT_B}` }, /: connection failed \(.+\) \(after 4 attempts\)$/],
+    ['a connection dropped on every rollout poll', { method: 'GET', path: DEPLOYMENT_B, kind: 'drop', skip: 1 }, { status: null, endpoint: `kubernetes GET ${DEPLOYMENT_B}` }, /: connection failed \(.+\) \(after 4 attempts\)$/],
   ] as const)('persistent fault (%s): a BackendError after the bounded attempts; close() still restores the state found', async (_name, fault, expected, message) => {
     const { cluster, logs } = twinCluster();
     await cluster.apply([{ kind: 'scale', fn: 'b', replicas: 2 }]); // a change that lands first
