@@ -56,6 +56,12 @@ test('faasgym twin refuses a bad scenario or options with one clear line', () =>
   const speed = run('--scenario', 'faasconf-sequential', '--speed', '0');
   expect(speed.status).toBe(2);
   expect(speed.stderr).toMatch(/--speed must be a finite number > 0/);
+  // issue 12: a non-loopback host needs --allow-remote and --password-file (nothing is bound otherwise)
+  const remote = run('--scenario', 'faasconf-sequential', '--port', '0', '--host', '0.0.0.0');
+  expect(remote.status).not.toBe(0);
+  expect(remote.stderr).toMatch(/twin: host "0\.0\.0\.0" is not a loopback address; pass allowRemote \(--allow-remote\) and auth \(--password-file\)/);
+  const open = run('--scenario', 'faasconf-sequential', '--port', '0', '--host', '0.0.0.0', '--allow-remote');
+  expect(open.stderr).toMatch(/needs auth \(--password-file\): it guards both the gateway and the Kubernetes API/);
   const missing = run('--scenario', '/nonexistent/scenario.yaml', '--port', '0');
   expect(missing.status).toBe(1);
   expect(missing.stderr).toMatch(/cannot read scenario file/);
