@@ -88,6 +88,30 @@ describe('a running twin', () => {
     expect(scheduled + (pods.body.items as Obj[]).filter((p) => p.spec.nodeName === undefined).length).toBe(20);
   });
 
+  test('a well-behaved client keeps being answered while the attacks run (every /healthz within 2 s)', async () => {
+    let stop = false;
+    const waits: number[] = [];
+    const pinger = (async () => {
+      while (!stop) {
+        const t0 = performance.now();
+        const r = await http(`${twin.url}/healthz`, { timeoutMs: 10_000 });
+        await r.arrayBuffer();
+        waits.push(performance.now() - t0);
+        await new Promise((res) => setTimeout(res, 10));
+      }
+    })();
+    const deep = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
+    for (let i = 0; i < 3; i++) {
+      expect((await send('PATCH', `${DEPLOY}/echo`, deep, MERGE)).status).toBe(400);
+      expect((await send('PATCH', `${DEPLOY}/echo`, JSON.stringify({ spec: { template: { spec: { containers: [{ name: 'echo', resources: { limits: { memory: '1e320000000' } } }] } } } }), { 'Content-Type': 'application/strategic-merge-patch+json' })).status).toBe(422);
+      expect((await send('PATCH', `${DEPLOY}/echo/scale`, JSON.stringify({ spec: { replicas: 1_000_000_000 } }), MERGE)).status).toBe(422);
+    }
+    stop = true;
+    await pinger;
+    expect(waits.length).toBeGreaterThan(0);
+    expect(Math.max(...waits)).toBeLessThan(2000);
+  });
+
   test('watches are capped: the third concurrent watch gets 429, and a closed one frees its place', async () => {
     const open = async () => {
       const ac = new AbortController();
