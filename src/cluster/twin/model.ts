@@ -201,7 +201,11 @@ export class TwinModel {
     return canonicalJson(all, 2);
   }
 
-  /** Nodes a placement allows (`null` = any); InvalidUpdate when it allows none. */
+  /**
+   * Nodes a placement allows (`null` = any). None: InvalidUpdate on the
+   * `lenient` profile; on `ce` an empty list, as the API server accepts such a
+   * Deployment and its new pods stay Pending (kube-scheduler finds no node).
+   */
   allowedNodes(nodeSelector: Record<string, string> | null, affinityNodes: string[] | null): string[] | null {
     if (nodeSelector === null && affinityNodes === null) return null;
     const engine = this.cluster.engine;
@@ -211,7 +215,7 @@ export class TwinModel {
       const labels = nodeLabels(n.spec.name, n.spec.labels);
       return Object.entries(nodeSelector).every(([k, v]) => labels[k] === v);
     }).map((n) => n.spec.name);
-    if (out.length === 0) {
+    if (out.length === 0 && this.profile === 'lenient') {
       throw new InvalidUpdate(`no node matches the placement (nodeSelector ${quote(nodeSelector)}${affinityNodes ? `, nodes ${quote(affinityNodes)}` : ''}); nodes: ${this.nodeNames.join(', ')}`);
     }
     return out;
@@ -279,7 +283,8 @@ export class TwinModel {
     const changes: ConfigChange[] = [];
     const prevAllowed = this.allowedNodes(prev.nodeSelector, prev.affinityNodes);
     const allowed = this.allowedNodes(cfg.nodeSelector, cfg.affinityNodes);
-    if (canonicalJson(prevAllowed) !== canonicalJson(allowed) || canonicalJson(allowed) !== canonicalJson(fn.nodeSelector)) {
+    // No node matches (ce): the simulator keeps the old placement (the old pods keep running, maxUnavailable 0); rollStep shows the new pod Pending.
+    if (allowed?.length !== 0 && (canonicalJson(prevAllowed) !== canonicalJson(allowed) || canonicalJson(allowed) !== canonicalJson(fn.nodeSelector))) {
       changes.push({ kind: 'place', fn: name, nodes: allowed });
     }
     const cpu = cfg.limits.cpu ?? cfg.requests.cpu;
@@ -289,7 +294,7 @@ export class TwinModel {
     if (cpuMilli !== fn.cpuMilli || memoryMb !== fn.memoryMb) changes.push({ kind: 'resize', fn: name, cpuMilli, memoryMb });
     const maxInflight = parseMaxInflight(cfg.envVars);
     if (maxInflight !== fn.maxInflight) changes.push({ kind: 'concurrency', fn: name, maxInflight });
-    if (fn.spec.scaling === 'replicas' && cfg.replicas !== fn.desired) changes.push({ kind: 'scale', fn: name, replicas: cfg.replicas });
+    if (fn.spec.scaling === 'replicas' && cfg.replicas !== fn.desired && !(allowed?.length === 0 && cfg.replicas > fn.desired)) changes.push({ kind: 'scale', fn: name, replicas: cfg.replicas });
     e.config = cfg;
     // Refusals here are capacity only (values were validated): Kubernetes accepts the spec and leaves pods Pending.
     const pending = changes.length > 0 ? this.cluster.apply(changes) : Promise.resolve({ applied: [], rejected: [] as { reason: string }[] });
@@ -335,7 +340,7 @@ export class TwinModel {
         if (fn.desired !== e.simDesiredSeen) {
           e.config.replicas = fn.desired;
           e.simDesiredSeen = fn.desired;
-        } else if (e.config.replicas > this.liveCount(fn) && (now >= e.nextRetryAt || this.liveCount(fn) !== e.liveAtRetry)) {
+        } else if (e.config.replicas > this.liveCount(fn) && this.allowedNodes(e.config.nodeSelector, e.config.affinityNodes)?.length !== 0 && (now >= e.nextRetryAt || this.liveCount(fn) !== e.liveAtRetry)) {
           // Short of replicas: none fitted before, or a replaced replica (migration) was counted while it drained.
           e.nextRetryAt = now + 1;
           e.liveAtRetry = this.liveCount(fn);
@@ -386,7 +391,8 @@ export class TwinModel {
     if (live.some((r) => r.phase !== READY && (e.podHash.get(r.id) ?? hash) === hash)) return; // a new pod is still starting
     const old = outdated[0] as (typeof outdated)[number];
     const engine = this.cluster.engine;
-    const node = engine.pickNode(fn, null);
+    const allowed = this.allowedNodes(e.config.nodeSelector, e.config.affinityNodes);
+    const node = allowed?.length === 0 ? null : engine.pickNode(fn, null);
     if (!node) {
       e.surgePending = 1;
       return;

@@ -112,6 +112,24 @@ describe('the ce profile', () => {
   });
 });
 
+test('a nodeSelector no node matches is accepted (the API server does): the new pod stays Pending, the old one keeps serving', async () => {
+  const twin = await Twin.start({ scenario: testScenario(), speed: 20 });
+  try {
+    const r = await getJson<Obj>(`${twin.url}${DEPLOY}/echo`, { method: 'PATCH', headers: MERGE, body: JSON.stringify({ spec: { template: { spec: { nodeSelector: { zone: 'nowhere' } } } } }) });
+    expect(r.status).toBe(200);
+    await new Promise((res) => setTimeout(res, 200));
+    const pods = await livePods(twin, 'echo');
+    expect(pods.map((p) => p.status.phase).sort()).toEqual(['Pending', 'Running']);
+    expect(pods.find((p) => p.status.phase === 'Pending')?.status.conditions[0]).toMatchObject({ reason: 'Unschedulable' });
+    expect((await http(`${twin.url}/function/echo`, { method: 'POST', body: 'x' })).status).toBe(200);
+    // put back: the rollout completes and nothing is Pending
+    expect((await getJson<Obj>(`${twin.url}${DEPLOY}/echo`, { method: 'PATCH', headers: MERGE, body: JSON.stringify({ spec: { template: { spec: { nodeSelector: { zone: null, 'kubernetes.io/hostname': 'n1' } } } } }) })).status).toBe(200);
+    expect(await until(async () => (await livePods(twin, 'echo')).every((p) => p.status.phase === 'Running'), 5000)).toBe(true);
+  } finally {
+    await twin.close();
+  }
+});
+
 describe('the ce profile on a full node', () => {
   const full: ScenarioSpec = {
     name: 'full', seed: 1, duration: 1000,
