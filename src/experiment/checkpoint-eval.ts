@@ -12,6 +12,7 @@ import { CheckpointError, loadCheckpoint } from '../nn/checkpoint.js';
 import { initTf } from '../nn/tf.js';
 import { make } from '../registry/index.js';
 import { evaluate, type EvaluationResult } from './train.js';
+import { closeOnSignal } from './close-on-signal.js';
 
 /** A checkpoint directory (with latest.json or manifest.json), or a run directory holding `checkpoint/`. */
 export function resolveCheckpointDir(dir: string): string {
@@ -39,7 +40,7 @@ export async function evaluateCheckpoint(
   const envId = opts.env ?? manifest.env;
   if (typeof envId !== 'string') throw new ConfigError(`the checkpoint ${path} does not name its environment: pass --env`);
   const factory = getAgentFactory(manifest.agent);
-  const env = make(envId, opts.envConfig);
+  const env = closeOnSignal(make(envId, opts.envConfig)); // a SIGINT/SIGTERM closes it (restores a real cluster)
   try {
     const why = factory.supports(env);
     if (why) throw new ConfigError(`${manifest.agent} cannot run on ${envId}: ${why}`);

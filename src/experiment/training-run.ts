@@ -16,6 +16,7 @@ import { make } from '../registry/index.js';
 import { version } from '../version.js';
 import { train, type EvaluationResult, type Progress, type TrainResult } from './train.js';
 import { zooEntry } from './zoo.js';
+import { closeOnSignal } from './close-on-signal.js';
 
 /** Budget used when neither `--steps` nor a zoo entry gives one. */
 export const DEFAULT_STEPS = 100_000;
@@ -112,7 +113,7 @@ export function resolveTrainingRun(spec: TrainingRunSpec): ResolvedTrainingRun {
 export async function buildRun(run: ResolvedTrainingRun, opts: { /** Wrap the environment before the agent is built on it (a searcher spends its budget on the wrapped env). */ wrapEnv?: (env: AnyEnv) => AnyEnv } = {}): Promise<{ env: AnyEnv; agent: Agent }> {
   await initTf();
   const factory = getAgentFactory(run.agent);
-  const made = make(run.env, run.envConfig);
+  const made = closeOnSignal(make(run.env, run.envConfig)); // a SIGINT/SIGTERM closes it (restores a real cluster)
   const env = opts.wrapEnv ? opts.wrapEnv(made) : made;
   const why = factory.supports(env);
   if (why) {
@@ -150,7 +151,7 @@ export interface TrainingRunResult {
 /** Train and evaluate; the agent and environments are disposed afterwards. */
 export async function executeTrainingRun(run: ResolvedTrainingRun, opts: ExecuteOptions = {}): Promise<TrainingRunResult> {
   const { env, agent } = await buildRun(run);
-  const evalEnv = run.evalEpisodes > 0 ? make(run.env, run.envConfig) : undefined;
+  const evalEnv = run.evalEpisodes > 0 ? closeOnSignal(make(run.env, run.envConfig)) : undefined;
   try {
     if (opts.out) {
       mkdirSync(opts.out, { recursive: true });

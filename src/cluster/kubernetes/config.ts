@@ -5,6 +5,8 @@
  * password files are read once, here, and their contents never appear in a
  * message or a log line.
  */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { ConfigError, quote } from '../../core/errors.js';
 import type { PcmFieldMap } from '../pcm-fields.js';
@@ -83,6 +85,13 @@ export interface KubernetesBackendConfig {
   retry: RetryPolicy;
   /** Where log lines go (dry-run changes, retries, restore); never given a secret. @default stderr unless FAASGYM_QUIET=1 */
   log: (line: string) => void;
+  /**
+   * Directory of the restore journal (journal.ts): the recorded configuration
+   * is written there before the first change and removed after a successful
+   * restore, so a killed run is restored by the next one. null: no journal.
+   * @default $XDG_STATE_HOME/faasgym/journal (else ~/.local/state/faasgym/journal)
+   */
+  journalDir: string | null;
 }
 
 /** Secrets read from the password files; kept apart from the config so that printing the config shows none. */
@@ -91,7 +100,7 @@ export interface BackendSecrets {
   influxPassword?: string;
 }
 
-const TOP = ['kind', 'kubeconfig', 'context', 'namespace', 'gateway', 'influx', 'load', 'dryRun', 'timeScale', 'nodeMap', 'syncToScenario', 'changeTimeoutSeconds', 'restoreTimeoutSeconds', 'pollSeconds', 'requestRatio', 'retry', 'log'];
+const TOP = ['kind', 'kubeconfig', 'context', 'namespace', 'gateway', 'influx', 'load', 'dryRun', 'timeScale', 'nodeMap', 'syncToScenario', 'changeTimeoutSeconds', 'restoreTimeoutSeconds', 'pollSeconds', 'requestRatio', 'retry', 'log', 'journalDir'];
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -254,8 +263,14 @@ export function parseKubernetesConfig(input: unknown): { config: KubernetesBacke
     requestRatio: num('requestRatio', input.requestRatio, 1, (x) => x > 0 && x <= 1, 'a number in (0, 1]'),
     retry,
     log,
+    journalDir: input.journalDir === undefined ? defaultJournalDir() : input.journalDir === null ? null : typeof input.journalDir === 'string' && input.journalDir !== '' ? input.journalDir : bad('journalDir', 'a directory path or null', input.journalDir),
   };
   return { config, secrets };
+}
+
+function defaultJournalDir(): string {
+  const state = process.env.XDG_STATE_HOME && process.env.XDG_STATE_HOME !== '' ? process.env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
+  return join(state, 'faasgym', 'journal');
 }
 
 function defaultLog(line: string): void {

@@ -9,7 +9,8 @@ export { TwinCluster, createTwinCluster, parseTwinOptions, type TwinBackendOptio
 export { parseKubernetesConfig, type BackendSecrets, type GatewayConfig, type InfluxConfig, type KubernetesBackendConfig, type LoadConfig } from './config.js';
 export { GatewayClient, deploymentOf, type FunctionDeployment, type FunctionResources, type FunctionStatus, type GatewayClientOptions, type InvokeResult } from './gateway-client.js';
 export { LoadGenerator, type LoadGeneratorOptions, type SendResult, type TargetWindow } from './load-generator.js';
-export { SafetyLedger, mergePatchDiff, placementPatch, recordOf, type FunctionRecord, type RestoreOps, type Touched } from './safety.js';
+export { SafetyLedger, mergePatchDiff, placementPatch, recordOf, templateRestorePatch, type FunctionRecord, type RestoreOps, type Touched } from './safety.js';
+export { RestoreJournal } from './journal.js';
 export { BackendRequestError, DEFAULT_RETRY, backoffMs, withRetries, type RetryPolicy } from './retry.js';
 export { FUNCTION_LABEL, HOSTNAME_LABEL, rolloutState, type RolloutState } from './rollout.js';
 export type { InfluxReader, InfluxReaderOptions, NodePcmReading, PcmWindowResult } from './influx-reader.js';

@@ -10,7 +10,7 @@
  * lacks a mapped field, is flagged in `warnings`: a counter is never silently 0.
  */
 import { InfluxDB } from 'influx';
-import { ConfigError, quote } from '../../core/errors.js';
+import { BackendError, ConfigError, quote } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
 import { pcmFieldsToCounters, resolvePcmFieldMap, type PcmFieldMap } from '../pcm-fields.js';
 import type { PcmCounters } from '../types.js';
@@ -89,24 +89,39 @@ export class InfluxReader {
    * Counters of `nodes` (name → host tag value) over the window [startMs, endMs]
    * (epoch ms). Every node gets a reading; flagged ones carry warnings.
    */
+  /**
+   * PCM counters of each node over [startMs, endMs]: the mean of the mapped
+   * fields over the points inside the window, aggregated per host by InfluxDB
+   * (only the mapped fields are selected: a pcm-sensor-server point has
+   * per-core and per-thread objects, hundreds to thousands of fields), else
+   * the latest point before the window's end (flagged when older than
+   * `freshnessSeconds`). A failed query never throws: every node's counters
+   * are reported as 0 and flagged missing, with the reason in the warnings.
+   */
   async readWindow(nodes: ReadonlyMap<string, string>, startMs: number, endMs: number): Promise<PcmWindowResult> {
     const hosts = [...new Set(nodes.values())];
-    const rows = hosts.length > 0 ? await this.query(hosts, endMs) : new Map<string, Row[]>();
     const readings = new Map<string, NodePcmReading>();
     const warnings: string[] = [];
+    let rows: Map<string, { window: Record<string, number> | null; points: number; latest: Row | null }>;
+    try {
+      rows = hosts.length > 0 ? await this.query(hosts, startMs, endMs) : new Map();
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      warnings.push(`pcm: the InfluxDB query failed (${why}); every node's counters are reported as 0 (missing)`);
+      for (const node of nodes.keys()) readings.set(node, { counters: { ...ZERO }, points: 0, ageSeconds: null, flagged: true });
+      return { readings, warnings };
+    }
     for (const [node, host] of nodes) {
-      const points = rows.get(host) ?? [];
+      const r = rows.get(host);
       const label = host === node ? `node ${node}` : `node ${node} (host ${host})`;
-      if (points.length === 0) {
+      if (!r || (!r.latest && !r.window)) {
         warnings.push(`pcm ${label}: no point in measurement ${this.measurement} within ${this.lookbackSeconds} s before the window's end; its counters are reported as 0 (missing)`);
         readings.set(node, { counters: { ...ZERO }, points: 0, ageSeconds: null, flagged: true });
         continue;
       }
-      const inWindow = points.filter((p) => p.time >= startMs && p.time <= endMs);
-      const used = inWindow.length > 0 ? inWindow : [points[0] as Row];
-      const fields = meanFields(used);
+      const fields = r.window ?? numeric(r.latest?.fields ?? {});
       const decoded = decode(fields, this.fieldMap);
-      const ageSeconds = (endMs - (points[0] as Row).time) / 1000;
+      const ageSeconds = r.latest ? (endMs - r.latest.time) / 1000 : 0;
       let flagged = false;
       if (ageSeconds > this.freshnessSeconds) {
         warnings.push(`pcm ${label}: the latest point is ${ageSeconds.toFixed(1)} s old (freshness ${this.freshnessSeconds} s); its counters are stale`);
@@ -116,16 +131,21 @@ export class InfluxReader {
         warnings.push(`pcm ${label}: ${m.counter} is missing (no field ${m.fields.map((f) => JSON.stringify(f)).join(', ')}); reported as 0`);
         flagged = true;
       }
-      readings.set(node, { counters: decoded.counters, points: inWindow.length, ageSeconds, flagged });
+      readings.set(node, { counters: decoded.counters, points: r.points, ageSeconds, flagged });
     }
     return { readings, warnings };
   }
 
-  /** The latest points (newest first, at most 500 per host) of each host in the lookback before `endMs`. */
-  private async query(hosts: string[], endMs: number): Promise<Map<string, Row[]>> {
+  /** The mapped fields only: their means per host within the window, and each host's latest point before the window's end. */
+  private async query(hosts: string[], startMs: number, endMs: number): Promise<Map<string, { window: Record<string, number> | null; points: number; latest: Row | null }>> {
     const from = Math.floor(endMs - this.lookbackSeconds * 1000);
     const hostCond = hosts.map((h) => `${ident(this.hostTag)} = ${literal(h)}`).join(' OR ');
-    const q = `SELECT * FROM ${ident(this.measurement)} WHERE time > ${from}ms AND time <= ${Math.ceil(endMs)}ms AND (${hostCond}) GROUP BY ${ident(this.hostTag)} ORDER BY time DESC LIMIT 500`;
+    const m = this.fieldMap;
+    const fields = [...new Set([m.instructions, m.cycles, m.l3Misses, m.l3Hits, m.dramReads, m.dramWrites, m.c0, m.c1, m.c6])];
+    const means = fields.map((f) => `mean(${ident(f)}) AS ${ident(f)}`).join(', ');
+    const where = (lo: number): string => `WHERE time > ${lo}ms AND time <= ${Math.ceil(endMs)}ms AND (${hostCond})`;
+    const q = `SELECT ${means}, count(${ident(m.instructions)}) AS "faasgym_points" FROM ${ident(this.measurement)} ${where(Math.floor(startMs))} GROUP BY ${ident(this.hostTag)}; `
+      + `SELECT ${fields.map(ident).join(', ')} FROM ${ident(this.measurement)} ${where(from)} GROUP BY ${ident(this.hostTag)} ORDER BY time DESC LIMIT 1`;
     const raw = await withRetries(
       `influx GET /query (${this.opts.database})`,
       this.opts.retry,
@@ -143,26 +163,43 @@ export class InfluxReader {
       },
       this.opts.onRetry ? (i) => this.opts.onRetry?.(`retry ${i.attempt} of ${i.endpoint} in ${Math.round(i.delayMs)} ms: ${i.reason}`) : undefined,
     );
-    const out = new Map<string, Row[]>();
-    for (const result of raw.results ?? []) {
-      if (result.error) throw new AttemptFailure(`influx query failed: ${result.error}`, 200, false);
+    const out = new Map<string, { window: Record<string, number> | null; points: number; latest: Row | null }>();
+    const entry = (host: string) => {
+      let e = out.get(host);
+      if (!e) out.set(host, (e = { window: null, points: 0, latest: null }));
+      return e;
+    };
+    (raw.results ?? []).forEach((result, qi) => {
+      if (result.error) throw new BackendError(`influx query failed: ${result.error}`);
       for (const series of result.series ?? []) {
         const host = series.tags?.[this.hostTag];
         if (host === undefined) continue;
         const ti = series.columns.indexOf('time');
-        const rows: Row[] = series.values.map((v) => {
-          const fields: Record<string, unknown> = {};
-          series.columns.forEach((c, i) => {
-            if (i !== ti) fields[c] = v[i];
-          });
-          return { time: Number(v[ti]), fields };
+        const row = series.values[0];
+        if (!row) continue;
+        const fieldsOf: Record<string, unknown> = {};
+        series.columns.forEach((c, i) => {
+          if (i !== ti) fieldsOf[c] = row[i];
         });
-        rows.sort((a, b) => b.time - a.time);
-        out.set(host, [...(out.get(host) ?? []), ...rows]);
+        if (qi === 0) {
+          const n = Number(fieldsOf.faasgym_points);
+          delete fieldsOf.faasgym_points;
+          if (n > 0) {
+            entry(host).window = numeric(fieldsOf);
+            entry(host).points = n;
+          }
+        } else entry(host).latest = { time: Number(row[ti]), fields: fieldsOf };
       }
-    }
+    });
     return out;
   }
+}
+
+/** The finite numeric values of a row's fields. */
+function numeric(fields: Record<string, unknown>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(fields)) if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
+  return out;
 }
 
 const COUNTER_SOURCES: readonly [keyof PcmCounters, (keyof PcmFieldMap)[]][] = [
@@ -201,23 +238,6 @@ interface Row {
 
 interface RawResults {
   results?: { error?: string; series?: { name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }[] }[];
-}
-
-/** Field-wise mean over points, of the numeric values each field has. */
-function meanFields(rows: Row[]): Record<string, number> {
-  const sum = new Map<string, { s: number; n: number }>();
-  for (const r of rows) {
-    for (const [k, v] of Object.entries(r.fields)) {
-      if (typeof v !== 'number' || !Number.isFinite(v)) continue;
-      const acc = sum.get(k) ?? { s: 0, n: 0 };
-      acc.s += v;
-      acc.n += 1;
-      sum.set(k, acc);
-    }
-  }
-  const out: Record<string, number> = {};
-  for (const [k, { s, n }] of sum) out[k] = s / n;
-  return out;
 }
 
 /** InfluxQL identifier in double quotes. */

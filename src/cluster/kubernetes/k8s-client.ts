@@ -83,6 +83,16 @@ export class K8sClient {
   }
 
   /**
+   * `PATCH …/deployments/{name}` with `application/strategic-merge-patch+json`:
+   * `containers` merge by `name` and a container's `env` by `name`, so one
+   * container's resources and one env var change and nothing else.
+   */
+  patchDeploymentStrategic(name: string, patch: Record<string, unknown>): Promise<V1Deployment> {
+    const ns = this.namespace;
+    return this.call(`PATCH /apis/apps/v1/namespaces/${ns}/deployments/${name}`, (o) => this.apps.patchNamespacedDeployment({ name, namespace: ns, body: patch }, o), PatchStrategy.StrategicMergePatch);
+  }
+
+  /**
    * Poll the Deployment until its rollout is complete (`rolloutState`) or the
    * deadline (epoch ms) passes; a `BackendError` then says what was missing.
    */

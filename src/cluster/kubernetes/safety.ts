@@ -1,51 +1,55 @@
 /**
  * Leave the cluster as it was found. At the first contact of an episode the
- * backend records, for every function the environment manages, what it is
- * about to change: the gateway's FunctionDeployment (image, env vars incl.
- * `max_inflight`, limits, requests, constraints, labels, annotations, …), the
- * Deployment's replica count and its pod template's `nodeSelector` and
- * `affinity`. Each change marks what it touched; `restore` puts back exactly
- * the touched parts (the recorded FunctionDeployment with `PUT`, then the
- * placement with a merge patch — the gateway resets `nodeSelector` on every
- * `PUT` — then the replica count), waits for the rollouts, and reports what
- * could not be restored instead of stopping at the first failure.
+ * backend records, for every function the environment manages, its
+ * Deployment's pod template (`spec.template`: the container's env — also
+ * `valueFrom` entries — resources, security context, labels, annotations,
+ * `nodeSelector`, `affinity`, …) and replica count. The backend changes
+ * functions only through the Kubernetes API (a strategic-merge patch of the
+ * template) and the gateway's scale endpoint, never through the gateway's
+ * `PUT /system/functions`, which on faas-netes replaces the env, the security
+ * context, the labels and annotations and resets the nodeSelector
+ * (pkg/handlers/update.go). `restore` puts the recorded template back with one
+ * merge patch (RFC 7386: lists such as `containers` and `env` are replaced
+ * whole, so the recorded ones come back byte for byte), then the replica
+ * count, waits for the rollouts, and reports what could not be restored
+ * instead of stopping at the first failure. The records also go to the
+ * on-disk journal (journal.ts) so that a killed run is restored by the next.
  */
-import type { V1Affinity, V1Deployment } from '@kubernetes/client-node';
-import { deploymentOf, type FunctionDeployment, type FunctionStatus } from './gateway-client.js';
+import type { V1Affinity, V1Deployment, V1PodTemplateSpec } from '@kubernetes/client-node';
 
 /** What a function looked like before the backend touched it. */
 export interface FunctionRecord {
   name: string;
-  /** `PUT /system/functions` body that re-deploys it as it was. */
-  deployment: FunctionDeployment;
+  /** Deployment `spec.template`. */
+  template: V1PodTemplateSpec;
   /** Deployment `spec.replicas`. */
   replicas: number;
-  /** Pod template `nodeSelector` and `affinity` (null when absent). */
-  nodeSelector: Record<string, string> | null;
-  affinity: V1Affinity | null;
 }
 
-export type Touched = 'deployment' | 'placement' | 'replicas';
+export type Touched = 'template' | 'replicas';
 
 /** What `restore` needs from the backend. */
 export interface RestoreOps {
-  put(deployment: FunctionDeployment): Promise<void>;
   readDeployment(name: string): Promise<V1Deployment>;
+  /** A JSON merge patch (RFC 7386) of the Deployment. */
   patchDeployment(name: string, patch: Record<string, unknown>): Promise<unknown>;
   scale(name: string, replicas: number): Promise<void>;
   waitForRollout(name: string): Promise<unknown>;
   log(line: string): void;
 }
 
-export function recordOf(status: FunctionStatus, deployment: V1Deployment): FunctionRecord {
-  const pod = deployment.spec?.template?.spec;
+export function recordOf(deployment: V1Deployment): FunctionRecord {
   return {
-    name: status.name,
-    deployment: deploymentOf(status),
+    name: deployment.metadata?.name ?? '',
+    template: structuredClone(deployment.spec?.template ?? {}) as V1PodTemplateSpec,
     replicas: deployment.spec?.replicas ?? 1,
-    nodeSelector: pod?.nodeSelector ? { ...pod.nodeSelector } : null,
-    affinity: pod?.affinity ? structuredClone(pod.affinity) : null,
   };
+}
+
+/** The merge patch that puts a Deployment's pod template back to `template` (undefined: already so). */
+export function templateRestorePatch(current: V1Deployment, template: V1PodTemplateSpec): Record<string, unknown> | undefined {
+  const diff = mergePatchDiff(JSON.parse(JSON.stringify(current.spec?.template ?? {})), JSON.parse(JSON.stringify(template)));
+  return diff === undefined ? undefined : { spec: { template: diff } };
 }
 
 /**
@@ -100,17 +104,27 @@ export class SafetyLedger {
     return [...this.records.keys()];
   }
 
+  all(): FunctionRecord[] {
+    return [...this.records.values()].map((r) => structuredClone(r));
+  }
+
   /** Mark that a change to `what` of `name` was attempted (also when it failed: it may have landed). */
   touch(name: string, what: Touched): void {
     let set = this.touched.get(name);
     if (!set) this.touched.set(name, (set = new Set()));
     set.add(what);
-    // The gateway resets nodeSelector on PUT: a PUT touches placement too.
-    if (what === 'deployment') set.add('placement');
   }
 
   isTouched(name: string): boolean {
     return (this.touched.get(name)?.size ?? 0) > 0;
+  }
+
+  /** Mark every recorded function touched (a restore from a journal checks everything). */
+  touchAll(): void {
+    for (const name of this.records.keys()) {
+      this.touch(name, 'template');
+      this.touch(name, 'replicas');
+    }
   }
 
   /**
@@ -124,24 +138,15 @@ export class SafetyLedger {
       const rec = this.records.get(name);
       if (!rec || what.size === 0) continue;
       try {
-        if (what.has('deployment')) {
-          ops.log(`restore ${name}: PUT /system/functions (recorded limits, requests, env vars)`);
-          await ops.put(rec.deployment);
+        const current = await ops.readDeployment(name);
+        const patch = templateRestorePatch(current, rec.template);
+        if (patch) {
+          ops.log(`restore ${name}: pod template back to the recorded one (env, resources, placement)`);
+          await ops.patchDeployment(name, patch);
         }
-        if (what.has('placement') || what.has('deployment')) {
-          const current = await ops.readDeployment(name);
-          const patch = placementPatch(current, rec.nodeSelector, rec.affinity);
-          if (patch) {
-            ops.log(`restore ${name}: placement back to nodeSelector ${JSON.stringify(rec.nodeSelector)}${rec.affinity ? ' and the recorded affinity' : ''}`);
-            await ops.patchDeployment(name, patch);
-          }
-        }
-        if (what.has('replicas') || what.has('deployment')) {
-          const current = await ops.readDeployment(name);
-          if ((current.spec?.replicas ?? 1) !== rec.replicas) {
-            ops.log(`restore ${name}: scale to ${rec.replicas} replicas`);
-            await ops.scale(name, rec.replicas);
-          }
+        if ((current.spec?.replicas ?? 1) !== rec.replicas) {
+          ops.log(`restore ${name}: scale to ${rec.replicas} replicas`);
+          await ops.scale(name, rec.replicas);
         }
         rolled.push(name);
       } catch (err) {

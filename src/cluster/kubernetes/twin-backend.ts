@@ -13,7 +13,8 @@
  * default none), `windowMs` and `tickMs` (the twin's clock), `auth` (default
  * true: the gateway checks basic auth with a random password kept in a
  * temporary 0600 file), `pcmNoise`. Every other field is the `kubernetes`
- * backend's (`dryRun`, `load`, `retry`, `syncToScenario`, …).
+ * backend's (`dryRun`, `load`, `retry`, `syncToScenario`, …). `profile` (default
+ * `ce`) picks which real system the twin answers like (docs/twin.md).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,9 +23,10 @@ import { join } from 'node:path';
 import { ConfigError, quote } from '../../core/errors.js';
 import type { ResolvedScenario, ScenarioSpec } from '../sim/spec.js';
 import type { Twin } from '../twin/index.js';
+import { TWIN_PROFILES, type TwinProfile } from '../twin/context.js';
 import { KubernetesCluster } from './kubernetes-cluster.js';
 
-const TWIN_KEYS = ['speed', 'influx', 'windowMs', 'tickMs', 'auth', 'pcmNoise'];
+const TWIN_KEYS = ['speed', 'influx', 'windowMs', 'tickMs', 'auth', 'pcmNoise', 'profile'];
 /** Backend fields the twin sets itself. */
 const OWNED = ['kubeconfig', 'context', 'gateway', 'timeScale'];
 
@@ -38,6 +40,8 @@ export interface TwinBackendOptions {
   tickMs: number;
   auth: boolean;
   pcmNoise?: number;
+  /** Which real system the twin answers like. @default "ce" */
+  profile: TwinProfile;
 }
 
 /** A `KubernetesCluster` whose cluster is a twin it starts at the first contact and stops at `close()`. */
@@ -70,7 +74,12 @@ export function parseTwinOptions(config: Record<string, unknown>): TwinBackendOp
     windowMs: num('windowMs', Math.min(1000, Math.max(20, 5000 / speed)), (x) => x >= 5, 'a number >= 5'),
     tickMs: num('tickMs', 20, (x) => x >= 1, 'a number >= 1'),
     auth: (config.auth as boolean | undefined) ?? true,
+    profile: 'ce',
   };
+  if (config.profile !== undefined) {
+    if (!TWIN_PROFILES.includes(config.profile as TwinProfile)) throw new ConfigError(`backend.profile must be one of ${TWIN_PROFILES.join(', ')}, got ${quote(config.profile)}`);
+    out.profile = config.profile as TwinProfile;
+  }
   if (config.pcmNoise !== undefined) out.pcmNoise = num('pcmNoise', 0.02, (x) => x >= 0, 'a number >= 0');
   return out;
 }
@@ -103,6 +112,7 @@ export function createTwinCluster(scenario: ScenarioSpec | ResolvedScenario, con
         tickMs: opts.tickMs,
         internalLoad: false,
         auth,
+        profile: opts.profile,
         ...(opts.influx ? { influx: { url: opts.influx.url, database: opts.influx.database } } : {}),
         ...(opts.pcmNoise !== undefined ? { pcmNoise: opts.pcmNoise } : {}),
       });
@@ -117,7 +127,8 @@ export function createTwinCluster(scenario: ScenarioSpec | ResolvedScenario, con
       return {
         kubeconfig: {
           clusters: [{ name: 'twin', server: twin.url, skipTLSVerify: true }],
-          users: [{ name: 'twin' }],
+          // With auth the twin guards its Kubernetes API too; the password goes as a bearer token.
+          users: [auth ? { name: 'twin', token: auth.password } : { name: 'twin' }],
           contexts: [{ name: 'twin', cluster: 'twin', user: 'twin', namespace: twin.namespace }],
           currentContext: 'twin',
         },
@@ -126,6 +137,8 @@ export function createTwinCluster(scenario: ScenarioSpec | ResolvedScenario, con
         ...(opts.influx ? { influx: { ...opts.influx, freshnessSeconds: Math.max(1, (4 * opts.windowMs) / 1000) } } : {}),
         load: { latencyFrom: 'gateway', ...load, workflowHeaders: { ...workflowHeaders, ...((load.workflowHeaders as object | undefined) ?? {}) } },
         pollSeconds: rest.pollSeconds ?? Math.max(0.005, Math.min(1, 0.5 / opts.speed)),
+        // A twin lives for one episode: nothing is left to restore after a killed run, unless a journal directory is given.
+        journalDir: rest.journalDir ?? null,
       };
     },
     release: async (): Promise<void> => {

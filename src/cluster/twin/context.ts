@@ -6,7 +6,24 @@ import type { TwinClock } from './clock.js';
 import type { RenderContext } from './k8s-objects.js';
 import type { TwinModel } from './model.js';
 
+/**
+ * Which real system the twin answers like (docs/twin.md):
+ * - `ce`: OpenFaaS Community Edition on faas-netes — the default, since the docs install CE;
+ * - `lenient`: the earlier, forgiving behaviour (full FunctionStatus, in-place updates, any replica count, 400 on bad updates).
+ */
+export type TwinProfile = 'ce' | 'lenient';
+export const TWIN_PROFILES: readonly TwinProfile[] = ['ce', 'lenient'];
+
+/** OpenFaaS CE's replica range (openfaas/faas gateway/scaling/ranges.go: DefaultMinReplicas, DefaultMaxReplicas; faas-netes MaxReplicas). */
+export const CE_MIN_REPLICAS = 1;
+export const CE_MAX_REPLICAS = 5;
+
 export interface TwinContext {
+  readonly profile: TwinProfile;
+  /** Most concurrent watches (429 beyond). */
+  readonly maxWatches: number;
+  /** Watches open now (k8s-api.ts counts them). */
+  watches: number;
   readonly cluster: SimCluster;
   readonly model: TwinModel;
   readonly clock: TwinClock;
@@ -20,6 +37,10 @@ export interface TwinContext {
   invocationCount(fn: string): number;
   lastSnapshot(): ClusterSnapshot | null;
   nextCallId(): string;
+  /** The next pod template `uid` label a CE update sets (faas-netes uses the clock's nanoseconds; the twin counts). */
+  nextUid(): string;
+  /** A line for the twin's log (onError listeners), e.g. what faas-netes would only log. */
+  log(line: string): void;
   /** Track a pending synchronous invocation so that close() can answer it. */
   track(cancel: () => void): () => void;
 }

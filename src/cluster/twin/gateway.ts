@@ -25,7 +25,7 @@
  * as the gateway's are.
  */
 import { ConfigError, quote } from '../../core/errors.js';
-import type { TwinContext, TwinRequest } from './context.js';
+import { CE_MAX_REPLICAS, CE_MIN_REPLICAS, type TwinContext, type TwinRequest } from './context.js';
 import { HttpError, json, parseJson, text, type Reply } from './http.js';
 import { FUNCTION_LABEL, type FunctionConfig, type Resources } from './model.js';
 import { replicaCounts } from './k8s-objects.js';
@@ -94,7 +94,7 @@ export class GatewayApi {
       switch (method) {
         case 'GET': {
           this.namespaceParam(req.url.searchParams.get('namespace'));
-          return json(200, this.t.model.names().map((n) => this.status(n)));
+          return json(200, this.t.model.names().map((n) => this.status(n, true)));
         }
         case 'PUT': return this.update(req);
         case 'POST': return this.deploy(req);
@@ -107,7 +107,7 @@ export class GatewayApi {
       if (method !== 'GET') return this.methodNotAllowed(method, ['GET']);
       const { name } = this.target(m[1] as string, req.url.searchParams.get('namespace'));
       if (!this.t.model.has(name)) throw new HttpError(404, `function ${quote(name)} not found in namespace ${this.t.namespace}`);
-      return json(200, this.status(name));
+      return json(200, this.status(name, false));
     }
     m = /^\/system\/scale-function\/([^/]+)$/.exec(path);
     if (m) {
@@ -127,8 +127,11 @@ export class GatewayApi {
   // ---------------------------------------------------------------- system
 
   info(): Record<string, unknown> {
+    // CE answers as faas-netes' CE build does (provider "faas-netes-ce"); the twin adds timeScale, profile and simulatedTime.
+    const provider = this.t.profile === 'ce' ? 'faas-netes-ce' : 'faasgym-twin';
     return {
-      provider: { provider: 'faasgym-twin', orchestration: 'kubernetes', version: { release: packageVersion(), sha: 'twin', commit_message: 'faasgym digital twin' } },
+      provider: { provider, orchestration: 'kubernetes', version: { release: packageVersion(), sha: 'twin', commit_message: 'faasgym digital twin' } },
+      twinProfile: this.t.profile,
       version: { release: packageVersion(), sha: 'twin', commit_message: 'faasgym digital twin' },
       arch: 'x86_64',
       timeScale: this.t.speed,
@@ -136,11 +139,38 @@ export class GatewayApi {
     };
   }
 
-  /** The FunctionStatus of one function (faas-netes' fields). */
-  status(name: string): Record<string, unknown> {
+  /**
+   * The FunctionStatus of one function. CE (faas-netes pkg/k8s/function_status.go
+   * AsFunctionStatus): no envVars, constraints, readOnlyRootFilesystem or usage;
+   * labels and annotations are the pod template's; a resource pair with one half
+   * set shows the other as "0"; invocationCount is 0 except on the list
+   * endpoint, which the gateway's metrics handler fills in from Prometheus
+   * (openfaas/faas gateway/metrics/add_metrics.go wraps only the list).
+   */
+  status(name: string, fromList = false): Record<string, unknown> {
     const view = this.t.model.view(name);
     const cfg = view.config;
     const counts = replicaCounts(view, this.t.model.allowedNodes(cfg.nodeSelector, cfg.affinityNodes));
+    if (this.t.profile === 'ce') {
+      const pair = (r: Resources): Resources | undefined => (r.cpu === undefined && r.memory === undefined ? undefined : { memory: r.memory ?? '0', cpu: r.cpu ?? '0' });
+      const out: Record<string, unknown> = {
+        name,
+        image: cfg.image,
+        namespace: this.t.namespace,
+        invocationCount: fromList ? this.t.invocationCount(name) : 0,
+        replicas: cfg.replicas,
+        availableReplicas: counts.ready,
+        labels: { ...cfg.templateLabels },
+        annotations: { ...cfg.templateAnnotations },
+        secrets: [...cfg.secrets],
+        createdAt: this.t.render().startedAt,
+      };
+      const lim = pair(cfg.limits), req = pair(cfg.requests);
+      if (req) out.requests = req;
+      if (lim) out.limits = lim;
+      if (cfg.envProcess !== '') out.envProcess = cfg.envProcess;
+      return out;
+    }
     const fn = this.t.model.simFn(name);
     const snap = this.t.lastSnapshot();
     const live = view.replicas.filter((r) => r.phase !== 'draining').length;
@@ -170,6 +200,7 @@ export class GatewayApi {
   }
 
   private async update(req: TwinRequest): Promise<Reply> {
+    if (this.t.profile === 'ce') return this.updateCe(req);
     const body = parseJson(await req.body(), 'FunctionDeployment');
     if (!isObj(body)) throw new HttpError(400, 'the body must be a FunctionDeployment object');
     const name = body.service;
@@ -208,6 +239,61 @@ export class GatewayApi {
     return text(202, '');
   }
 
+  /**
+   * `PUT /system/functions` as faas-netes CE does it (pkg/handlers/update.go
+   * updateDeploymentSpec): the container's env becomes exactly `fprocess` +
+   * `envVars`, the security context follows `readOnlyRootFilesystem`, the
+   * nodeSelector is reset to `{}`, the pod template labels become
+   * `faas_function`, a fresh `uid` and the request's labels (whose
+   * `com.openfaas.scale.min` also sets the replicas), the Deployment's and the
+   * template's annotations become the request's (buildAnnotations adds
+   * `prometheus.io.scrape: "false"`), resources come from the request. A
+   * failure after the body was read (a bad quantity, an update the Kubernetes
+   * API refuses) is only logged: the handler returns without writing a status,
+   * so the client sees 200 with an empty body and nothing changed.
+   */
+  private async updateCe(req: TwinRequest): Promise<Reply> {
+    const body = parseJson(await req.body(), 'FunctionDeployment');
+    if (!isObj(body)) throw new HttpError(400, 'unable to unmarshal request: the body must be a FunctionDeployment object');
+    const name = body.service;
+    if (typeof name !== 'string' || name === '') throw new HttpError(400, 'validation failed: service: (the function name) is required');
+    if (typeof body.image !== 'string' || body.image === '') throw new HttpError(400, 'validation failed: image: is required');
+    if (body.namespace !== undefined && body.namespace !== '' && body.namespace !== this.t.namespace) throw new HttpError(400, `namespace must be: ${this.t.namespace}`);
+    if (!this.t.model.has(name)) throw new HttpError(404, `unable update Deployment: ${name}.${this.t.namespace}, error: deployments.apps "${name}" not found`);
+    const silentFailure = (why: string): Reply => {
+      this.t.log(`error updating deployment: ${name}.${this.t.namespace}, error: ${why}`);
+      return { status: 200, contentType: 'text/plain; charset=utf-8', body: '' };
+    };
+    let next: FunctionConfig;
+    try {
+      const cur = this.t.model.config(name) as FunctionConfig;
+      const reqLabels = stringMap(body.labels, 'labels');
+      const templateLabels: Record<string, string> = { [FUNCTION_LABEL]: name, uid: this.t.nextUid(), ...reqLabels };
+      const annotations = { 'prometheus.io.scrape': 'false', ...stringMap(body.annotations, 'annotations') };
+      const min = Number(reqLabels['com.openfaas.scale.min']);
+      next = {
+        ...cur,
+        image: body.image,
+        envProcess: typeof body.envProcess === 'string' ? body.envProcess : '',
+        envVars: stringMap(body.envVars, 'envVars'),
+        templateLabels,
+        annotations,
+        templateAnnotations: { ...annotations },
+        limits: resourcesOf(body.limits, 'limits'),
+        requests: resourcesOf(body.requests, 'requests'),
+        nodeSelector: null,
+        secrets: Array.isArray(body.secrets) ? (body.secrets as unknown[]).map(String) : [],
+        readOnlyRootFilesystem: body.readOnlyRootFilesystem === true,
+        ...(Number.isSafeInteger(min) && min > 0 ? { replicas: min } : {}),
+      };
+      await this.t.model.update(name, next);
+    } catch (err) {
+      if (err instanceof ConfigError || err instanceof HttpError) return silentFailure(err.message);
+      throw err;
+    }
+    return text(202, '');
+  }
+
   private async deploy(req: TwinRequest): Promise<Reply> {
     const body = parseJson(await req.body(), 'FunctionDeployment');
     if (!isObj(body) || typeof body.service !== 'string' || body.service === '') throw new HttpError(400, 'service (the function name) is required');
@@ -231,7 +317,12 @@ export class GatewayApi {
       throw new HttpError(400, `serviceName ${quote(body.serviceName)} does not match the path's ${quote(name)}`);
     }
     if (body.namespace !== undefined && body.namespace !== '') this.namespaceParam(body.namespace);
-    const replicas = body.replicas;
+    let replicas = body.replicas;
+    if (this.t.profile === 'ce') {
+      // The CE gateway clamps scale requests to 1–5 before faas-netes sees them (openfaas/faas gateway/scaling/ranges.go).
+      if (typeof replicas !== 'number' || !Number.isFinite(replicas)) throw new HttpError(400, 'Error unmarshalling request body');
+      replicas = Math.min(CE_MAX_REPLICAS, Math.max(CE_MIN_REPLICAS, Math.floor(replicas)));
+    }
     if (typeof replicas !== 'number' || !Number.isSafeInteger(replicas) || replicas < 0) throw new HttpError(400, `replicas must be a non-negative integer, got ${quote(replicas)}`);
     if (!this.t.model.has(name)) throw new HttpError(404, `function ${quote(name)} not found in namespace ${this.t.namespace}`);
     try {

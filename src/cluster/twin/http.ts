@@ -14,6 +14,8 @@ export interface Reply {
   headers?: Record<string, string>;
   /** A streamed answer (a watch): called with the response after the head is written; `body` is ignored. */
   stream?: (res: ServerResponse) => void;
+  /** Called instead of `stream` when the answer is never sent (the client left, a fault replaced it). */
+  abandon?: () => void;
 }
 
 /** Thrown by handlers; the router turns it into a Status (Kubernetes paths) or plain text (gateway paths). */
@@ -96,10 +98,39 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-/** Parse a JSON body; HttpError 400 (malformed) naming the problem. */
+/**
+ * Deepest JSON nesting a request may have. A Deployment nests about a dozen
+ * levels; 100 leaves room for any real object while keeping the recursive
+ * code after parsing (patches, canonical JSON, structuredClone) far from the
+ * stack limit ("Maximum call stack size exceeded" at ~10^4 levels).
+ */
+export const MAX_JSON_DEPTH = 100;
+
+/** Nesting depth of a JSON text (brackets outside strings), stopping as soon as it passes `limit`. */
+export function jsonDepth(text: string, limit = MAX_JSON_DEPTH): number {
+  let depth = 0, max = 0, inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+      continue;
+    }
+    if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      depth++;
+      if (depth > max) max = depth;
+      if (max > limit) return max;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return max;
+}
+
+/** Parse a JSON body; HttpError 400 (malformed, or nested deeper than MAX_JSON_DEPTH) naming the problem. */
 export function parseJson(body: Buffer, what = 'request body'): unknown {
   const textBody = body.toString('utf8');
   if (textBody.trim() === '') throw new HttpError(400, `${what} is empty; expected JSON`);
+  if (jsonDepth(textBody) > MAX_JSON_DEPTH) throw new HttpError(400, `${what} is nested deeper than ${MAX_JSON_DEPTH} levels`);
   try {
     return JSON.parse(textBody);
   } catch (err) {
@@ -109,7 +140,10 @@ export function parseJson(body: Buffer, what = 'request body'): unknown {
 
 /** Send a reply (unless the response already ended). */
 export function send(res: ServerResponse, reply: Reply): void {
-  if (res.writableEnded || res.destroyed) return;
+  if (res.writableEnded || res.destroyed) {
+    reply.abandon?.();
+    return;
+  }
   if (reply.stream) {
     res.writeHead(reply.status, { ...reply.headers, 'Content-Type': reply.contentType, 'Cache-Control': 'no-cache, private' });
     res.flushHeaders();
@@ -138,4 +172,12 @@ export function basicAuthOk(header: string | undefined, user: string, password: 
   const userOk = timingSafeEqual(digest(decoded.slice(0, i)), digest(user));
   const passOk = timingSafeEqual(digest(decoded.slice(i + 1)), digest(password));
   return userOk && passOk;
+}
+
+/** Constant-time check of an `Authorization: Bearer` header against a token. */
+export function bearerOk(header: string | undefined, token: string): boolean {
+  if (typeof header !== 'string') return false;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!m) return false;
+  return timingSafeEqual(digest(m[1] as string), digest(token));
 }

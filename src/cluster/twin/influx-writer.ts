@@ -18,7 +18,7 @@
 import { InfluxDB, type IPoint } from 'influx';
 import { ConfigError, quote } from '../../core/errors.js';
 import type { ClusterSnapshot, NodeInfo } from '../types.js';
-import { pcmCountersToFields, resolvePcmFieldMap, type PcmFieldMap } from './pcm-mapping.js';
+import { PCM_CORE_COUNTERS, PCM_ENERGY_COUNTERS, pcmCountersToFields, resolvePcmFieldMap, type PcmFieldMap } from './pcm-mapping.js';
 
 export interface InfluxWriterOptions {
   /** `http://[user:password@]host:port[/database]`. */
@@ -27,6 +27,21 @@ export interface InfluxWriterOptions {
   database?: string;
   /** Field names (defaults: DEFAULT_PCM_FIELDS). */
   fields?: Partial<PcmFieldMap>;
+  /**
+   * `pcm-sensor-server` (the `ce` profile's): besides the mapped aggregate
+   * fields, every point carries per-socket, per-core and per-thread counters
+   * (Telegraf's flattening of /persecond: `Sockets_0_Cores_3_Threads_1_Core Counters_…`),
+   * hundreds to thousands of fields as on a real node. `minimal`: the mapped fields only.
+   * @default "minimal"
+   */
+  schema?: 'pcm-sensor-server' | 'minimal';
+  /**
+   * Telegraf's delivery delay in wall ms: a point reaches InfluxDB this long
+   * after its window closed (`flush_interval`: PCM's Telegraf template uses
+   * interval 2 s / flush_interval 1 s; Telegraf's default flush is 10 s).
+   * @default 0
+   */
+  flushDelayMs?: number;
   /** @default 10000 */
   maxBufferedPoints?: number;
   /** @default 5000 */
@@ -80,6 +95,8 @@ export class InfluxWriter {
   private readonly maxBuffered: number;
   private buffer: IPoint[] = [];
   private inFlight: Promise<void> | null = null;
+  private readonly delayed = new Map<NodeJS.Timeout, IPoint[]>();
+  private closing = false;
   readonly stats: InfluxWriterStats = { written: 0, dropped: 0, errors: 0, lastError: null };
 
   constructor(private readonly opts: InfluxWriterOptions) {
@@ -119,10 +136,11 @@ export class InfluxWriter {
       const m = snapshot.nodes[node.name];
       if (!m) continue;
       const fields = pcmCountersToFields(m.pcm, node, this.fields);
+      const detail = this.opts.schema === 'pcm-sensor-server' ? perThreadFields(fields, node, this.fields) : {};
       out.push({
         measurement: this.fields.measurement,
         tags: { [this.fields.hostTag]: node.name, url: `http://${node.name}:9738/persecond` },
-        fields: { ...fields, 'Interval us': 1_000_000, 'Number of sockets': 1 },
+        fields: { ...detail, ...fields, 'Interval us': 1_000_000, 'Number of sockets': 1 },
         timestamp: ts,
       });
     }
@@ -131,7 +149,22 @@ export class InfluxWriter {
 
   /** Buffer a window's points and start a write (one at a time). */
   push(snapshot: ClusterSnapshot, nodes: NodeInfo[], wallMs: number): void {
-    this.buffer.push(...this.points(snapshot, nodes, wallMs));
+    const delay = this.opts.flushDelayMs ?? 0;
+    if (delay > 0 && !this.closing) {
+      const points = this.points(snapshot, nodes, wallMs);
+      const timer = setTimeout(() => {
+        this.delayed.delete(timer);
+        this.enqueue(points);
+      }, delay);
+      timer.unref?.();
+      this.delayed.set(timer, points);
+      return;
+    }
+    this.enqueue(this.points(snapshot, nodes, wallMs));
+  }
+
+  private enqueue(points: IPoint[]): void {
+    this.buffer.push(...points);
     if (this.buffer.length > this.maxBuffered) {
       const drop = this.buffer.length - this.maxBuffered;
       this.buffer.splice(0, drop);
@@ -163,6 +196,12 @@ export class InfluxWriter {
 
   /** Final write, bounded by `timeoutMs`. */
   async close(timeoutMs = 3000): Promise<void> {
+    this.closing = true;
+    for (const [timer, points] of this.delayed) {
+      clearTimeout(timer);
+      this.buffer.push(...points);
+    }
+    this.delayed.clear();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, timeoutMs);
@@ -180,4 +219,35 @@ export class InfluxWriter {
     this.stats.lastError = e.message;
     this.opts.onError?.(e);
   }
+}
+
+/**
+ * Per-socket, per-core and per-thread counters of a node as Telegraf flattens
+ * pcm-sensor-server's /persecond (src/pcm-sensor-server.cpp: "Sockets" →
+ * "Cores" → "Threads", each with "Core Counters" and "Energy Counters"; one
+ * socket, two threads per core). The aggregate's rates are split evenly.
+ */
+function perThreadFields(agg: Record<string, number>, node: NodeInfo, map: PcmFieldMap): Record<string, number> {
+  const out: Record<string, number> = {};
+  const cores = Math.max(1, Math.min(256, Math.round(node.cores)));
+  const threads = 2;
+  const value = (counter: string): number => {
+    if (counter === 'Instructions Retired Any') return (agg[map.instructions] ?? 0) / (cores * threads);
+    if (counter === 'Clock Unhalted Thread') return (agg[map.cycles] ?? 0) / (cores * threads);
+    if (counter === 'L3 Cache Misses') return (agg[map.l3Misses] ?? 0) / (cores * threads);
+    if (counter === 'L3 Cache Hits') return (agg[map.l3Hits] ?? 0) / (cores * threads);
+    return 0;
+  };
+  const energy = (i: number): number => (i === 0 ? agg[map.c0] : i === 1 ? agg[map.c1] : i === 6 ? agg[map.c6] : 0) ?? 0;
+  for (let c = 0; c < cores; c++) {
+    for (let t = 0; t < threads; t++) {
+      const base = `Sockets_0_Cores_${c}_Threads_${t}_`;
+      for (const k of PCM_CORE_COUNTERS) out[`${base}Core Counters_${k}`] = Math.round(value(k));
+      PCM_ENERGY_COUNTERS.forEach((k, i) => { out[`${base}Energy Counters_${k}`] = energy(i); });
+    }
+  }
+  for (const k of PCM_CORE_COUNTERS) out[`Sockets_0_Core Aggregate_Core Counters_${k}`] = Math.round(value(k) * cores * threads);
+  out['Sockets_0_Uncore_Uncore Counters_DRAM Reads'] = agg[map.dramReads] ?? 0;
+  out['Sockets_0_Uncore_Uncore Counters_DRAM Writes'] = agg[map.dramWrites] ?? 0;
+  return out;
 }

@@ -287,10 +287,21 @@ export class KubernetesApi {
       return labelReqs.every((r) => r(labels)) && fieldReqs.every((r) => r(o));
     });
     select(); // selectors and the listing are checked before the stream starts
+    if (this.t.watches >= this.t.maxWatches) {
+      // Each watch polls the whole collection every 100 ms: a bounded number keeps the twin responsive.
+      throw new HttpError(429, `too many watches: at most ${this.t.maxWatches} may be open at once; close one or retry later`, 'TooManyRequests', undefined, { 'Retry-After': '1' });
+    }
+    this.t.watches++;
+    let counted = true;
+    const release = (): void => {
+      if (counted) this.t.watches--;
+      counted = false;
+    };
     return {
       status: 200,
       contentType: 'application/json',
       body: '',
+      abandon: release,
       stream: (res) => {
         const sent = new Map<string, { rv: string; obj: Obj }>();
         let first = true;
@@ -333,6 +344,7 @@ export class KubernetesApi {
         timer.unref?.();
         const untrack = this.t.track(() => stop());
         function stop(): void {
+          release();
           clearInterval(interval);
           clearTimeout(timer);
           untrack();
@@ -365,10 +377,7 @@ export class KubernetesApi {
         let next: Json;
         if (req.method === 'PUT') {
           if (!isObj(input)) throw new HttpError(400, 'the body must be a Deployment object');
-          const meta = isObj(input.metadata) ? input.metadata : {};
-          if (meta.resourceVersion === undefined || meta.resourceVersion === '') {
-            throw new HttpError(422, `Deployment.apps ${quote(name)} is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update`, 'Invalid', { name, group: 'apps', kind: 'Deployment' });
-          }
+          // Without a resourceVersion the API server makes an unconditional update (Deployments allow it).
           next = input;
         } else next = this.patch(req, current as Json, input);
         this.checkVersion(next, current, name, 'deployments.apps');

@@ -24,6 +24,7 @@ import type { SimCluster } from '../sim/sim-cluster.js';
 import { DEAD, DRAINING, READY } from '../sim/engine.js';
 import type { SimFn } from '../sim/entities.js';
 import type { ConfigChange } from '../types.js';
+import { CE_MAX_REPLICAS, CE_MIN_REPLICAS, type TwinProfile } from './context.js';
 import { cpuMilliOf, formatCpu, formatMemory, memoryMbOf, canonicalQuantity } from './quantity.js';
 
 export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
@@ -138,13 +139,20 @@ interface Entry {
   drainSeen: Map<number, number>;
   nextRetryAt: number;
   liveAtRetry: number;
+  /** CE rolling update: the surge pod found no node (shown as one extra Pending pod until room frees up). */
+  surgePending: number;
 }
 
 export class TwinModel {
   private readonly entries = new Map<string, Entry>();
   readonly nodeNames: string[];
 
-  constructor(readonly cluster: SimCluster, readonly namespace: string) {
+  readonly profile: TwinProfile;
+  readonly maxReplicas: number;
+
+  constructor(readonly cluster: SimCluster, readonly namespace: string, opts: { profile?: TwinProfile; maxReplicas?: number } = {}) {
+    this.profile = opts.profile ?? 'ce';
+    this.maxReplicas = opts.maxReplicas ?? 100;
     this.nodeNames = cluster.engine.nodes.map((n) => n.spec.name);
     for (const fn of cluster.engine.fns) {
       const spec = fn.spec;
@@ -167,7 +175,7 @@ export class TwinModel {
         secrets: [],
         readOnlyRootFilesystem: false,
       };
-      const entry: Entry = { config, simDesiredSeen: fn.desired, podHash: new Map(), drainSeen: new Map(), nextRetryAt: 0, liveAtRetry: -1 };
+      const entry: Entry = { config, simDesiredSeen: fn.desired, podHash: new Map(), drainSeen: new Map(), nextRetryAt: 0, liveAtRetry: -1, surgePending: 0 };
       this.entries.set(spec.name, entry);
       this.notePods(fn, entry);
     }
@@ -193,7 +201,11 @@ export class TwinModel {
     return canonicalJson(all, 2);
   }
 
-  /** Nodes a placement allows (`null` = any); InvalidUpdate when it allows none. */
+  /**
+   * Nodes a placement allows (`null` = any). None: InvalidUpdate on the
+   * `lenient` profile; on `ce` an empty list, as the API server accepts such a
+   * Deployment and its new pods stay Pending (kube-scheduler finds no node).
+   */
   allowedNodes(nodeSelector: Record<string, string> | null, affinityNodes: string[] | null): string[] | null {
     if (nodeSelector === null && affinityNodes === null) return null;
     const engine = this.cluster.engine;
@@ -203,7 +215,7 @@ export class TwinModel {
       const labels = nodeLabels(n.spec.name, n.spec.labels);
       return Object.entries(nodeSelector).every(([k, v]) => labels[k] === v);
     }).map((n) => n.spec.name);
-    if (out.length === 0) {
+    if (out.length === 0 && this.profile === 'lenient') {
       throw new InvalidUpdate(`no node matches the placement (nodeSelector ${quote(nodeSelector)}${affinityNodes ? `, nodes ${quote(affinityNodes)}` : ''}); nodes: ${this.nodeNames.join(', ')}`);
     }
     return out;
@@ -216,6 +228,8 @@ export class TwinModel {
     const out = structuredClone(next);
     if (out.name !== name) throw new InvalidUpdate(`name is immutable (${quote(name)}), got ${quote(out.name)}`);
     if (!Number.isSafeInteger(out.replicas) || out.replicas < 0) throw new InvalidUpdate(`replicas must be a non-negative integer, got ${quote(out.replicas)}`);
+    // Every replica is simulated and rendered as a pod: a bound keeps one request from exhausting the heap (issue 12).
+    if (out.replicas > this.maxReplicas) throw new InvalidUpdate(`spec.replicas: Invalid value: ${out.replicas}: the twin runs at most ${this.maxReplicas} replicas per function (--max-replicas)`);
     if (fn.spec.scaling === 'per-request' && out.replicas !== e.config.replicas) {
       throw new InvalidUpdate(`${name} scales per request (one instance per invocation); its replica count cannot be set`);
     }
@@ -269,7 +283,8 @@ export class TwinModel {
     const changes: ConfigChange[] = [];
     const prevAllowed = this.allowedNodes(prev.nodeSelector, prev.affinityNodes);
     const allowed = this.allowedNodes(cfg.nodeSelector, cfg.affinityNodes);
-    if (canonicalJson(prevAllowed) !== canonicalJson(allowed) || canonicalJson(allowed) !== canonicalJson(fn.nodeSelector)) {
+    // No node matches (ce): the simulator keeps the old placement (the old pods keep running, maxUnavailable 0); rollStep shows the new pod Pending.
+    if (allowed?.length !== 0 && (canonicalJson(prevAllowed) !== canonicalJson(allowed) || canonicalJson(allowed) !== canonicalJson(fn.nodeSelector))) {
       changes.push({ kind: 'place', fn: name, nodes: allowed });
     }
     const cpu = cfg.limits.cpu ?? cfg.requests.cpu;
@@ -279,18 +294,24 @@ export class TwinModel {
     if (cpuMilli !== fn.cpuMilli || memoryMb !== fn.memoryMb) changes.push({ kind: 'resize', fn: name, cpuMilli, memoryMb });
     const maxInflight = parseMaxInflight(cfg.envVars);
     if (maxInflight !== fn.maxInflight) changes.push({ kind: 'concurrency', fn: name, maxInflight });
-    if (fn.spec.scaling === 'replicas' && cfg.replicas !== fn.desired) changes.push({ kind: 'scale', fn: name, replicas: cfg.replicas });
+    if (fn.spec.scaling === 'replicas' && cfg.replicas !== fn.desired && !(allowed?.length === 0 && cfg.replicas > fn.desired)) changes.push({ kind: 'scale', fn: name, replicas: cfg.replicas });
     e.config = cfg;
     // Refusals here are capacity only (values were validated): Kubernetes accepts the spec and leaves pods Pending.
     const pending = changes.length > 0 ? this.cluster.apply(changes) : Promise.resolve({ applied: [], rejected: [] as { reason: string }[] });
     // SimCluster.apply does its work before its promise settles: record what the simulator now wants before anything else runs.
     e.simDesiredSeen = fn.desired;
     this.followSimResources(e, fn);
-    // Changes the simulator makes in place (resources, env) update the pods on allowed nodes; misplaced ones are being replaced.
     const hash = this.templateHash(e.config);
-    for (const r of fn.replicas) {
-      if (r.phase === DEAD || r.phase === DRAINING) continue;
-      if (allowed === null || allowed.includes(r.node.spec.name)) e.podHash.set(r.id, hash);
+    if (this.profile === 'lenient') {
+      // Lenient: changes the simulator makes in place (resources, env) update the pods on allowed nodes; misplaced ones are being replaced.
+      for (const r of fn.replicas) {
+        if (r.phase === DEAD || r.phase === DRAINING) continue;
+        if (allowed === null || allowed.includes(r.node.spec.name)) e.podHash.set(r.id, hash);
+      }
+    } else {
+      // CE: any change of the pod template is a rolling update (sync() replaces the pods one surge pod at a time).
+      this.clampCe(e);
+      this.rollStep(e, fn);
     }
     this.notePods(fn, e);
     const config = structuredClone(e.config);
@@ -319,7 +340,7 @@ export class TwinModel {
         if (fn.desired !== e.simDesiredSeen) {
           e.config.replicas = fn.desired;
           e.simDesiredSeen = fn.desired;
-        } else if (e.config.replicas > this.liveCount(fn) && (now >= e.nextRetryAt || this.liveCount(fn) !== e.liveAtRetry)) {
+        } else if (e.config.replicas > this.liveCount(fn) && this.allowedNodes(e.config.nodeSelector, e.config.affinityNodes)?.length !== 0 && (now >= e.nextRetryAt || this.liveCount(fn) !== e.liveAtRetry)) {
           // Short of replicas: none fitted before, or a replaced replica (migration) was counted while it drained.
           e.nextRetryAt = now + 1;
           e.liveAtRetry = this.liveCount(fn);
@@ -330,7 +351,56 @@ export class TwinModel {
       }
       this.followSimResources(e, fn);
       this.notePods(fn, e);
+      if (this.profile === 'ce' && fn.spec.scaling === 'replicas') {
+        this.clampCe(e);
+        this.rollStep(e, fn);
+      }
     }
+  }
+
+  /**
+   * CE: faas-netes resets a function Deployment whose replicas are outside
+   * 1–5 (informers.go, with MaxReplicas of replica_updater.go), whoever set
+   * them (`kubectl scale` included). Returns whether it changed anything.
+   */
+  private clampCe(e: Entry): boolean {
+    const fn = this.simFn(e.config.name);
+    if (fn.spec.scaling !== 'replicas') return false;
+    const want = Math.min(CE_MAX_REPLICAS, Math.max(CE_MIN_REPLICAS, e.config.replicas));
+    if (want === e.config.replicas) return false;
+    e.config.replicas = want;
+    void this.cluster.apply([{ kind: 'scale', fn: fn.spec.name, replicas: want }]).catch(() => undefined);
+    e.simDesiredSeen = fn.desired;
+    return true;
+  }
+
+  /**
+   * CE rolling update (strategy RollingUpdate, maxSurge 1, maxUnavailable 0 —
+   * faas-netes deploy.go; imagePullPolicy Always): while pods of an old
+   * template are left and no new pod is still starting, start one new pod
+   * (a cold start) that replaces the oldest old one once ready. No node with
+   * room: the surge pod stays Pending (one extra Pending pod) and the rollout
+   * waits, as kube-scheduler leaves it.
+   */
+  private rollStep(e: Entry, fn: SimFn): void {
+    e.surgePending = 0;
+    const hash = this.templateHash(e.config);
+    const live = fn.replicas.filter((r) => r.phase !== DEAD && r.phase !== DRAINING);
+    const outdated = live.filter((r) => (e.podHash.get(r.id) ?? hash) !== hash && !fn.replicas.some((x) => x.replaces === r));
+    if (outdated.length === 0) return;
+    if (live.some((r) => r.phase !== READY && (e.podHash.get(r.id) ?? hash) === hash)) return; // a new pod is still starting
+    const old = outdated[0] as (typeof outdated)[number];
+    const engine = this.cluster.engine;
+    const allowed = this.allowedNodes(e.config.nodeSelector, e.config.affinityNodes);
+    const node = allowed?.length === 0 ? null : engine.pickNode(fn, null);
+    if (!node) {
+      e.surgePending = 1;
+      return;
+    }
+    const fresh = engine.createReplica(fn, node, null, engine.now);
+    e.podHash.set(fresh.id, hash);
+    if (old.phase === READY) fresh.replaces = old;
+    else engine.drain(old);
   }
 
   /** A function's declared configuration, replicas and pod template hash. */
@@ -360,7 +430,7 @@ export class TwinModel {
       scaling: fn.spec.scaling,
       maxInflight: fn.maxInflight,
       replicas,
-      pending: fn.spec.scaling === 'replicas' ? Math.max(0, e.config.replicas - live) : 0,
+      pending: fn.spec.scaling === 'replicas' ? Math.max(0, e.config.replicas - live) + e.surgePending : 0,
       podTemplateHash: this.templateHash(e.config),
     };
   }

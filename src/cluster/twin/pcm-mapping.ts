@@ -5,8 +5,10 @@
  * On a real cluster `pcm-sensor-server` (port 9738) serves `/persecond` (JSON,
  * `Accept: application/json`) and Telegraf's `[[inputs.http]]` with
  * `data_format = "json"` polls it and writes measurement `http`, flattening the
- * nested JSON with `_`: `{"Sockets":[{"Core Aggregate":{"Core Counters":{"Instructions Retired Any": n}}}]}`
- * becomes the field `Sockets_0_Core Aggregate_Core Counters_Instructions Retired Any`.
+ * nested JSON with `_` and array indices: `{"Core Aggregate":{"Core Counters":{"Instructions Retired Any": n}}}`
+ * becomes the field `Core Aggregate_Core Counters_Instructions Retired Any`, and a thread's
+ * counter `Sockets_0_Cores_3_Threads_1_Core Counters_Instructions Retired Any`.
+ * The defaults read the system-wide aggregates ("Core Aggregate", "Uncore Aggregate").
  * Telegraf tags every point with `host` (the agent's hostname: run one agent per
  * node, e.g. as a DaemonSet, so `host` is the Kubernetes node name) and `url`.
  *
@@ -39,11 +41,26 @@ export interface PcmFieldMap {
   c6: string;
 }
 
-const CORE = 'Sockets_0_Core Aggregate_Core Counters_';
-const ENERGY = 'Sockets_0_Core Aggregate_Energy Counters_';
-const UNCORE = 'Sockets_0_Uncore_Uncore Counters_';
+// System-wide aggregates (pcm-sensor-server's top-level "Core Aggregate" and "Uncore Aggregate" objects,
+// src/pcm-sensor-server.cpp; PCM's Grafana dashboard, src/dashboard.cpp, reads the same flattened names).
+// Socket 0's fields would miss every other socket of a multi-socket node.
+const CORE = 'Core Aggregate_Core Counters_';
+const ENERGY = 'Core Aggregate_Energy Counters_';
+const UNCORE = 'Uncore Aggregate_Uncore Counters_';
 
-/** The field names of `pcm-sensor-server` /persecond flattened by Telegraf, socket 0. */
+/**
+ * The core counters pcm-sensor-server prints per thread, per core, per socket
+ * and in the aggregates (printBasicCounterState: "Core Counters" and "Energy
+ * Counters"); the twin's `pcm-sensor-server` schema writes them all, so a
+ * point carries hundreds to thousands of fields, as on a real node.
+ */
+export const PCM_CORE_COUNTERS: readonly string[] = [
+  'Instructions Retired Any', 'Clock Unhalted Thread', 'Clock Unhalted Ref', 'L3 Cache Misses', 'L3 Cache Hits',
+  'L2 Cache Misses', 'L2 Cache Hits', 'L3 Cache Occupancy', 'Invariant TSC', 'SMI Count', 'Local Memory Bandwidth',
+  'Remote Memory Bandwidth', 'Frontend Bound', 'Bad Speculation', 'Backend Bound', 'Retiring', 'Thermal Headroom',
+];
+export const PCM_ENERGY_COUNTERS: readonly string[] = Array.from({ length: 10 }, (_, i) => `CStateResidency[${i}]`);
+
 export const DEFAULT_PCM_FIELDS: Readonly<PcmFieldMap> = Object.freeze({
   measurement: 'http',
   hostTag: 'host',

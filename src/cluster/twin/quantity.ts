@@ -29,6 +29,9 @@ const DECIMAL: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6
 const DECIMAL_SUFFIX: [number, string][] = [[18, 'E'], [15, 'P'], [12, 'T'], [9, 'G'], [6, 'M'], [3, 'k'], [0, ''], [-3, 'm']];
 const BINARY_SUFFIX: [number, string][] = [[60, 'Ei'], [50, 'Pi'], [40, 'Ti'], [30, 'Gi'], [20, 'Mi'], [10, 'Ki']];
 
+/** Longest quantity string accepted (Kubernetes' own are a handful of characters; this bounds the digit strings BigInt sees). */
+export const MAX_QUANTITY_CHARS = 64;
+
 const GRAMMAR = /^([+-]?)(\d+\.?\d*|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/;
 
 /**
@@ -41,6 +44,7 @@ export function parseQuantity(input: unknown, what = 'quantity'): Quantity {
     return checked(Math.ceil(input * 1000 - 1e-9), 'DecimalSI', input, what);
   }
   if (typeof input !== 'string') throw new ConfigError(`${what} must be a quantity string such as "500m" or "512Mi", got ${quote(input)}`);
+  if (input.length > MAX_QUANTITY_CHARS) throw new ConfigError(`${what}: a quantity has at most ${MAX_QUANTITY_CHARS} characters, got ${input.length}`);
   const m = GRAMMAR.exec(input.trim());
   if (!m) throw new ConfigError(`${what}: ${quote(input)} is not a Kubernetes quantity (e.g. "500m", "2", "512Mi", "1Gi")`);
   const sign = m[1] as string, digits = m[2] as string, suffix = m[3] ?? '';
@@ -60,6 +64,14 @@ export function parseQuantity(input: unknown, what = 'quantity'): Quantity {
     decExp = DECIMAL[suffix] as number;
   }
   // milli = digits × 10^(3 + decExp − frac.length) × 2^binExp, rounded up.
+  // The magnitude is checked before any BigInt is built: "1e320000000" would
+  // otherwise expand a 320-million-digit power of ten and block the event loop.
+  const significant = `${whole}${frac}`.replace(/^0+/, '');
+  if (significant === '') return { milli: 0, format };
+  const pow10 = 3 + decExp - frac.length;
+  const log10 = significant.length - 1 + pow10 + binExp * Math.LOG10E * Math.LN2;
+  if (!Number.isFinite(log10) || log10 > 16) throw new ConfigError(`${what}: ${quote(input)} is too large`);
+  if (log10 < -2) return { milli: 1, format }; // a positive value below 1/100 of a milli-unit rounds up to 1m, as Kubernetes rounds
   const mantissa = BigInt(`${whole || '0'}${frac}`);
   let scaled = mantissa * (1n << BigInt(binExp));
   const pow = 3 + decExp - frac.length;

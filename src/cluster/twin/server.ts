@@ -16,8 +16,13 @@
  *
  * Bad input never takes the server down: malformed JSON is 400, unknown
  * functions 404, wrong methods 405, oversized bodies 413; every response has a
- * content type. Basic auth (when configured) guards `/system/*` and `/_twin/*`;
- * the Kubernetes API is served without authentication (bind to loopback).
+ * content type. Auth (when configured) guards `/system/*`, `/_twin/*` and the
+ * Kubernetes API (basic, or the password as a bearer token). A non-loopback
+ * host is refused unless `allowRemote` and `auth` are both given. Hardening
+ * (issue 12): `spec.replicas` at most `maxReplicas` (what the nodes cannot
+ * hold stays Pending), quantity exponents checked before expansion, JSON
+ * nested deeper than MAX_JSON_DEPTH refused with 400, at most `maxWatches`
+ * watches at once.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -27,10 +32,10 @@ import { overrideScenario } from '../sim/scenario.js';
 import type { ResolvedScenario, ScenarioSpec } from '../sim/spec.js';
 import type { ClusterSnapshot, DecisionPoint, NodeInfo } from '../types.js';
 import { TwinClock } from './clock.js';
-import type { TwinContext, TwinRequest } from './context.js';
+import { TWIN_PROFILES, type TwinContext, type TwinProfile, type TwinRequest } from './context.js';
 import { FaultInjector, type FaultInfo, type FaultSpec } from './faults.js';
 import { GatewayApi } from './gateway.js';
-import { basicAuthOk, HttpError, json, readBody, send, text, type Reply } from './http.js';
+import { basicAuthOk, bearerOk, HttpError, json, parseJson, readBody, send, text, type Reply } from './http.js';
 import { InfluxWriter, type InfluxWriterOptions } from './influx-writer.js';
 import { KubernetesApi } from './k8s-api.js';
 import { status, Versioner, type RenderContext } from './k8s-objects.js';
@@ -68,6 +73,20 @@ export interface TwinOptions {
   pcmNoise?: number;
   /** Hears about errors the twin recovered from (handler bugs, InfluxDB failures). */
   onError?: (err: Error) => void;
+  /** Which real system to answer like (context.ts, docs/twin.md). @default "ce" */
+  profile?: TwinProfile;
+  /** Largest `spec.replicas` a Deployment may ask for (422 beyond); replicas the nodes cannot hold stay Pending. @default 100 */
+  maxReplicas?: number;
+  /** Most concurrent watches on the Kubernetes API (429 beyond). @default 32 */
+  maxWatches?: number;
+  /** Allow a non-loopback `host` (needs `auth`, which then guards both APIs). @default false */
+  allowRemote?: boolean;
+}
+
+/** True for loopback hosts (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::ffff:127.0.0.1';
 }
 
 type Family = 'k8s' | 'gateway' | 'admin' | 'none';
@@ -88,6 +107,7 @@ export class Twin {
   readonly speed: number;
   readonly namespace: string;
   readonly influx: InfluxWriter | null;
+  readonly profile: TwinProfile;
   private readonly model: TwinModel;
   private readonly clock: TwinClock;
   private readonly versions = new Versioner();
@@ -104,6 +124,7 @@ export class Twin {
   private readonly sockets = new Set<Socket>();
   private readonly nodeInfos: NodeInfo[];
   private callSeq = 0;
+  private uidSeq = 0;
   private closing: Promise<void> | null = null;
   private boundPort = 0;
 
@@ -120,6 +141,17 @@ export class Twin {
       if (typeof user !== 'string' || user === '' || typeof password !== 'string' || password === '') throw new ConfigError('twin: auth needs a non-empty user and password');
     }
     this.auth = opts.auth ?? null;
+    this.profile = opts.profile ?? 'ce';
+    if (!TWIN_PROFILES.includes(this.profile)) throw new ConfigError(`twin: profile must be one of ${TWIN_PROFILES.join(', ')}, got ${quote(opts.profile)}`);
+    const maxReplicas = positive(opts.maxReplicas, 'maxReplicas', 100, 0, true);
+    if (maxReplicas > 10_000) throw new ConfigError(`twin: maxReplicas must be at most 10000 (every replica is simulated and rendered as a pod), got ${quote(maxReplicas)}`);
+    const maxWatches = positive(opts.maxWatches, 'maxWatches', 32, 0, true);
+    if (opts.allowRemote !== undefined && typeof opts.allowRemote !== 'boolean') throw new ConfigError(`twin: allowRemote must be a boolean, got ${quote(opts.allowRemote)}`);
+    if (!isLoopbackHost(opts.host)) {
+      // The Kubernetes API changes Deployments: never serve it to other machines by accident, nor without credentials.
+      if (opts.allowRemote !== true) throw new ConfigError(`twin: host ${quote(opts.host)} is not a loopback address; pass allowRemote (--allow-remote) and auth (--password-file) to serve other machines`);
+      if (this.auth === null) throw new ConfigError(`twin: a non-loopback host (${quote(opts.host)}) needs auth (--password-file): it guards both the gateway and the Kubernetes API`);
+    }
     if (opts.internalLoad !== undefined && typeof opts.internalLoad !== 'boolean') throw new ConfigError(`twin: internalLoad must be a boolean, got ${quote(opts.internalLoad)}`);
 
     let scenario = resolveTwinScenario(opts.scenario, opts.presetRate === undefined ? {} : { rate: opts.presetRate });
@@ -129,7 +161,7 @@ export class Twin {
     }
     this.cluster = new SimCluster(scenario, opts.pcmNoise === undefined ? {} : { pcmNoise: opts.pcmNoise });
     this.nodeInfos = this.cluster.nodes();
-    this.model = new TwinModel(this.cluster, this.namespace);
+    this.model = new TwinModel(this.cluster, this.namespace, { profile: this.profile, maxReplicas });
     const needsDecisions = scenario.workflows.some((w) => w.gated) || scenario.functions.some((f) => f.dispatch === 'invoker' && f.scheduler === 'external');
     this.clock = new TwinClock(this.cluster, {
       speed: this.speed,
@@ -142,6 +174,11 @@ export class Twin {
     });
     if (opts.influx !== undefined && opts.influx !== null) {
       const io: InfluxWriterOptions = typeof opts.influx === 'string' ? { url: opts.influx } : { ...opts.influx };
+      if (this.profile === 'ce') {
+        // A real node: pcm-sensor-server's full field set, delivered by Telegraf one flush_interval (1 simulated s, PCM's template) late.
+        io.schema ??= 'pcm-sensor-server';
+        io.flushDelayMs ??= 1000 / this.speed;
+      }
       const userOnError = io.onError;
       io.onError = (err) => {
         userOnError?.(err);
@@ -152,6 +189,9 @@ export class Twin {
 
     const self = this;
     this.ctx = {
+      profile: this.profile,
+      maxWatches,
+      watches: 0,
       cluster: this.cluster,
       model: this.model,
       clock: this.clock,
@@ -165,6 +205,8 @@ export class Twin {
       invocationCount: (fn) => (this.invocations.get(fn) ?? 0) + (this.cluster.engine.fnByName.get(fn)?.win.requests ?? 0),
       lastSnapshot: () => this.clock.lastSnapshot,
       nextCallId: () => `twin-${(++this.callSeq).toString(16).padStart(8, '0')}`,
+      nextUid: () => String(++this.uidSeq),
+      log: (line) => this.report(new Error(line)),
       track: (cancel) => {
         this.pendingCancels.add(cancel);
         return () => this.pendingCancels.delete(cancel);
@@ -359,7 +401,9 @@ export class Twin {
       const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
       family = this.family(path);
       if (this.closing) throw new HttpError(503, 'the twin is shutting down', 'ServiceUnavailable', undefined, { Connection: 'close' });
-      if (this.auth && (family === 'admin' || (family === 'gateway' && GatewayApi.needsAuth(path))) && !basicAuthOk(req.headers.authorization, this.auth.user, this.auth.password)) {
+      // With auth, the Kubernetes API needs it too (basic, or the password as a bearer token, as a kubeconfig's `token` sends it).
+      const guarded = family === 'admin' || family === 'k8s' || (family === 'gateway' && GatewayApi.needsAuth(path));
+      if (this.auth && guarded && !basicAuthOk(req.headers.authorization, this.auth.user, this.auth.password) && !(family === 'k8s' && bearerOk(req.headers.authorization, this.auth.password))) {
         throw new HttpError(401, 'invalid credentials', 'Unauthorized', undefined, { 'WWW-Authenticate': 'Basic realm="Restricted"' });
       }
       const fault = family === 'admin' ? null : this.faults.take(method, path);
@@ -389,6 +433,7 @@ export class Twin {
       if (fault && fault.when === 'after') {
         if (fault.kind === 'delay') await new Promise((r) => setTimeout(r, fault.delayMs));
         else {
+          reply.abandon?.();
           this.inject(fault, family, req, res, reply);
           return;
         }
@@ -440,12 +485,7 @@ export class Twin {
       }
       if (method === 'POST') {
         const raw = await req.body();
-        let spec: unknown;
-        try {
-          spec = JSON.parse(raw.toString('utf8'));
-        } catch (err) {
-          throw new HttpError(400, `fault must be JSON: ${(err as Error).message}`);
-        }
+        const spec = parseJson(raw, 'fault');
         const id = this.faults.add(spec as FaultSpec);
         return json(201, { id });
       }
@@ -479,12 +519,7 @@ export class Twin {
     if (sub === '/stress') {
       if (method !== 'POST') return json(405, { error: `use POST on ${path}` }, { Allow: 'POST' });
       const raw = await req.body();
-      let body: { node?: unknown; level?: unknown };
-      try {
-        body = JSON.parse(raw.toString('utf8')) as { node?: unknown; level?: unknown };
-      } catch (err) {
-        throw new HttpError(400, `body must be JSON {node, level}: ${(err as Error).message}`);
-      }
+      const body = parseJson(raw, 'stress body {node, level}') as { node?: unknown; level?: unknown };
       if (typeof body !== 'object' || body === null || typeof body.node !== 'string' || typeof body.level !== 'number') throw new HttpError(400, 'body must be {node: string, level: number in [0, 1]}');
       this.cluster.setStress(body.node, body.level);
       return json(200, { node: body.node, level: body.level });

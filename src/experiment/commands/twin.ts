@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError, quote } from '../../core/errors.js';
+import type { TwinProfile } from '../../cluster/twin/context.js';
 import { Twin } from '../../cluster/twin/server.js';
 import { presetNames } from '../../cluster/twin/scenario-source.js';
 import { intOption, numberOption } from './options.js';
@@ -18,6 +19,9 @@ interface TwinCliOptions {
   load: boolean;
   namespace: string;
   json?: boolean;
+  allowRemote?: boolean;
+  maxReplicas: number;
+  profile: string;
 }
 
 /** Read a password file: its first line, without the line break. */
@@ -49,6 +53,9 @@ export function registerTwinCommand(program: Command, out: (s: string) => void, 
     .option('--no-load', "run no load of the scenario's own (only HTTP invocations)")
     .option('--namespace <ns>', 'namespace of the functions', 'openfaas-fn')
     .option('--json', 'print the start-up and stop lines as JSON')
+    .option('--profile <name>', 'which real system to answer like: ce (OpenFaaS CE on faas-netes) or lenient (docs/twin.md)', 'ce')
+    .option('--max-replicas <n>', 'most replicas a function may ask for (more: 422); what the nodes cannot hold stays Pending', intOption('--max-replicas'), 100)
+    .option('--allow-remote', 'allow a non-loopback --host (needs --password-file; auth then guards the gateway and the Kubernetes API)')
     .action(async (opts: TwinCliOptions) => {
       if (opts.port > 65535) throw new ConfigError(`--port must be at most 65535, got ${opts.port}`);
       if (opts.user !== undefined && opts.passwordFile === undefined) throw new ConfigError('--user needs --password-file');
@@ -63,6 +70,9 @@ export function registerTwinCommand(program: Command, out: (s: string) => void, 
         presetRate: opts.rate,
         internalLoad: opts.load,
         namespace: opts.namespace,
+        profile: opts.profile as TwinProfile,
+        maxReplicas: opts.maxReplicas,
+        allowRemote: opts.allowRemote === true,
         onError: (e) => err(`faasgym twin: ${e.message}\n`),
       });
       const nodes = twin.cluster.nodes().length;

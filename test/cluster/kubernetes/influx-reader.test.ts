@@ -103,8 +103,11 @@ describeIf('InfluxReader against a real influxd', () => {
     expect(readings.get('e1')?.counters).toEqual({ ipc: 1.5, l3MissesM: 5, l3HitsM: 1, dramReadMBps: 100, dramWriteMBps: 20, c0: 0.2, c1: 0.2, c6: 0.6 });
   });
 
-  test('an unreachable InfluxDB is a BackendError after bounded retries', async () => {
+  test('an unreachable InfluxDB flags every node missing after bounded retries instead of throwing (issue 17 §5)', async () => {
     const r = new InfluxReader({ url: 'http://127.0.0.1:9', database: DB, retry: { ...DEFAULT_RETRY, attempts: 2, baseDelayMs: 10, timeoutMs: 1000 }, rng: null });
-    await expect(r.readWindow(new Map([['w01', 'w01']]), 0, Date.now())).rejects.toMatchObject({ name: 'BackendError', attempts: 2, status: null });
+    const out = await r.readWindow(new Map([['w01', 'w01'], ['w02', 'w02']]), 0, Date.now());
+    expect(out.readings.get('w01')).toEqual({ counters: { ipc: 0, l3MissesM: 0, l3HitsM: 0, dramReadMBps: 0, dramWriteMBps: 0, c0: 0, c1: 0, c6: 0 }, points: 0, ageSeconds: null, flagged: true });
+    expect(out.readings.get('w02')?.flagged).toBe(true);
+    expect(out.warnings).toEqual([expect.stringMatching(/^pcm: the InfluxDB query failed \(influx GET \/query \(telegraf\): connection failed .*\(after 2 attempts\)\); every node's counters are reported as 0 \(missing\)$/)]);
   });
 });

@@ -1,6 +1,11 @@
 /**
  * End to end: `Darly-Fullmap-v0` and `FaaSConf-Sequential-v0` run whole
- * (short) episodes on the `kubernetes` backend against the twin — HTTP load,
+ * (short) episodes on the `kubernetes` backend against the twin. On the
+ * `lenient` profile (in-place updates, no replica cap: the simulator's own
+ * model) their observations agree with the simulator's; on the `ce` profile
+ * (OpenFaaS CE on faas-netes: rolling updates, replicas 1–5, no usage,
+ * pcm-sensor-server's InfluxDB schema) an episode runs from make to close and
+ * leaves every function and Deployment as recorded. Both exercise HTTP load,
  * gateway and Kubernetes API calls, rollouts, PCM counters written by the twin
  * into a real InfluxDB (Debian's `influxd`) and read back — and their
  * observations agree with the same actions run directly on the simulator.
@@ -57,7 +62,7 @@ describeIf('twin end to end (with a real InfluxDB)', () => {
     return Object.fromEntries(list.map((c) => [c.name, c])) as never;
   };
 
-  test('Darly-Fullmap-v0: a full episode agrees with the simulator; actions are Deployment changes; close() restores', async () => {
+  test('Darly-Fullmap-v0 (lenient twin): a full episode agrees with the simulator; actions are Deployment changes; close() restores', async () => {
     const steps = 10;
     // no-op; migrate framer -> w01; scale-out face-detector; no-op; migrate face-analyzer -> w04; no-op;
     // scale-out object-recognition; scale-in face-detector; migrate face-detector -> w02; no-op.
@@ -82,7 +87,7 @@ describeIf('twin end to end (with a real InfluxDB)', () => {
       return { rows, seen };
     };
     const sim = await run(null, false);
-    const twin = await run({ kind: 'twin-e2e', speed: 50, influx: { url: influx.url, database: 'telegraf' } }, true);
+    const twin = await run({ kind: 'twin-e2e', speed: 50, profile: 'lenient', influx: { url: influx.url, database: 'telegraf' } }, true);
     const tc = clusters[clusters.length - 1] as TwinCluster;
 
     expect(twin.rows).toHaveLength(steps);
@@ -111,7 +116,7 @@ describeIf('twin end to end (with a real InfluxDB)', () => {
     expect(tc.twin?.functionConfigs()).toBe(tc.initialConfigs);
   }, 80_000);
 
-  test('FaaSConf-Sequential-v0: a full episode agrees with the simulator; the configuration lands on the Deployments', async () => {
+  test('FaaSConf-Sequential-v0 (lenient twin): a full episode agrees with the simulator; the configuration lands on the Deployments', async () => {
     const steps = 3;
     const run = async (backend: unknown, spy: boolean) => {
       const env = make('FaaSConf-Sequential-v0', { backend }, { maxEpisodeSteps: steps }) as unknown as ParallelEnv<string, number[], number[]>;
@@ -130,7 +135,7 @@ describeIf('twin end to end (with a real InfluxDB)', () => {
       return { rows, agents, seen };
     };
     const sim = await run(null, false);
-    const twin = await run({ kind: 'twin-e2e', speed: 5 }, true);
+    const twin = await run({ kind: 'twin-e2e', speed: 5, profile: 'lenient' }, true);
     const tc = clusters[clusters.length - 1] as TwinCluster;
     expect(twin.rows[steps - 1]?.truncated).toBe(true);
 
@@ -156,4 +161,32 @@ describeIf('twin end to end (with a real InfluxDB)', () => {
     }
     expect(tc.twin?.functionConfigs()).toBe(tc.initialConfigs);
   }, 80_000);
+
+  test('on the ce twin: one episode of each, make to close, leaves every function and Deployment as recorded', async () => {
+    // FaaSConf: a configuration within CE's range, then one asking 8 replicas (CE clamps to 5 and the env reports it).
+    const fc = make('FaaSConf-Sequential-v0', { backend: { kind: 'twin-e2e', speed: 5, influx: { url: influx.url, database: 'telegraf' } } }, { maxEpisodeSteps: 2 }) as unknown as ParallelEnv<string, number[], number[]>;
+    await fc.reset({ seed: 3 });
+    const fcCluster = clusters[clusters.length - 1] as TwinCluster;
+    const agents = [...fc.possibleAgents];
+    const step1 = await fc.step(Object.fromEntries(agents.map((a) => [a, [0, 0, 0, 0]])));
+    for (const a of agents) expect(step1.infos[a]?.rejectedChanges).toBe(0);
+    expect(twinConfigs()[agents[0] as string]).toMatchObject({ replicas: 5, limits: { cpu: '1125m', memory: '1140Mi' }, envVars: { max_inflight: '6' } });
+    const step2 = await fc.step(Object.fromEntries(agents.map((a) => [a, [0, 0, 1, 0]]))); // 8 replicas each
+    expect(agents.some((a) => (step2.infos[a]?.rejectedChanges as number) > 0)).toBe(true);
+    for (const a of agents) expect(twinConfigs()[a]?.replicas).toBeLessThanOrEqual(5);
+    await fc.close();
+    expect(fcCluster.twin?.functionConfigs()).toBe(fcCluster.initialConfigs);
+
+    // Darly: migrations and scale-outs as Deployment changes (rolling updates on CE), PCM counters through InfluxDB.
+    const darly = make('Darly-Fullmap-v0', { qosPhaseSteps: [3, 3], backend: { kind: 'twin-e2e', speed: 50, influx: { url: influx.url, database: 'telegraf' } } }, { maxEpisodeSteps: 4 }) as unknown as DarlyEnv;
+    await darly.reset({ seed: 5 });
+    const dCluster = clusters[clusters.length - 1] as TwinCluster;
+    let last: { obs: number[]; truncated: boolean } = { obs: [], truncated: false };
+    for (const action of [1, 5, 0, 16]) last = await darly.step(action);
+    expect(last.truncated).toBe(true);
+    expect(twinConfigs().framer?.nodeSelector).toEqual({ 'kubernetes.io/hostname': 'w01' });
+    expect(last.obs.slice(0, 16).some((x) => x > 0)).toBe(true); // PCM observations read back from the pcm-sensor-server-shaped points
+    await darly.close();
+    expect(dCluster.twin?.functionConfigs()).toBe(dCluster.initialConfigs);
+  }, 120_000);
 });

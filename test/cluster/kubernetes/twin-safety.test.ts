@@ -68,7 +68,7 @@ describe('record, change, restore', () => {
     await cluster.close();
     expect(cluster.twin?.functionConfigs()).toBe(cluster.initialConfigs);
     expect(logs).toEqual(expect.arrayContaining([
-      'restore b: PUT /system/functions (recorded limits, requests, env vars)',
+      'restore b: pod template back to the recorded one (env, resources, placement)',
       'restore a: scale to 1 replicas',
     ]));
     expect(logs.join('\n')).not.toContain(secret);
@@ -76,11 +76,11 @@ describe('record, change, restore', () => {
     expect(() => cluster.functions()).toThrow(BackendError);
   }, 30_000);
 
-  test('a change the nodes have no room for is refused like the simulator refuses it, and nothing is left half-done', async () => {
-    const { cluster } = twinCluster({ changeTimeoutSeconds: 20 });
+  test('a change the nodes have no room for is refused like the simulator refuses it, and nothing is left half-done (no CE replica cap)', async () => {
+    const { cluster } = twinCluster({ changeTimeoutSeconds: 20, profile: 'lenient' });
     const r = await cluster.apply([{ kind: 'scale', fn: 'a', replicas: 12 }]);
     expect(r.applied).toEqual([]);
-    expect(r.rejected[0]?.reason).toMatch(/^no node has room for a \(1000m CPU, 512Mi per replica\): \d+ pod\(s\) unschedulable/);
+    expect(r.rejected[0]?.reason).toMatch(/^no node has room for a's rollout \(1000m CPU, 512Mi per replica, one surge pod at a time\): \d+ pod\(s\) unschedulable/);
     const a = cluster.functions().find((f) => f.name === 'a');
     expect(a?.desiredReplicas).toBeGreaterThan(1);
     expect(a?.desiredReplicas).toBeLessThan(12);
@@ -95,8 +95,7 @@ describe('record, change, restore', () => {
     expect(r.rejected).toEqual([]);
     expect(cluster.twin?.functionConfigs()).toBe(cluster.initialConfigs);
     expect(logs.filter((l) => l.startsWith('dry-run: '))).toEqual([
-      'dry-run: b: would PUT /system/functions (limits.cpu 1000m -> 500m, limits.memory 512Mi -> 256Mi, envVars.max_inflight 4 -> 2)',
-      'dry-run: b: would PATCH deployment openfaas-fn/b placement to nodeSelector kubernetes.io/hostname=n2',
+      'dry-run: b: would PATCH deployment openfaas-fn/b (strategic merge: limits.cpu 1000m -> 500m, limits.memory 512Mi -> 256Mi, env max_inflight 4 -> 2, nodeSelector kubernetes.io/hostname=n2; a rolling update)',
       'dry-run: a: would POST /system/scale-function/a replicas 1 -> 3',
       'dry-run: a: would send 2 prewarm invocations',
     ]);
@@ -132,6 +131,7 @@ describe('scope: one namespace, the managed functions, the state found', () => {
         gateway: { url: twin.url },
         retry: FAST_RETRY,
         pollSeconds: 0.02,
+        journalDir: null,
         log: (l: string) => logs.push(l),
       });
       // Before the first contact: the scenario as declared.
@@ -154,11 +154,11 @@ describe('scope: one namespace, the managed functions, the state found', () => {
     open.push(twin);
     try {
       const kubeconfig = { clusters: [{ name: 't', server: twin.url, skipTLSVerify: true }], users: [{ name: 'u' }], contexts: [{ name: 't', cluster: 't', user: 'u' }], currentContext: 't' };
-      const missing = new KubernetesCluster({ ...SCENARIO, functions: [...SCENARIO.functions, { name: 'ghost', work: 1 }] }, { kind: 'kubernetes', kubeconfig, gateway: { url: twin.url }, retry: FAST_RETRY });
+      const missing = new KubernetesCluster({ ...SCENARIO, functions: [...SCENARIO.functions, { name: 'ghost', work: 1 }] }, { kind: 'kubernetes', kubeconfig, gateway: { url: twin.url }, retry: FAST_RETRY, journalDir: null });
       await expect(missing.advance({ seconds: 1 })).rejects.toThrow('the gateway has no function "ghost" in namespace "openfaas-fn"');
       await missing.close();
       const initial = twin.functionConfigs();
-      const elsewhere = new KubernetesCluster(SCENARIO, { kind: 'kubernetes', kubeconfig, gateway: { url: twin.url }, namespace: 'other-ns', retry: FAST_RETRY });
+      const elsewhere = new KubernetesCluster(SCENARIO, { kind: 'kubernetes', kubeconfig, gateway: { url: twin.url }, namespace: 'other-ns', retry: FAST_RETRY, journalDir: null });
       const err = await elsewhere.apply([{ kind: 'scale', fn: 'a', replicas: 2 }]).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(BackendError);
       expect((err as Error).message).toMatch(/^gateway GET \/system\/functions: HTTP 400: namespace "other-ns" is not served/);
@@ -175,25 +175,24 @@ describe('fault injection', () => {
     const { cluster, logs } = twinCluster();
     await cluster.apply([]); // connect
     const twin = cluster.twin as Twin;
-    twin.faults.add({ method: 'PUT', path: '/system/functions', kind: '500', times: 2 });
-    twin.faults.add({ method: 'PATCH', path: DEPLOYMENT_B, kind: '409', times: 2 });
+    twin.faults.add({ method: 'PATCH', path: DEPLOYMENT_B, kind: '500', times: 1 });
+    twin.faults.add({ method: 'PATCH', path: DEPLOYMENT_B, kind: '409', times: 1 });
     twin.faults.add({ method: 'POST', path: '/system/scale-function/*', kind: '429', times: 1 });
     twin.faults.add({ method: 'GET', path: DEPLOYMENT_B, kind: 'hang', times: 1 });
-    // A dropped connection mid-rollout: the polls of b's Deployment after the patch.
-    twin.faults.add({ method: 'GET', path: DEPLOYMENT_B, kind: 'drop', times: 2, skip: 2 });
-    // The placement patch lands but its answer is lost: retried (a merge patch is idempotent).
+    // A dropped connection mid-rollout: a poll of the function pods after the patch.
+    twin.faults.add({ method: 'GET', path: '/api/v1/namespaces/openfaas-fn/pods', kind: 'drop', times: 1, skip: 1 });
+    // The template patch lands but its answer is lost: retried (the strategic-merge patch is idempotent).
     twin.faults.add({ method: 'PATCH', path: DEPLOYMENT_B, kind: 'drop', when: 'after', times: 1 });
     const r = await cluster.apply([...CHANGES]);
     expect(r.rejected).toEqual([]);
     expect(JSON.parse(cluster.twin?.functionConfigs() ?? '[]').find((c: { name: string }) => c.name === 'b')).toMatchObject({ nodeSelector: { 'kubernetes.io/hostname': 'n2' }, envVars: { max_inflight: '2' } });
     const retries = logs.filter((l) => l.startsWith('retry '));
     expect(retries).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^retry 1\/3 of gateway PUT \/system\/functions in \d+ ms: HTTP 500: internal error \(injected fault\)$/),
-      expect.stringMatching(/^retry 2\/3 of gateway PUT \/system\/functions in \d+ ms: HTTP 500/),
-      expect.stringMatching(/^retry 1\/3 of kubernetes PATCH \/apis\/apps\/v1\/namespaces\/openfaas-fn\/deployments\/b in \d+ ms: HTTP 409: Operation cannot be fulfilled/),
+      expect.stringMatching(/^retry 1\/3 of kubernetes PATCH \/apis\/apps\/v1\/namespaces\/openfaas-fn\/deployments\/b in \d+ ms: HTTP 500: internal error \(injected fault\)$/),
+      expect.stringMatching(/^retry 2\/3 of kubernetes PATCH \/apis\/apps\/v1\/namespaces\/openfaas-fn\/deployments\/b in \d+ ms: HTTP 409: Operation cannot be fulfilled/),
       expect.stringMatching(/^retry 1\/3 of gateway POST \/system\/scale-function\/a in \d+ ms: HTTP 429/),
       expect.stringMatching(/^retry 1\/3 of kubernetes GET \/apis\/apps\/v1\/namespaces\/openfaas-fn\/deployments\/b in \d+ ms: no answer by the deadline$/),
-      expect.stringMatching(/^retry \d\/3 of kubernetes GET \/apis\/apps\/v1\/namespaces\/openfaas-fn\/deployments\/b in \d+ ms: connection failed/),
+      expect.stringMatching(/^retry \d\/3 of kubernetes GET \/api\/v1\/namespaces\/openfaas-fn\/pods in \d+ ms: connection failed/),
       expect.stringMatching(/^retry \d\/3 of kubernetes PATCH \/apis\/apps\/v1\/namespaces\/openfaas-fn\/deployments\/b in \d+ ms: connection failed/),
     ]));
     expect(twin.faults.list().every((f) => f.remaining === 0)).toBe(true);
@@ -204,13 +203,13 @@ describe('fault injection', () => {
   }, 40_000);
 
   test.each([
-    ['500 on every PUT', { method: 'PUT', path: '/system/functions', kind: '500' }, { status: 500, endpoint: 'gateway PUT /system/functions' }, /^gateway PUT \/system\/functions: HTTP 500: internal error \(injected fault\) \(after 4 attempts\)$/],
+    ['500 on every scale', { method: 'POST', path: '/system/scale-function/a', kind: '500' }, { status: 500, endpoint: 'gateway POST /system/scale-function/a' }, /^gateway POST \/system\/scale-function\/a: HTTP 500: internal error \(injected fault\) \(after 4 attempts\)$/],
     ['a hung Deployment read', { method: 'GET', path: DEPLOYMENT_B, kind: 'hang' }, { status: null, endpoint: `kubernetes GET ${DEPLOYMENT_B}` }, /^kubernetes GET \/apis\/apps\/v1\/namespaces\/openfaas-fn\/deployments\/b: no answer by the deadline \(after 4 attempts\)$/],
     ['409 on every patch', { method: 'PATCH', path: DEPLOYMENT_B, kind: '409' }, { status: 409, endpoint: `kubernetes PATCH ${DEPLOYMENT_B}` }, /^kubernetes PATCH .*: HTTP 409: Operation cannot be fulfilled/],
-    ['a connection dropped on every rollout poll', { method: 'GET', path: DEPLOYMENT_B, kind: 'drop', skip: 2 }, { status: null, endpoint: `kubernetes GET ${DEPLOYMENT_B}` }, /: connection failed \(.+\) \(after 4 attempts\)$/],
+    ['a connection dropped on every rollout poll', { method: 'GET', path: DEPLOYMENT_B, kind: 'drop', skip: 1 }, { status: null, endpoint: `kubernetes GET ${DEPLOYMENT_B}` }, /: connection failed \(.+\) \(after 4 attempts\)$/],
   ] as const)('persistent fault (%s): a BackendError after the bounded attempts; close() still restores the state found', async (_name, fault, expected, message) => {
     const { cluster, logs } = twinCluster();
-    await cluster.apply([{ kind: 'scale', fn: 'a', replicas: 2 }]); // a change that lands first
+    await cluster.apply([{ kind: 'scale', fn: 'b', replicas: 2 }]); // a change that lands first
     const twin = cluster.twin as Twin;
     const id = twin.faults.add({ ...fault, times: 4 } as never);
     const t0 = Date.now();
@@ -230,10 +229,10 @@ describe('fault injection', () => {
     const { cluster } = twinCluster();
     await cluster.apply([{ kind: 'scale', fn: 'a', replicas: 2 }, { kind: 'concurrency', fn: 'b', maxInflight: 1 }]);
     const twin = cluster.twin as Twin;
-    twin.faults.add({ method: 'PUT', path: '/system/functions', kind: '503' });
+    twin.faults.add({ method: 'PATCH', path: DEPLOYMENT_B, kind: '503' });
     const err = await cluster.close().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BackendError);
-    expect((err as Error).message).toMatch(/^close: the cluster could not be restored to its recorded configuration: b: gateway PUT \/system\/functions: HTTP 503/);
+    expect((err as Error).message).toMatch(/^close: the cluster could not be restored to its recorded configuration: b: kubernetes PATCH \/apis\/apps\/v1\/namespaces\/openfaas-fn\/deployments\/b: HTTP 503/);
     // a was restored all the same.
     expect(JSON.parse(twin.functionConfigs()).find((c: { name: string }) => c.name === 'a')).toMatchObject({ replicas: 1 });
   }, 40_000);

@@ -29,7 +29,9 @@ test('faasgym twin serves a preset until SIGTERM, with basic auth from a passwor
     const ok = await http(`${start.url}/system/functions`, { headers: { Authorization: basic('admin', 'hunter22') } });
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as { name: string }[]).map((f) => f.name)).toContain('preprocess');
-    const deployments = await http(`${start.url}/apis/apps/v1/namespaces/openfaas-fn/deployments`);
+    // Auth guards the Kubernetes API too (issue 12).
+    expect((await http(`${start.url}/apis/apps/v1/namespaces/openfaas-fn/deployments`)).status).toBe(401);
+    const deployments = await http(`${start.url}/apis/apps/v1/namespaces/openfaas-fn/deployments`, { headers: { Authorization: 'Bearer hunter22' } });
     expect(deployments.status).toBe(200);
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
@@ -54,6 +56,12 @@ test('faasgym twin refuses a bad scenario or options with one clear line', () =>
   const speed = run('--scenario', 'faasconf-sequential', '--speed', '0');
   expect(speed.status).toBe(2);
   expect(speed.stderr).toMatch(/--speed must be a finite number > 0/);
+  // issue 12: a non-loopback host needs --allow-remote and --password-file (nothing is bound otherwise)
+  const remote = run('--scenario', 'faasconf-sequential', '--port', '0', '--host', '0.0.0.0');
+  expect(remote.status).not.toBe(0);
+  expect(remote.stderr).toMatch(/twin: host "0\.0\.0\.0" is not a loopback address; pass allowRemote \(--allow-remote\) and auth \(--password-file\)/);
+  const open = run('--scenario', 'faasconf-sequential', '--port', '0', '--host', '0.0.0.0', '--allow-remote');
+  expect(open.stderr).toMatch(/needs auth \(--password-file\): it guards both the gateway and the Kubernetes API/);
   const missing = run('--scenario', '/nonexistent/scenario.yaml', '--port', '0');
   expect(missing.status).toBe(1);
   expect(missing.stderr).toMatch(/cannot read scenario file/);

@@ -6,12 +6,12 @@ const AUTH = { user: 'admin', password: 's3cret-pass' };
 const H = { Authorization: basic(AUTH.user, AUTH.password) };
 const SPEED = 10;
 
-describe('the twin gateway', () => {
+describe('the twin gateway (lenient profile)', () => {
   let twin: Twin;
   const fn = (name: string) => twin.cluster.functions().find((f) => f.name === name);
 
   beforeAll(async () => {
-    twin = await Twin.start({ scenario: testScenario(), speed: SPEED, auth: AUTH, maxBodyBytes: 4096, invokeTimeoutMs: 5000 });
+    twin = await Twin.start({ scenario: testScenario(), speed: SPEED, auth: AUTH, maxBodyBytes: 4096, invokeTimeoutMs: 5000, profile: 'lenient' });
     // replicas start cold (coldStart 0 here, but let the clock run once)
     await until(() => twin.cluster.functions().every((f) => f.replicas.every((r) => r.phase === 'ready')), 5000);
   });

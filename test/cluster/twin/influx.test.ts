@@ -102,14 +102,21 @@ maybe('the twin writes PCM counters to a real InfluxDB', () => {
     expect(rows.length).toBeGreaterThanOrEqual(3);
     const row = rows[rows.length - 1] as Record<string, unknown>;
     for (const field of [
+      'Core Aggregate_Core Counters_Instructions Retired Any',
+      'Core Aggregate_Core Counters_Clock Unhalted Thread',
+      'Core Aggregate_Core Counters_L3 Cache Misses',
+      'Uncore Aggregate_Uncore Counters_DRAM Reads',
+      'Uncore Aggregate_Uncore Counters_DRAM Writes',
+      'Core Aggregate_Energy Counters_CStateResidency[0]',
+      'Core Aggregate_Energy Counters_CStateResidency[6]',
+      // the ce profile writes pcm-sensor-server's whole shape: per socket, per core, per thread (two per core)
       'Sockets_0_Core Aggregate_Core Counters_Instructions Retired Any',
-      'Sockets_0_Core Aggregate_Core Counters_Clock Unhalted Thread',
-      'Sockets_0_Core Aggregate_Core Counters_L3 Cache Misses',
       'Sockets_0_Uncore_Uncore Counters_DRAM Reads',
-      'Sockets_0_Uncore_Uncore Counters_DRAM Writes',
-      'Sockets_0_Core Aggregate_Energy Counters_CStateResidency[0]',
-      'Sockets_0_Core Aggregate_Energy Counters_CStateResidency[6]',
+      'Sockets_0_Cores_3_Threads_1_Core Counters_Instructions Retired Any',
+      'Sockets_0_Cores_0_Threads_0_Energy Counters_CStateResidency[6]',
     ]) expect(typeof row[field]).toBe('number');
+    // 4 cores × 2 threads × (17 core + 10 energy counters) per-thread fields alone
+    expect(Object.keys(row).filter((k) => k.includes('_Threads_')).length).toBe(4 * 2 * 27);
     expect(row.url).toBe('http://n1:9738/persecond');
     const counters = pcmFieldsToCounters(row, DEFAULT_PCM_FIELDS);
     expect(counters).not.toBeNull();

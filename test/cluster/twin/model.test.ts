@@ -106,7 +106,7 @@ describe('TwinModel', () => {
   test('initial configuration: quantities, env, placement as nodeSelector or affinity', () => {
     const spec = testScenario();
     spec.functions.push({ name: 'spread', work: 1, nodeSelector: ['n1', 'n2'], cpuMilli: 250, memoryMb: 1536 });
-    const m = new TwinModel(new SimCluster(spec), NS);
+    const m = new TwinModel(new SimCluster(spec), NS, { profile: 'lenient' });
     expect(m.config('echo')).toMatchObject({ replicas: 1, limits: { cpu: '1', memory: '256Mi' }, nodeSelector: { 'kubernetes.io/hostname': 'n1' }, affinityNodes: null, envVars: {} });
     expect(m.config('limited')?.envVars).toEqual({ max_inflight: '1' });
     expect(m.config('spread')).toMatchObject({ limits: { cpu: '250m', memory: '1536Mi' }, nodeSelector: null, affinityNodes: ['n1', 'n2'] });
@@ -116,7 +116,7 @@ describe('TwinModel', () => {
 
   test('validation refuses what Kubernetes would, naming the field; nothing is applied', async () => {
     const cluster = new SimCluster(testScenario());
-    const m = new TwinModel(cluster, NS);
+    const m = new TwinModel(cluster, NS, { profile: 'lenient' });
     const before = m.dump();
     const cfg = m.config('echo');
     if (!cfg) throw new Error('no echo');
@@ -134,7 +134,7 @@ describe('TwinModel', () => {
 
   test('replicas that do not fit stay pending and start when room frees up', async () => {
     const cluster = new SimCluster(testScenario());
-    const m = new TwinModel(cluster, NS);
+    const m = new TwinModel(cluster, NS, { profile: 'lenient' });
     // echo is pinned to n1 (4 cores) where limited or hog may sit too: ask for 6 replicas of 1 core
     const r = await m.scale('echo', 6);
     expect(r.config.replicas).toBe(6);
@@ -155,7 +155,7 @@ describe('TwinModel', () => {
 
   test('follows the simulator when it scales by itself (scale from zero)', async () => {
     const cluster = new SimCluster(testScenario());
-    const m = new TwinModel(cluster, NS);
+    const m = new TwinModel(cluster, NS, { profile: 'lenient' });
     await m.scale('echo', 0);
     cluster.engine.runUntil(1);
     expect(m.view('echo').replicas).toHaveLength(0);
