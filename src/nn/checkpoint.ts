@@ -269,12 +269,8 @@ function checkManifest(raw: unknown, where: string): CheckpointManifest {
   return raw as unknown as CheckpointManifest;
 }
 
-/**
- * Load the checkpoint `dir/latest.json` points to (or `dir` itself if it is a
- * checkpoint subdirectory), checking it whole (see the module comment) before
- * any tensor is built from it.
- */
-export function loadCheckpoint(dir: string): LoadedCheckpoint {
+/** The checked manifest of the checkpoint in `dir` (see `loadCheckpoint`), without reading its weight files. */
+export function readCheckpointManifest(dir: string): { manifest: CheckpointManifest; path: string } {
   const path = resolveCheckpointPath(dir);
   const manifestPath = join(path, 'manifest.json');
   let raw: unknown;
@@ -283,7 +279,16 @@ export function loadCheckpoint(dir: string): LoadedCheckpoint {
   } catch (err) {
     throw new CheckpointError(`${manifestPath}: not valid JSON (${(err as Error).message})`);
   }
-  const manifest = checkManifest(raw, manifestPath);
+  return { manifest: checkManifest(raw, manifestPath), path };
+}
+
+/**
+ * Load the checkpoint `dir/latest.json` points to (or `dir` itself if it is a
+ * checkpoint subdirectory), checking it whole (see the module comment) before
+ * any tensor is built from it.
+ */
+export function loadCheckpoint(dir: string): LoadedCheckpoint {
+  const { manifest, path } = readCheckpointManifest(dir);
   const groups: LoadedCheckpoint['groups'] = {};
   for (const [group, entries] of Object.entries(manifest.groups)) {
     const file = join(path, `${group}.bin`);
@@ -324,9 +329,34 @@ export function modelGroup(model: tf.LayersModel): { name: string; tensor: tf.Te
  * `saveCheckpoint` frees it.
  */
 export async function optimizerGroup(opt: tf.Optimizer): Promise<TensorGroupEntry[]> {
-  return (await opt.getWeights()).map((w) => ({ name: w.name, tensor: w.tensor, dispose: w.name === 'iter' }));
+  const entries: TensorGroupEntry[] = (await opt.getWeights()).map((w) => ({ name: w.name, tensor: w.tensor, dispose: w.name === 'iter' }));
+  // Adam keeps β1^t and β2^t as running products, which tfjs's setWeights recomputes with pow (not bit-identical):
+  // saved, so that a resumed run takes exactly the steps an uninterrupted one does.
+  for (const key of ACCUMULATORS) {
+    const v = (opt as unknown as Record<string, unknown>)[key];
+    if (v instanceof tf.Variable) entries.push({ name: key, tensor: v });
+  }
+  return entries;
 }
 
+const ACCUMULATORS = ['accBeta1', 'accBeta2'] as const;
+
+/**
+ * Restore an optimizer's state from its group (missing group: keep it as it is).
+ * Pass a fresh optimizer: tfjs replaces a stepped optimizer's moment variables
+ * without freeing them, so restoring into one leaks them.
+ */
+export async function restoreOptimizer(opt: tf.Optimizer, group: LoadedCheckpoint['groups'][string] | undefined): Promise<void> {
+  if (!group || group.length === 0) return;
+  const isAccumulator = (name: string): boolean => (ACCUMULATORS as readonly string[]).includes(name);
+  const weights = group.filter((g) => !isAccumulator(g.name)).map((g) => ({ name: g.name, tensor: tf.tensor(g.values, g.shape, g.name === 'iter' ? 'int32' : 'float32') }));
+  await opt.setWeights(weights);
+  for (const w of weights) w.tensor.dispose(); // the optimizer's variables hold their own references
+  for (const g of group.filter((e) => isAccumulator(e.name))) {
+    const v = (opt as unknown as Record<string, unknown>)[g.name];
+    if (v instanceof tf.Variable && v.size === g.values.length) tf.tidy(() => v.assign(tf.tensor(g.values, v.shape)));
+  }
+}
 /** Load a group into a model's weights, checking names and shapes. */
 export function restoreModel(model: tf.LayersModel, group: LoadedCheckpoint['groups'][string] | undefined, label: string): void {
   if (!group) throw new CheckpointError(`checkpoint has no weights for ${quote(label)}`);
@@ -341,16 +371,4 @@ export function restoreModel(model: tf.LayersModel, group: LoadedCheckpoint['gro
   });
   model.setWeights(tensors);
   for (const t of tensors) t.dispose();
-}
-
-/**
- * Restore an optimizer's state from its group (missing group: keep it as it is).
- * Pass a fresh optimizer: tfjs replaces a stepped optimizer's moment variables
- * without freeing them, so restoring into one leaks them.
- */
-export async function restoreOptimizer(opt: tf.Optimizer, group: LoadedCheckpoint['groups'][string] | undefined): Promise<void> {
-  if (!group || group.length === 0) return;
-  const weights = group.map((g) => ({ name: g.name, tensor: tf.tensor(g.values, g.shape, g.name === 'iter' ? 'int32' : 'float32') }));
-  await opt.setWeights(weights);
-  for (const w of weights) w.tensor.dispose(); // the optimizer's variables hold their own references
 }

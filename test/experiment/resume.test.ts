@@ -1,0 +1,96 @@
+/**
+ * A training run that dies after a checkpoint and is resumed ends exactly
+ * where an uninterrupted run does: same final weights, optimiser state, replay
+ * buffer (byte-identical weight files), same metrics rows. The crash is
+ * simulated in-process here (an exception after step `crashAt`); the CLI test
+ * kills a real process with SIGKILL.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import '../../agents/index.js';
+import { getAgentFactory } from '../../agents/registry.js';
+import { initTf } from '../../src/nn/tf.js';
+import { readCheckpointManifest } from '../../src/nn/checkpoint.js';
+import { make } from '../../src/registry/index.js';
+import { train, type TrainOptions } from '../../src/experiment/train.js';
+
+let dir: string;
+beforeAll(async () => {
+  await initTf({ quiet: true });
+  dir = mkdtempSync(join(tmpdir(), 'faasgym-resume-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Metrics rows without their wall-clock field. */
+function rows(out: string): unknown[] {
+  return readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => {
+    const r = JSON.parse(l) as Record<string, unknown>;
+    delete r.wallSeconds;
+    return r;
+  });
+}
+
+interface Case {
+  agent: string;
+  env: string;
+  envConfig?: Record<string, unknown>;
+  options: Record<string, unknown>;
+  steps: number;
+  checkpointEvery: number;
+  crashAt: number;
+  evalEvery?: number;
+}
+
+async function run(c: Case, out: string, extra: Partial<TrainOptions>): Promise<void> {
+  const env = make(c.env, c.envConfig);
+  const evalEnv = c.evalEvery ? make(c.env, c.envConfig) : undefined;
+  const agent = await getAgentFactory(c.agent).create(env, c.options, 3);
+  try {
+    await train({ env, agent, steps: c.steps, seed: 5, out, checkpointEvery: c.checkpointEvery, progressEvery: 1, ...(evalEnv ? { evalEnv, evalEvery: c.evalEvery as number, evalEpisodes: 1 } : {}), ...extra });
+  } finally {
+    agent.dispose();
+    await env.close();
+    await evalEnv?.close();
+  }
+}
+
+/** Train uninterrupted; train again, crash after `crashAt`, resume; compare. */
+async function expectResumeMatches(name: string, c: Case): Promise<void> {
+  const whole = join(dir, `${name}-whole`), broken = join(dir, `${name}-broken`);
+  await run(c, whole, {});
+  await expect(run(c, broken, { onProgress: (p) => { if (p.step === c.crashAt) throw new Error('simulated crash'); } })).rejects.toThrow('simulated crash');
+  const saved = readCheckpointManifest(join(broken, 'checkpoint')).manifest.training as { step: number };
+  expect(saved.step).toBe(Math.floor(c.crashAt / c.checkpointEvery) * c.checkpointEvery);
+  await run(c, broken, { resume: true });
+  const a = readCheckpointManifest(join(whole, 'checkpoint')).manifest;
+  const b = readCheckpointManifest(join(broken, 'checkpoint')).manifest;
+  expect(Object.keys(b.files ?? {}).length).toBeGreaterThan(0);
+  expect(b.files).toEqual(a.files); // every weight, optimiser and replay file, by SHA-256
+  expect(b.extra).toEqual(a.extra); // counters and Rng states
+  expect(rows(broken)).toEqual(rows(whole));
+}
+
+test('a fresh run refuses an out directory that holds a run; overwrite replaces it', async () => {
+  const c: Case = { agent: 'dqn', env: 'CartPole-v1', options: { hidden: [8], learningStarts: 10, batchSize: 8, totalSteps: 30 }, steps: 30, checkpointEvery: 0, crashAt: 0 };
+  const out = join(dir, 'refuse');
+  await run(c, out, {});
+  const before = readFileSync(join(out, 'metrics.jsonl'), 'utf8');
+  await expect(run(c, out, {})).rejects.toThrow(`train: "${out}" already holds a run (metrics.jsonl, checkpoint); resume it or overwrite it explicitly`);
+  expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8')).toBe(before);
+  await expect(run(c, out, { resume: true })).rejects.toThrow(`train: the run in "${out}" already finished (30 steps); nothing to resume (overwrite it to train again)`);
+  writeFileSync(join(out, 'metrics.jsonl'), 'x');
+  await run(c, out, { overwrite: true });
+  expect(rows(out)).toEqual(before.trim().split('\n').map((l) => {
+    const r = JSON.parse(l) as Record<string, unknown>;
+    delete r.wallSeconds;
+    return r;
+  }));
+}, 60_000);
+
+test('dqn on CartPole resumes mid-episode to the same weights, Adam state, replay buffer and metrics', async () => {
+  await expectResumeMatches('dqn', {
+    agent: 'dqn', env: 'CartPole-v1', steps: 400, checkpointEvery: 100, crashAt: 250, evalEvery: 200,
+    options: { hidden: [16], learningStarts: 50, batchSize: 16, totalSteps: 400, targetUpdateInterval: 50, prioritizedReplay: true },
+  });
+}, 120_000);
