@@ -94,3 +94,13 @@ test('dqn on CartPole resumes mid-episode to the same weights, Adam state, repla
     options: { hidden: [16], learningStarts: 50, batchSize: 16, totalSteps: 400, targetUpdateInterval: 50, prioritizedReplay: true },
   });
 }, 120_000);
+
+const SMALL_AC = { hidden: [16], batchSize: 8, learningStarts: 20, bufferSize: 500 };
+
+test('ddpg on Pendulum resumes to the same actor, critic, targets, Adam states, noise, replay and metrics', async () => {
+  await expectResumeMatches('ddpg', { agent: 'ddpg', env: 'Pendulum-v1', steps: 300, checkpointEvery: 100, crashAt: 170, options: SMALL_AC });
+}, 120_000);
+
+test.each(['maddpg', 'meanfield', 'attmf'])('%s on FaaSConf-Sequential resumes to the same networks, replay and metrics', async (agent) => {
+  await expectResumeMatches(agent, { agent, env: 'FaaSConf-Sequential-v0', steps: 90, checkpointEvery: 30, crashAt: 50, options: SMALL_AC });
+}, 180_000);
