@@ -104,3 +104,11 @@ test('ddpg on Pendulum resumes to the same actor, critic, targets, Adam states, 
 test.each(['maddpg', 'meanfield', 'attmf'])('%s on FaaSConf-Sequential resumes to the same networks, replay and metrics', async (agent) => {
   await expectResumeMatches(agent, { agent, env: 'FaaSConf-Sequential-v0', steps: 90, checkpointEvery: 30, crashAt: 50, options: SMALL_AC });
 }, 180_000);
+
+test('ppo on CartPole resumes mid-rollout to the same weights, AdamW state, rollout and metrics', async () => {
+  await expectResumeMatches('ppo', { agent: 'ppo', env: 'CartPole-v1', steps: 300, checkpointEvery: 100, crashAt: 150, options: { nSteps: 64, minibatches: 2, epochs: 2, hidden: [16] } });
+}, 120_000);
+
+test('ppo score-rank-select on FaaSRank resumes to the same weights and metrics', async () => {
+  await expectResumeMatches('ppo-rank', { agent: 'ppo', env: 'FaaSRank-v0', steps: 400, checkpointEvery: 150, crashAt: 200, options: { policy: 'rank', normalizeRewards: true } });
+}, 180_000);
