@@ -5,7 +5,7 @@
  * simulated in-process here (an exception after step `crashAt`); the CLI test
  * kills a real process with SIGKILL.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '../../agents/index.js';
@@ -65,9 +65,14 @@ async function expectResumeMatches(name: string, c: Case): Promise<void> {
   await run(c, broken, { resume: true });
   const a = readCheckpointManifest(join(whole, 'checkpoint')).manifest;
   const b = readCheckpointManifest(join(broken, 'checkpoint')).manifest;
-  expect(Object.keys(b.files ?? {}).length).toBeGreaterThan(0);
-  expect(b.files).toEqual(a.files); // every weight, optimiser and replay file, by SHA-256
-  expect(b.extra).toEqual(a.extra); // counters and Rng states
+  expect(b.extra).toEqual(a.extra); // counters and Rng states (SES: its records and bands)
+  // A wrapper (SES) keeps the learner's checkpoint in inner/.
+  const inner = existsSync(join(whole, 'checkpoint', 'inner'));
+  const ai = inner ? readCheckpointManifest(join(whole, 'checkpoint', 'inner')).manifest : a;
+  const bi = inner ? readCheckpointManifest(join(broken, 'checkpoint', 'inner')).manifest : b;
+  expect(Object.keys(bi.files ?? {}).length).toBeGreaterThan(0);
+  expect(bi.files).toEqual(ai.files); // every weight, optimiser and replay file, by SHA-256
+  expect(bi.extra).toEqual(ai.extra);
   expect(rows(broken)).toEqual(rows(whole));
 }
 
@@ -111,4 +116,9 @@ test('ppo on CartPole resumes mid-rollout to the same weights, AdamW state, roll
 
 test('ppo score-rank-select on FaaSRank resumes to the same weights and metrics', async () => {
   await expectResumeMatches('ppo-rank', { agent: 'ppo', env: 'FaaSRank-v0', steps: 400, checkpointEvery: 150, crashAt: 200, options: { policy: 'rank', normalizeRewards: true } });
+}, 180_000);
+
+test.each(['attmf+ses', 'ses'])('%s on FaaSConf-Sequential resumes to the same learner, SES records and metrics', async (agent) => {
+  const options = agent === 'ses' ? { inner: 'ddpg', innerOptions: SMALL_AC, refreshEvery: 10, minBandRecords: 5 } : { ...SMALL_AC, refreshEvery: 10, minBandRecords: 5 };
+  await expectResumeMatches(agent.replace('+', '-'), { agent, env: 'FaaSConf-Sequential-v0', steps: 90, checkpointEvery: 30, crashAt: 50, options });
 }, 180_000);
