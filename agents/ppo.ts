@@ -40,7 +40,7 @@ import { ConfigError, FaasgymError, quote } from '../src/core/errors.js';
 import { Rng } from '../src/core/rng.js';
 import { CheckpointError, loadCheckpoint, modelGroup, optimizerGroup, restoreModel, restoreOptimizer, saveCheckpoint, type LoadedCheckpoint } from '../src/nn/checkpoint.js';
 import { clipByGlobalNorm, mlp, type Activation } from '../src/nn/mlp.js';
-import { RolloutBuffer, type RolloutStep } from '../src/nn/rollout.js';
+import { RolloutBuffer } from '../src/nn/rollout.js';
 import { initTf, tf } from '../src/nn/tf.js';
 import { Box } from '../src/spaces/box.js';
 import { Discrete } from '../src/spaces/discrete.js';
@@ -668,14 +668,9 @@ export class PPO implements Agent {
     }
   }
 
-  /** The rollout collected since the last update, as JSON (numbers are float64 or float32 values: exact). */
+  /** The rollout collected since the last update, as JSON. */
   private rolloutState(): Record<string, unknown> {
-    const arr = (x: ArrayLike<number> | number | undefined): unknown => (x === undefined || typeof x === 'number' ? x : Array.from(x));
-    return {
-      steps: this.buffer.steps.map((st) => ({ ...st, obs: arr(st.obs), action: arr(st.action), ...(st.extra !== undefined ? { extra: arr(st.extra) } : {}) })),
-      lastNextObs: this.lastNextObs,
-      episodes: this.rolloutEpisodeCount,
-    };
+    return { steps: this.buffer.snapshot(), lastNextObs: this.lastNextObs, episodes: this.rolloutEpisodeCount };
   }
 
   async load(dir: string): Promise<void> {
@@ -702,11 +697,8 @@ export class PPO implements Agent {
     this.rolloutEpisodeCount = 0;
     // The rollout under way when the checkpoint was written (older checkpoints have none: the next rollout starts afresh).
     const r = extra.rollout;
-    if (r && Array.isArray(r.steps)) {
-      for (const st of r.steps as RolloutStep[]) {
-        if (!Array.isArray(st.obs) || typeof st.logProb !== 'number' || typeof st.value !== 'number' || typeof st.reward !== 'number') throw new CheckpointError(`${ckpt.path}: a rollout step must have obs, logProb, value and reward, got ${quote(st)}`);
-        this.buffer.add(st);
-      }
+    if (r && r.steps !== undefined) {
+      this.buffer.restore(r.steps, ckpt.path);
       this.lastNextObs = Array.isArray(r.lastNextObs) ? (r.lastNextObs as number[]) : null;
       this.rolloutEpisodeCount = Number.isSafeInteger(r.episodes) ? (r.episodes as number) : 0;
     }
