@@ -106,8 +106,9 @@ test('ddpg on Pendulum resumes to the same actor, critic, targets, Adam states, 
   await expectResumeMatches('ddpg', { agent: 'ddpg', env: 'Pendulum-v1', steps: 300, checkpointEvery: 100, crashAt: 170, options: SMALL_AC });
 }, 120_000);
 
+// Episodes are 60 windows: the checkpoint at 70 is inside the second episode, which began with an unseeded reset (its Rng state is restored).
 test.each(['maddpg', 'meanfield', 'attmf'])('%s on FaaSConf-Sequential resumes to the same networks, replay and metrics', async (agent) => {
-  await expectResumeMatches(agent, { agent, env: 'FaaSConf-Sequential-v0', steps: 90, checkpointEvery: 30, crashAt: 50, options: SMALL_AC });
+  await expectResumeMatches(agent, { agent, env: 'FaaSConf-Sequential-v0', steps: 130, checkpointEvery: 70, crashAt: 100, options: SMALL_AC });
 }, 180_000);
 
 test('ppo on CartPole resumes mid-rollout to the same weights, AdamW state, rollout and metrics', async () => {
