@@ -221,6 +221,30 @@ export class ColumnReplay<K extends string> {
     this.allocated = rows;
   }
 
+  /** The stored rows (checkpoint group entries) and counters (JSON), for a training run's checkpoint. */
+  snapshot(): { entries: { name: string; shape: number[]; values: Float32Array }[]; state: { size: number; next: number } } {
+    const entries = (Object.entries(this.columns) as [K, number][]).map(([k, width]) => ({ name: k as string, shape: [this.size, width], values: (this.data.get(k) as Float32Array).slice(0, this.size * width) }));
+    return { entries, state: { size: this.size, next: this.next } };
+  }
+
+  /** Put back a `snapshot()` (into a buffer with the same columns and capacity). */
+  restore(entries: readonly { name: string; values: Float32Array }[], state: { size: number; next: number }): void {
+    const { size, next } = state;
+    if (!Number.isSafeInteger(size) || size < 0 || size > this.capacity || !Number.isSafeInteger(next) || next < 0 || next >= this.capacity) {
+      throw new CheckpointError(`replay: size ${quote(size)} and next ${quote(next)} must fit a capacity of ${this.capacity}`);
+    }
+    while (this.allocated < Math.max(size, Math.min(this.capacity, next + 1))) this.grow();
+    for (const [k, width] of Object.entries(this.columns) as [K, number][]) {
+      const e = entries.find((x) => x.name === k);
+      if (!e || e.values.length !== size * width) throw new CheckpointError(`replay: column ${quote(k)} needs ${size * width} values, got ${e ? e.values.length : 'none'}`);
+      const data = this.data.get(k) as Float32Array;
+      data.fill(0);
+      data.set(e.values);
+    }
+    this.size = size;
+    this.next = next;
+  }
+
   /** `n` row indices, uniformly with replacement. */
   sampleIndices(n: number, rng: Rng): Int32Array {
     if (this.size === 0) throw new ConfigError('replay: cannot sample from an empty buffer');

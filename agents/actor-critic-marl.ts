@@ -41,7 +41,7 @@ import { Box } from '../src/spaces/box.js';
 import { flatdim, flatten } from '../src/spaces/flatten.js';
 import type { Space } from '../src/spaces/space.js';
 import { AgentAttention, adjacencyTensor, smallBatchMatMul } from '../src/nn/attention.js';
-import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../src/nn/checkpoint.js';
+import { CheckpointError, loadCheckpoint, saveCheckpoint, type GroupEntry } from '../src/nn/checkpoint.js';
 import type { Noise } from '../src/nn/noise.js';
 import { initTf, tf } from '../src/nn/tf.js';
 import {
@@ -516,9 +516,9 @@ export abstract class MultiAgentActorCritic implements Agent {
 
   // ================================================================ CHECKPOINTS
 
-  /** All actors, critics, attention modules, their targets, both Adam states, hyperparameters, counters, Rng and noise states. The replay buffer is not saved. */
+  /** All actors, critics, attention modules, their targets, both Adam states, hyperparameters, counters, Rng and noise states, and the replay buffer (a resumed run continues exactly). */
   async save(dir: string): Promise<string> {
-    const groups: Record<string, { name: string; tensor: tf.Tensor }[]> = {};
+    const groups: Record<string, GroupEntry[]> = {};
     for (const [suffix, nets] of [['', this.online], ['_target', this.target]] as const) {
       groups[`actor${suffix}`] = nets.actor.named();
       groups[`critic${suffix}`] = nets.critic.named();
@@ -527,6 +527,8 @@ export abstract class MultiAgentActorCritic implements Agent {
     }
     groups.actor_optimizer = this.actorOptimizer.group();
     groups.critic_optimizer = this.criticOptimizer.group();
+    const replay = this.replay.snapshot();
+    groups.replay = replay.entries;
     return saveCheckpoint(dir, {
       agent: this.name,
       env: this.envId,
@@ -545,6 +547,7 @@ export abstract class MultiAgentActorCritic implements Agent {
         noise: noiseState(this.noise),
         actorOptimizerStep: this.actorOptimizer.step,
         criticOptimizerStep: this.criticOptimizer.step,
+        replay: replay.state,
       },
       groups,
     });
@@ -578,6 +581,8 @@ export abstract class MultiAgentActorCritic implements Agent {
     this.exploreRng.setState(extra.exploreRng as number[]);
     this.replayRng.setState(extra.replayRng as number[]);
     restoreNoiseState(this.noise, extra.noise);
+    // Checkpoints from before the buffer was saved leave it empty.
+    if (ckpt.groups.replay && extra.replay) this.replay.restore(ckpt.groups.replay, extra.replay as { size: number; next: number });
   }
 
   /** Every variable of the online or the target networks (targets pair with online by position). */

@@ -302,8 +302,9 @@ export class DDPG implements Agent {
 
   // ================================================================ CHECKPOINTS
 
-  /** Actor, critic, both targets, both Adam states, hyperparameters, counters, Rng and noise states. The replay buffer is not saved. */
+  /** Actor, critic, both targets, both Adam states, hyperparameters, counters, Rng and noise states, and the replay buffer (a resumed run continues exactly). */
   async save(dir: string): Promise<string> {
+    const replay = this.replay.snapshot();
     return saveCheckpoint(dir, {
       agent: this.name,
       env: this.envId,
@@ -319,8 +320,10 @@ export class DDPG implements Agent {
         noise: noiseState(this.noise),
         actorOptimizerStep: this.actorOptimizer.step,
         criticOptimizerStep: this.criticOptimizer.step,
+        replay: replay.state,
       },
       groups: {
+        replay: replay.entries,
         actor: this.actor.named(),
         critic: this.critic.named(),
         actor_target: this.actorTarget.named(),
@@ -358,6 +361,8 @@ export class DDPG implements Agent {
     this.exploreRng.setState(extra.exploreRng as number[]);
     this.replayRng.setState(extra.replayRng as number[]);
     restoreNoiseState(this.noise, extra.noise);
+    // Checkpoints from before the buffer was saved leave it empty.
+    if (ckpt.groups.replay && extra.replay) this.replay.restore(ckpt.groups.replay, extra.replay as { size: number; next: number });
   }
 
   /** Both Adam states as plain arrays (tests compare them across save/load). */

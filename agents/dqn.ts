@@ -48,7 +48,7 @@ import type { Space } from '../src/spaces/space.js';
 import { CheckpointError, loadCheckpoint, modelGroup, optimizerGroup, restoreModel, restoreOptimizer, saveCheckpoint } from '../src/nn/checkpoint.js';
 import { clipByGlobalNorm, mlp, mlpForward, mlpPredict, updateTarget, type Activation } from '../src/nn/mlp.js';
 import { mlpPredictRelease } from '../src/nn/mlp-predict.js';
-import { ReplayBuffer, type Batch } from '../src/nn/replay.js';
+import { ReplayBuffer, type Batch, type ReplayState } from '../src/nn/replay.js';
 import { constantSchedule, linearSchedule, type Schedule } from '../src/nn/schedule.js';
 import { initTf, tf } from '../src/nn/tf.js';
 import type { ActOptions, Agent, AgentFactory, Losses, SingleTransition } from './agent.js';
@@ -586,9 +586,10 @@ export class DQN implements Agent {
 
   // ================================================================ CHECKPOINTS
 
-  /** Online and target weights, Adam state, hyperparameters, counters, ε and Rng states, normalisation statistics. The replay buffer is not saved. */
+  /** Online and target weights, Adam state, hyperparameters, counters, ε and Rng states, normalisation statistics and the replay buffer (a resumed run continues exactly). */
   async save(dir: string): Promise<string> {
     const optimizer = await optimizerGroup(this.optimizer);
+    const replay = this.replay.snapshot();
     try {
       return await saveCheckpoint(dir, {
         agent: this.name,
@@ -604,8 +605,9 @@ export class DQN implements Agent {
           exploreRng: this.exploreRng.getState(),
           replayRng: this.replayRng.getState(),
           obsStats: this.obsStats ? { count: this.obsStats.count, mean: Array.from(this.obsStats.mean), m2: Array.from(this.obsStats.m2) } : null,
+          replay: replay.state,
         },
-        groups: { online: modelGroup(this.online), target: modelGroup(this.target), optimizer },
+        groups: { online: modelGroup(this.online), target: modelGroup(this.target), optimizer, replay: replay.entries },
       });
     } finally {
       // tfjs creates the iteration counter afresh for getWeights(); saveCheckpoint frees it once written,
@@ -647,6 +649,8 @@ export class DQN implements Agent {
       this.obsStats.mean.set(stats.mean);
       this.obsStats.m2.set(stats.m2);
     }
+    // Checkpoints from before the buffer was saved leave it empty.
+    if (ckpt.groups.replay && extra.replay) this.replay.restore(ckpt.groups.replay, extra.replay as ReplayState);
   }
 
   /** Adam's state as plain arrays (tests compare it across save/load). */

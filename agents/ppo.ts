@@ -38,7 +38,7 @@ import { CentralizedEnv } from '../src/core/wrappers/centralized-env.js';
 import { isParallelEnv, type AnyEnv, type Env, type ParallelEnv } from '../src/core/env.js';
 import { ConfigError, FaasgymError, quote } from '../src/core/errors.js';
 import { Rng } from '../src/core/rng.js';
-import { CheckpointError, loadCheckpoint, modelGroup, restoreModel, saveCheckpoint, type LoadedCheckpoint } from '../src/nn/checkpoint.js';
+import { CheckpointError, loadCheckpoint, modelGroup, optimizerGroup, restoreModel, restoreOptimizer, saveCheckpoint, type LoadedCheckpoint } from '../src/nn/checkpoint.js';
 import { clipByGlobalNorm, mlp, type Activation } from '../src/nn/mlp.js';
 import { RolloutBuffer } from '../src/nn/rollout.js';
 import { initTf, tf } from '../src/nn/tf.js';
@@ -651,20 +651,26 @@ export class PPO implements Agent {
   // Scaffolding: checkpoints, disposal
   // ==========================================================================
 
+  /** Policy and value weights, AdamW state, counters, Rng, return statistics and the rollout under way (a resumed run continues exactly). */
   async save(dir: string): Promise<string> {
     this.assertLive();
-    const optState = await this.optimizer.getWeights();
+    const optState = await optimizerGroup(this.optimizer.adam);
     try {
       return await saveCheckpoint(dir, {
         agent: this.name,
         env: this.envId,
         hyperparameters: this.hyperparameters,
-        extra: { seed: this.seed, policy: this.policy.describe(), counters: { ...this.counters }, rng: this.rng.getState(), learningRate: this.optimizer.learningRate, returnStats: { ...this.returnStats } },
-        groups: { ...this.policy.groups(), optimizer: optState.map((w) => ({ name: w.name, tensor: w.tensor })) },
+        extra: { seed: this.seed, policy: this.policy.describe(), counters: { ...this.counters }, rng: this.rng.getState(), learningRate: this.optimizer.learningRate, returnStats: { ...this.returnStats }, rollout: this.rolloutState() },
+        groups: { ...this.policy.groups(), optimizer: optState },
       });
     } finally {
       for (const w of optState) if (w.name === 'iter') w.tensor.dispose();
     }
+  }
+
+  /** The rollout collected since the last update, as JSON. */
+  private rolloutState(): Record<string, unknown> {
+    return { steps: this.buffer.snapshot(), lastNextObs: this.lastNextObs, episodes: this.rolloutEpisodeCount };
   }
 
   async load(dir: string): Promise<void> {
@@ -679,13 +685,8 @@ export class PPO implements Agent {
     this.policy.restore(ckpt.groups);
     this.optimizer.dispose();
     this.optimizer = this.newOptimizer();
-    const opt = ckpt.groups.optimizer ?? [];
-    if (opt.length > 0) {
-      const weights = opt.map((g) => ({ name: g.name, tensor: tf.tensor(g.values, g.shape, g.name === 'iter' ? 'int32' : 'float32') }));
-      await this.optimizer.setWeights(weights);
-      for (const w of weights) w.tensor.dispose();
-    }
-    const extra = m.extra as { counters?: Partial<PPO['counters']>; rng?: number[]; learningRate?: number; returnStats?: Partial<PPO['returnStats']> };
+    await restoreOptimizer(this.optimizer.adam, ckpt.groups.optimizer);
+    const extra = m.extra as { counters?: Partial<PPO['counters']>; rng?: number[]; learningRate?: number; returnStats?: Partial<PPO['returnStats']>; rollout?: { steps?: unknown; lastNextObs?: unknown; episodes?: unknown } };
     if (extra.returnStats) for (const k of ['ret', 'mean', 'var', 'count'] as const) if (typeof extra.returnStats[k] === 'number') this.returnStats[k] = extra.returnStats[k] as number;
     if (extra.counters) for (const k of Object.keys(this.counters) as (keyof PPO['counters'])[]) if (Number.isSafeInteger(extra.counters[k])) this.counters[k] = extra.counters[k] as number;
     if (Array.isArray(extra.rng)) this.rng.setState(extra.rng);
@@ -694,6 +695,13 @@ export class PPO implements Agent {
     this.pending = null;
     this.lastNextObs = null;
     this.rolloutEpisodeCount = 0;
+    // The rollout under way when the checkpoint was written (older checkpoints have none: the next rollout starts afresh).
+    const r = extra.rollout;
+    if (r && r.steps !== undefined) {
+      this.buffer.restore(r.steps, ckpt.path);
+      this.lastNextObs = Array.isArray(r.lastNextObs) ? (r.lastNextObs as number[]) : null;
+      this.rolloutEpisodeCount = Number.isSafeInteger(r.episodes) ? (r.episodes as number) : 0;
+    }
   }
 
   dispose(): void {

@@ -57,7 +57,7 @@
  * hyperparameters `{inner, innerOptions, …}`, enough for `faasgym eval` to
  * rebuild the pair through this factory.
  */
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { isParallelEnv, type AnyEnv, type Info } from '../src/core/env.js';
 import { ConfigError, quote } from '../src/core/errors.js';
@@ -632,10 +632,14 @@ export class SafeExploration implements Agent {
     if (Array.isArray(s.rng)) this.rng.setState(s.rng as number[]);
   }
 
-  /** Save the inner agent into `<dir>/inner`, then the wrapper's checkpoint (records as JSON) into `dir`. */
+  /**
+   * Save the inner agent into `<dir>/inner`, then the wrapper's checkpoint
+   * (records as JSON) into `dir`, naming the inner checkpoint it goes with: a
+   * crash between the two leaves the previous pair, which a load still finds.
+   */
   async save(dir: string): Promise<string> {
-    await this.inner.save(join(dir, 'inner'));
-    return saveCheckpoint(dir, { agent: this.name, env: this.envId, hyperparameters: { ...this.hyperparameters }, extra: { ...this.state(), innerDir: 'inner' }, groups: {} });
+    const innerSub = await this.inner.save(join(dir, 'inner'));
+    return saveCheckpoint(dir, { agent: this.name, env: this.envId, hyperparameters: { ...this.hyperparameters }, extra: { ...this.state(), innerDir: 'inner', innerCheckpoint: basename(innerSub) }, groups: {} });
   }
 
   async load(dir: string): Promise<void> {
@@ -647,9 +651,12 @@ export class SafeExploration implements Agent {
     }
     this.restore(manifest.extra);
     const innerName = typeof manifest.extra.innerDir === 'string' ? manifest.extra.innerDir : 'inner';
+    if (!/^[A-Za-z0-9_-]+$/.test(innerName)) throw new CheckpointError(`${ckpt.path}: innerDir must be a plain directory name, got ${quote(innerName)}`);
     // `dir` is the checkpoint directory (latest.json) or one of its ckpt-NNNNNN subdirectories.
     const base = existsSync(join(dir, 'latest.json')) ? dir : dirname(ckpt.path);
-    await this.inner.load(join(base, innerName));
+    const paired = manifest.extra.innerCheckpoint;
+    // The inner checkpoint saved with this one (older checkpoints: the inner directory's latest).
+    await this.inner.load(typeof paired === 'string' && /^ckpt-\d{6}$/.test(paired) ? join(base, innerName, paired) : join(base, innerName));
   }
 
   dispose(): void {

@@ -52,6 +52,17 @@ export abstract class BaseEnv<O, A> implements Env<O, A> {
     await this.closeEnv();
   }
 
+  /** The generator's state, for a training run's checkpoint (see src/experiment/train.ts). */
+  getRngState(): number[] {
+    return this.rng.getState();
+  }
+
+  /** Put back a state from `getRngState()`; the next unseeded `reset` then starts the same episode it did. */
+  setRngState(state: readonly number[]): void {
+    this.rng.setState(state);
+    this.seeded = true;
+  }
+
   protected abstract resetEnv(options: Record<string, unknown>): Promise<ResetResult<O>> | ResetResult<O>;
   protected abstract stepEnv(action: A): Promise<StepResult<O>> | StepResult<O>;
   protected closeEnv(): Promise<void> | void {}

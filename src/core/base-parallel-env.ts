@@ -69,6 +69,17 @@ export abstract class BaseParallelEnv<Id extends string, O, A> implements Parall
     await this.closeEnv();
   }
 
+  /** The generator's state, for a training run's checkpoint (see src/experiment/train.ts). */
+  getRngState(): number[] {
+    return this.rng.getState();
+  }
+
+  /** Put back a state from `getRngState()`; the next unseeded `reset` then starts the same episode it did. */
+  setRngState(state: readonly number[]): void {
+    this.rng.setState(state);
+    this.seeded = true;
+  }
+
   protected abstract resetEnv(options: Record<string, unknown>): Promise<ParallelResetResult<Id, O>> | ParallelResetResult<Id, O>;
   /** Receives validated actions for exactly the live agents; returns results for them. */
   protected abstract stepEnv(actions: Record<Id, A>): Promise<ParallelStepResult<Id, O>> | ParallelStepResult<Id, O>;

@@ -2,10 +2,9 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { isParallelEnv, type Env } from '../core/env.js';
-import { FaasgymError } from '../core/errors.js';
+import { isParallelEnv, type Env, type ParallelEnv } from '../core/env.js';
 import { Rng } from '../core/rng.js';
-import { checkEnv, checkParallelEnv, formatReport } from '../registry/checker.js';
+import { checkEnv, checkParallelEnv, formatReport, sampleAction } from '../registry/checker.js';
 import { make, registry } from '../registry/index.js';
 import { version } from '../version.js';
 import { registerBenchCommand } from './commands/bench.js';
@@ -13,7 +12,8 @@ import { registerBenchLearnCommand } from './commands/bench-learn.js';
 import { registerCompareCommand } from './commands/compare.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerKeysCommand } from './commands/keys.js';
-import { intOption, UsageError } from './commands/options.js';
+import { intOption } from './commands/options.js';
+import { reportError } from './cli-errors.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSimCommand } from './commands/sim.js';
 import { registerTrainCommand } from './commands/train.js';
@@ -24,7 +24,7 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
   const program = new Command('faasgym')
     .description('Gym-compatible RL environments for serverless (FaaS) resource management')
     .version(version())
-    .configureOutput({ writeOut: out, writeErr: err })
+    .configureOutput({ writeOut: out, writeErr: err, outputError: (text, write) => write(`faasgym: ${text}`) })
     .exitOverride();
 
   program
@@ -64,25 +64,23 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
     .option('--seed <n>', 'seed', intOption('--seed'), 0)
     .action(async (opts: { env: string; episodes: number; seed: number }) => {
       const env = make(opts.env);
-      if (isParallelEnv(env)) throw new FaasgymError(`demo runs single-agent environments; ${opts.env} is parallel`);
-      const single = env as Env<unknown, unknown>;
       const rng = new Rng(opts.seed);
       const returns: number[] = [];
-      for (let ep = 0; ep < opts.episodes; ep++) {
-        await single.reset({ seed: opts.seed + ep });
-        let total = 0, steps = 0, done = false;
-        while (!done) {
-          const r = await single.step(single.actionSpace.sample(rng));
-          total += r.reward;
-          steps += 1;
-          done = r.terminated || r.truncated;
+      const parallel = isParallelEnv(env);
+      try {
+        for (let ep = 0; ep < opts.episodes; ep++) {
+          // Actions are sampled uniformly among those the env allows (`info.actionMask`), as the checker does.
+          const [total, steps] = parallel
+            ? await randomParallelEpisode(env as ParallelEnv<string, unknown, unknown>, opts.seed + ep, rng)
+            : await randomEpisode(env as Env<unknown, unknown>, opts.seed + ep, rng);
+          returns.push(total);
+          out(`episode ${ep + 1}: ${parallel ? 'team return (mean over agents, summed over steps)' : 'return'} ${total.toFixed(2)} in ${steps} steps\n`);
         }
-        returns.push(total);
-        out(`episode ${ep + 1}: return ${total.toFixed(2)} in ${steps} steps\n`);
+      } finally {
+        await env.close();
       }
-      await single.close();
-      const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
-      out(`random policy on ${opts.env}: mean return ${mean.toFixed(2)} over ${returns.length} episodes\n`);
+      const mean = returns.reduce((a, b) => a + b, 0) / Math.max(1, returns.length);
+      out(`random policy on ${opts.env}: mean ${parallel ? 'team ' : ''}return ${mean.toFixed(2)} over ${returns.length} episodes\n`);
     });
 
   registerSimCommand(program, out);
@@ -98,7 +96,37 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
   return program;
 }
 
-/** Run the CLI; library errors print one clear line and exit 1 (2 for usage errors). */
+/** One episode of a uniformly random (mask-respecting) policy: [return, steps]. */
+async function randomEpisode(env: Env<unknown, unknown>, seed: number, rng: Rng): Promise<[number, number]> {
+  let { info } = await env.reset({ seed });
+  let total = 0, steps = 0, done = false;
+  while (!done) {
+    const r = await env.step(sampleAction(env.actionSpace, info, rng));
+    info = r.info;
+    total += r.reward;
+    steps += 1;
+    done = r.terminated || r.truncated;
+  }
+  return [total, steps];
+}
+
+/** One episode of independent random agents on a parallel env: [team return (mean reward over live agents, summed), steps]. */
+async function randomParallelEpisode(env: ParallelEnv<string, unknown, unknown>, seed: number, rng: Rng): Promise<[number, number]> {
+  let { infos } = { infos: (await env.reset({ seed })).info };
+  let total = 0, steps = 0;
+  while (env.agents.length > 0) {
+    const actions: Record<string, unknown> = {};
+    for (const id of env.agents) actions[id] = sampleAction(env.actionSpace(id), infos[id], rng);
+    const r = await env.step(actions);
+    infos = r.infos;
+    const live = Object.values(r.rewards);
+    total += live.length ? live.reduce((a, b) => a + b, 0) / live.length : 0;
+    steps += 1;
+  }
+  return [total, steps];
+}
+
+/** Run the CLI: a failure prints one line `faasgym: …` and returns 1 (2 for a bad command line or config); FAASGYM_DEBUG=1 adds the trace. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
@@ -109,15 +137,7 @@ export async function main(argv: string[]): Promise<number> {
     if (typeof code === 'string' && code.startsWith('commander.')) {
       return code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help' ? 0 : 2;
     }
-    if (err instanceof UsageError) {
-      process.stderr.write(`faasgym: error: ${err.message}\n`);
-      return 2;
-    }
-    if (err instanceof FaasgymError) {
-      process.stderr.write(`faasgym: ${err.name}: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
+    return reportError(err);
   }
 }
 
@@ -129,7 +149,13 @@ const invokedDirectly = (() => {
   }
 })();
 if (invokedDirectly) {
+  // Errors outside main's promise (a timer, a stream, a wasm module's own handler rethrowing) still end in one line.
+  const fatal = (err: unknown): void => {
+    process.exit(reportError(err));
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
-  });
+  }, fatal);
 }

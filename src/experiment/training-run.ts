@@ -4,7 +4,7 @@
  * build the environment and the agent, train, evaluate greedily on a fresh
  * environment, and write `run.json`, `metrics.jsonl` and the checkpoint.
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Agent, AgentFactory } from '../../agents/agent.js';
 import '../../agents/index.js'; // registers the built-in agents
@@ -135,6 +135,61 @@ export interface ExecuteOptions {
   onProgress?: (p: Progress, agent: Agent) => void;
   progressEvery?: number;
   checkpointEvery?: number;
+  /** Continue the run in `out` from its checkpoint (the same env, agent, seed and options, checked against its run.json). */
+  resume?: boolean;
+  /** Replace the run in `out` (its run.json, metrics.jsonl and checkpoint/; nothing else there is touched). */
+  overwrite?: boolean;
+}
+
+/** What run.json records of a run; `--resume` must match it. */
+function runRecord(run: ResolvedTrainingRun, agent: Agent): Record<string, unknown> {
+  return {
+    faasgym: version(),
+    env: run.env,
+    envConfig: run.envConfig ?? null,
+    agent: run.agent,
+    seed: run.seed,
+    steps: run.steps,
+    evalEpisodes: run.evalEpisodes,
+    evalEvery: run.evalEvery,
+    stopAtReturn: run.stopAtReturn,
+    sources: run.sources,
+    hyperparameters: agent.hyperparameters,
+    startedAt: new Date().toISOString(),
+  };
+}
+
+/** Refuse to write into a directory that holds anything, unless told to resume or overwrite (then check or clear it). */
+export function prepareOutDir(out: string, opts: { resume?: boolean; overwrite?: boolean }): void {
+  if (opts.resume && opts.overwrite) throw new ConfigError('--resume and --overwrite exclude each other');
+  const entries = existsSync(out) ? readdirSync(out) : [];
+  if (opts.resume) {
+    if (!existsSync(join(out, 'run.json'))) throw new ConfigError(`--resume: ${quote(out)} holds no run (no run.json); train into it without --resume`);
+    if (!existsSync(join(out, 'checkpoint'))) throw new ConfigError(`--resume: the run in ${quote(out)} stopped before its first checkpoint; --overwrite starts it again`);
+    return;
+  }
+  if (entries.length === 0) return;
+  if (!opts.overwrite) {
+    const shown = entries.slice(0, 4).join(', ') + (entries.length > 4 ? `, … (${entries.length} entries)` : '');
+    throw new ConfigError(`--out ${quote(out)} is not empty (${shown}): --resume continues the run in it, --overwrite replaces it, or choose another --out`);
+  }
+  for (const name of ['run.json', 'metrics.jsonl', 'checkpoint']) rmSync(join(out, name), { recursive: true, force: true });
+}
+
+/** `--resume` continues the same run: the fields that define it must match run.json. */
+function checkResumable(out: string, record: Record<string, unknown>): Record<string, unknown> {
+  const path = join(out, 'run.json');
+  let old: Record<string, unknown>;
+  try {
+    old = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new ConfigError(`--resume: ${path} cannot be read (${(err as Error).message})`);
+  }
+  for (const key of ['env', 'envConfig', 'agent', 'seed', 'evalEpisodes', 'evalEvery', 'stopAtReturn', 'hyperparameters']) {
+    const a = JSON.stringify(old[key] ?? null), b = JSON.stringify(record[key] ?? null);
+    if (a !== b) throw new ConfigError(`--resume: the run in ${quote(out)} has ${key} ${a.length > 200 ? `${a.slice(0, 200)}…` : a}, this command ${b.length > 200 ? `${b.slice(0, 200)}…` : b}; repeat the original command's options with --resume`);
+  }
+  return old;
 }
 
 export interface TrainingRunResult {
@@ -150,25 +205,17 @@ export interface TrainingRunResult {
 
 /** Train and evaluate; the agent and environments are disposed afterwards. */
 export async function executeTrainingRun(run: ResolvedTrainingRun, opts: ExecuteOptions = {}): Promise<TrainingRunResult> {
+  if (opts.out) prepareOutDir(opts.out, opts);
   const { env, agent } = await buildRun(run);
   const evalEnv = run.evalEpisodes > 0 ? closeOnSignal(make(run.env, run.envConfig)) : undefined;
   try {
     if (opts.out) {
       mkdirSync(opts.out, { recursive: true });
-      const record = {
-        faasgym: version(),
-        env: run.env,
-        envConfig: run.envConfig ?? null,
-        agent: run.agent,
-        seed: run.seed,
-        steps: run.steps,
-        evalEpisodes: run.evalEpisodes,
-        evalEvery: run.evalEvery,
-        stopAtReturn: run.stopAtReturn,
-        sources: run.sources,
-        hyperparameters: agent.hyperparameters,
-        startedAt: new Date().toISOString(),
-      };
+      let record = runRecord(run, agent);
+      if (opts.resume) {
+        const old = checkResumable(opts.out, record);
+        record = { ...old, steps: run.steps, resumedAt: [...((old.resumedAt as string[] | undefined) ?? []), record.startedAt] };
+      }
       writeFileSync(join(opts.out, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
     }
     const onProgress = opts.onProgress;
@@ -180,7 +227,7 @@ export async function executeTrainingRun(run: ResolvedTrainingRun, opts: Execute
       ...(evalEnv ? { evalEnv, evalEpisodes: run.evalEpisodes, evalEvery: run.evalEvery, evalSeed: PERIODIC_EVAL_SEED } : {}),
       ...(run.stopAtReturn !== null ? { stopAtReturn: run.stopAtReturn } : {}),
       ...(opts.checkpointEvery !== undefined ? { checkpointEvery: opts.checkpointEvery } : {}),
-      ...(opts.out ? { out: opts.out } : {}),
+      ...(opts.out ? { out: opts.out, resume: opts.resume ?? false, overwrite: opts.overwrite ?? false } : {}),
       ...(onProgress ? { onProgress: (p: Progress) => onProgress(p, agent) } : {}),
       ...(opts.progressEvery !== undefined ? { progressEvery: opts.progressEvery } : {}),
     });

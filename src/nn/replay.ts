@@ -39,6 +39,21 @@ export interface ReplayOptions {
   alpha?: number;
 }
 
+/** One column of a replay snapshot, shaped [rows, width]. */
+export interface ReplayEntry {
+  name: string;
+  shape: number[];
+  values: Float32Array;
+}
+
+/** A replay buffer's counters, as JSON. */
+export interface ReplayState {
+  size: number;
+  next: number;
+  maxPriority: number;
+  priorities: number[] | null;
+}
+
 export class ReplayBuffer {
   readonly capacity: number;
   readonly obsDim: number;
@@ -133,6 +148,41 @@ export class ReplayBuffer {
       this.maxPriority = Math.max(this.maxPriority, p);
       this.setPriority(indices[k] as number, p);
     }
+  }
+
+  /** The stored rows (as checkpoint group entries) and counters (JSON), for a training run's checkpoint. */
+  snapshot(): { entries: ReplayEntry[]; state: ReplayState } {
+    const n = this.size;
+    const col = (name: string, data: Float32Array, width: number): ReplayEntry => ({ name, shape: [n, width], values: data.slice(0, n * width) });
+    return {
+      entries: [col('obs', this.obs, this.obsDim), col('action', this.action, this.actionDim), col('reward', this.reward, 1), col('nextObs', this.nextObs, this.obsDim), col('done', this.done, 1)],
+      // Priorities are float64 and decide the sampling: JSON keeps them exact.
+      state: { size: n, next: this.next, maxPriority: this.maxPriority, priorities: this.tree ? Array.from(this.tree.subarray(this.capacity, this.capacity + n)) : null },
+    };
+  }
+
+  /** Put back a `snapshot()` (into a buffer of the same capacity and widths). */
+  restore(entries: readonly { name: string; shape: number[]; values: Float32Array }[], state: ReplayState): void {
+    const n = state.size;
+    if (!Number.isSafeInteger(n) || n < 0 || n > this.capacity || !Number.isSafeInteger(state.next) || state.next < 0 || state.next >= this.capacity) {
+      throw new ConfigError(`ReplayBuffer.restore: size ${quote(state.size)} and next ${quote(state.next)} must fit a capacity of ${this.capacity}`);
+    }
+    const cols: [string, Float32Array, number][] = [['obs', this.obs, this.obsDim], ['action', this.action, this.actionDim], ['reward', this.reward, 1], ['nextObs', this.nextObs, this.obsDim], ['done', this.done, 1]];
+    for (const [name, data, width] of cols) {
+      const e = entries.find((x) => x.name === name);
+      if (!e || e.values.length !== n * width) throw new ConfigError(`ReplayBuffer.restore: ${name} needs ${n * width} values, got ${e ? e.values.length : 'none'}`);
+      data.fill(0);
+      data.set(e.values);
+    }
+    if (this.tree) {
+      const p = state.priorities;
+      if (!Array.isArray(p) || p.length !== n || !p.every((x) => Number.isFinite(x) && x >= 0)) throw new ConfigError(`ReplayBuffer.restore: priorities must be ${n} finite numbers >= 0`);
+      this.tree.fill(0);
+      for (let i = 0; i < n; i++) this.setPriority(i, p[i] as number);
+      this.maxPriority = state.maxPriority;
+    }
+    this.size = n;
+    this.next = state.next;
   }
 
   private setPriority(i: number, p: number): void {

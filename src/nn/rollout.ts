@@ -2,6 +2,8 @@
  * On-policy rollout storage for PPO with generalised advantage estimation
  * (Schulman et al. 2016): A_t = Σ (γλ)^k δ_{t+k}, δ_t = r_t + γ V(s_{t+1})(1 − done) − V(s_t).
  */
+import { ConfigError, quote } from '../core/errors.js';
+
 export interface RolloutStep {
   obs: ArrayLike<number>;
   action: ArrayLike<number> | number;
@@ -31,6 +33,22 @@ export class RolloutBuffer {
 
   clear(): void {
     this.steps.length = 0;
+  }
+
+  /** The steps as JSON (arrays for typed arrays; float32 and float64 values survive exactly), for a checkpoint. */
+  snapshot(): Record<string, unknown>[] {
+    const arr = (x: ArrayLike<number> | number | undefined): unknown => (x === undefined || typeof x === 'number' ? x : Array.from(x));
+    return this.steps.map((st) => ({ ...st, obs: arr(st.obs), action: arr(st.action), ...(st.extra !== undefined ? { extra: arr(st.extra) } : {}) }));
+  }
+
+  /** Replace the steps with a `snapshot()`; `where` names the source in errors. */
+  restore(steps: unknown, where: string): void {
+    if (!Array.isArray(steps)) throw new ConfigError(`${where}: rollout steps must be an array, got ${quote(steps)}`);
+    const ok = (st: Record<string, unknown>): boolean =>
+      Array.isArray(st.obs) && (typeof st.action === 'number' || Array.isArray(st.action)) && ['logProb', 'value', 'reward'].every((k) => Number.isFinite(st[k])) && typeof st.terminated === 'boolean' && typeof st.truncated === 'boolean';
+    for (const st of steps) if (st === null || typeof st !== 'object' || !ok(st as Record<string, unknown>)) throw new ConfigError(`${where}: a rollout step needs obs, action, logProb, value, reward, terminated and truncated, got ${quote(st)}`);
+    this.steps.length = 0;
+    this.steps.push(...(steps as RolloutStep[]));
   }
 
   /** Advantages and returns (advantage + value), given V of the observation after the last step. */

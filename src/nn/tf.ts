@@ -33,13 +33,33 @@ async function choose(requested: string | undefined, quiet: boolean): Promise<Tf
       if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
       if ((await tf.setBackend(name)) && tf.getBackend() === name) {
         await tf.ready();
-        if (!quiet) process.stderr.write(`faasgym: TensorFlow.js backend "${name}"${tried.length ? ` (unavailable: ${tried.join('; ')})` : ''}\n`);
+        if (!quiet) process.stderr.write(`${backendNote(name, tried)}\n`);
         return name;
       }
       tried.push(`${name}: setBackend returned false`);
     } catch (err) {
-      tried.push(`${name}: ${(err as Error).message.split('\n')[0]}`);
+      tried.push(`${name}: ${missingPackage(err) ? 'not installed' : (err as Error).message.split('\n')[0]}`);
     }
   }
   throw new ConfigError(`no TensorFlow.js backend could be initialised (${tried.join('; ')})`);
+}
+
+/** A failed dynamic import because the package is not installed (not a broken install). */
+function missingPackage(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === 'ERR_MODULE_NOT_FOUND' || /Cannot find (package|module)/.test((err as Error).message ?? '');
+}
+
+/**
+ * The one informational line about the backend: which one runs and, when it
+ * is not the native one, why and how to get it (the full reasons under
+ * FAASGYM_DEBUG=1).
+ */
+export function backendNote(name: TfBackend, tried: string[]): string {
+  if (tried.length === 0) return `faasgym: TensorFlow.js backend "${name}"`;
+  const notInstalled = tried.every((t) => t.endsWith(': not installed'));
+  const debug = process.env.FAASGYM_DEBUG !== undefined && process.env.FAASGYM_DEBUG !== '' && process.env.FAASGYM_DEBUG !== '0';
+  const hint = tried.some((t) => t.startsWith('tensorflow:')) ? '; `npm install @tensorflow/tfjs-node` adds the faster native one' : '';
+  const why = notInstalled && !debug ? '' : ` (${tried.join('; ')})`;
+  return `faasgym: note: TensorFlow.js runs on its "${name}" backend${hint}${why}`;
 }

@@ -37,7 +37,7 @@ test('faasgym keys prints a fresh CURVE pair, or writes certificate files (secre
     expect(sec.publicKey).toBe(written.publicKey);
     expect(sec.secretKey).toMatch(/^.{40}$/);
     const again = faasgym('keys', '--out', prefix);
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(2); // a configuration error
     expect(again.stderr).toContain('already exists (pass --force to overwrite it)');
     expect(faasgym('keys', '--out', prefix, '--force').code).toBe(0);
   } finally {
@@ -47,16 +47,16 @@ test('faasgym keys prints a fresh CURVE pair, or writes certificate files (secre
 
 test('faasgym serve refuses non-loopback binds without --allow-remote and CURVE keys, and bad options', () => {
   const open = faasgym('serve', '--bind', 'tcp://0.0.0.0:5555');
-  expect(open.code).toBe(1);
+  expect(open.code).toBe(2); // a configuration error
   expect(open.stderr).toBe('faasgym: ConfigError: tcp://0.0.0.0:5555 is not a loopback address: pass --allow-remote (and --curve-keys) to serve other machines\n');
   const noKeys = faasgym('serve', '--bind', 'tcp://10.1.2.3:5555', '--allow-remote');
-  expect(noKeys.code).toBe(1);
+  expect(noKeys.code).toBe(2); // a configuration error
   expect(noKeys.stderr).toContain('needs CurveZMQ: generate keys with `faasgym keys --out server`');
   const missingKeys = faasgym('serve', '--curve-keys', '/nonexistent/server.key_secret');
-  expect(missingKeys.code).toBe(1);
+  expect(missingKeys.code).toBe(2); // a configuration error
   expect(missingKeys.stderr).toContain('cannot read CURVE keys from "/nonexistent/server.key_secret"');
   const missingModule = faasgym('serve', '--require', './no-such-module.mjs');
-  expect(missingModule.code).toBe(1);
+  expect(missingModule.code).toBe(2); // a configuration error
   expect(missingModule.stderr).toMatch(/ConfigError: --require "\.\/no-such-module\.mjs": loading it failed/);
   expect(faasgym('serve', '--idle-timeout', '0').code).toBe(2);
   expect(faasgym('serve', '--help').stdout).toMatch(/--bind <endpoint>[\s\S]*--require <module>[\s\S]*--curve-keys <file>/);

@@ -39,9 +39,9 @@ test('faasgym check passes on CartPole-v1 and reports JSON', () => {
   expect(JSON.parse(j.stdout)).toMatchObject({ id: 'Pendulum-v1', ok: true, failed: [] });
 });
 
-test('faasgym check on an unknown id exits 1 with a clear message', () => {
+test('faasgym check on an unknown id exits 2 (bad usage) with a clear message', () => {
   const r = faasgym('check', 'CartPol-v1');
-  expect(r.code).toBe(1);
+  expect(r.code).toBe(2);
   expect(r.stderr).toBe('faasgym: ConfigError: environment "CartPol-v1" is not registered; did you mean CartPole-v1? (see `faasgym envs`)\n');
 });
 

@@ -42,14 +42,14 @@ test('compare prints the table and the verdicts; --json gives the report', () =>
   expect(report.entries).toEqual([expect.objectContaining({ agent: 'random-search', steps: 40, learningSteps: 40, stats: expect.objectContaining({ windows: 60 }), bestFound: expect.objectContaining({ windows: 40, verification: null }) })]);
 }, 240_000);
 
-test('bad command lines exit 2 with a message; a non-FaaSConf env exits 1', () => {
+test('bad command lines and a non-FaaSConf env exit 2 with a message', () => {
   expect(run(CLI, 'compare', '--agents', 'attmf', '--set', 'maddpg.gamma=0.9')).toMatchObject({ code: 2, stderr: 'faasgym: error: --set names agent "maddpg", which is not in --agents (attmf)\n' });
   expect(run(CLI, 'compare', '--steps', '0')).toMatchObject({ code: 2, stderr: 'faasgym: error: --steps must be a positive integer, got "0"\n' });
-  expect(run(CLI, 'compare', '--candidates', '-1')).toMatchObject({ code: 2, stderr: 'error: option \'--candidates <n>\' argument \'-1\' is invalid. --candidates must be a non-negative integer, got "-1"\n' });
+  expect(run(CLI, 'compare', '--candidates', '-1')).toMatchObject({ code: 2, stderr: 'faasgym: error: option \'--candidates <n>\' argument \'-1\' is invalid. --candidates must be a non-negative integer, got "-1"\n' });
   expect(run(CLI, 'compare', '--set', 'gamma=0.9').code).toBe(2); // commander reports the bad --set
   expect(run(CLI, 'train', '--env', 'CartPole-v1', '--agent', 'dqn', '--steps', '0')).toMatchObject({ code: 2, stderr: 'faasgym: error: --steps must be a positive integer, got "0"\n' });
   const r = run(CLI, 'compare', '--env', 'CartPole-v1', '--agents', 'dqn');
-  expect(r.code).toBe(1);
+  expect(r.code).toBe(2);
   expect(r.stderr).toBe('faasgym: ConfigError: compare: scores FaaSConf windows (QoS met, scaled cost, latency), so it needs a FaaSConf-*-v0 environment, got "CartPole-v1"\n');
 }, 120_000);
 

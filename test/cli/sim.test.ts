@@ -65,7 +65,7 @@ describe('faasgym sim', () => {
     expect(r.stdout).toMatch(/^server\s+\d+/m);
   });
 
-  test('an invalid scenario exits 1 naming the field', () => {
+  test('an invalid scenario exits 2 (a configuration error) naming the field', () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, [
       'duration: 10',
@@ -76,14 +76,14 @@ describe('faasgym sim', () => {
       '',
     ].join('\n'));
     const r = faasgym('sim', bad, '--json');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^faasgym: ConfigError: functions\[0\]\.work\.mean must be a finite number > 0, got -1 \(in .*bad\.yaml\)\n$/);
   });
 
-  test('a missing file exits 1; bad options exit 2', () => {
+  test('a missing file and bad options exit 2', () => {
     const r = faasgym('sim', join(dir, 'missing.yaml'));
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^faasgym: ConfigError: .*missing\.yaml: cannot read scenario file/);
     const o = faasgym('sim', MM1, '--duration', '-1');
     expect(o.code).toBe(2);

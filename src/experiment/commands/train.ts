@@ -30,6 +30,8 @@ interface TrainCliOptions {
   progressEvery?: number;
   quiet?: boolean;
   json?: boolean;
+  resume?: boolean;
+  overwrite?: boolean;
 }
 
 /** `key=value`, the value read as YAML (numbers, booleans, `[256, 256]`, strings). */
@@ -85,7 +87,9 @@ export function registerTrainCommand(program: Command, out: (s: string) => void,
     .option('--eval-episodes <n>', 'greedy episodes of the final evaluation (0: none; default: the zoo entry, else 10)', intOption('--eval-episodes'))
     .option('--eval-every <n>', "evaluate every n steps during training (0: only at the end; default: the zoo entry's, else 0)", intOption('--eval-every'))
     .option('--stop-at-return <r>', "stop once a periodic evaluation's mean return reaches r ('none': never; default: the zoo entry's)", stopOption)
-    .option('--checkpoint-every <n>', 'also checkpoint every n steps', intOption('--checkpoint-every'))
+    .option('--checkpoint-every <n>', 'checkpoint every n steps, so that --resume loses at most n steps (0: only at the end; default: steps/10, at least 1000)', intOption('--checkpoint-every'))
+    .option('--resume', 'continue the run in --out from its last checkpoint (repeat the original options; metrics are appended)')
+    .option('--overwrite', "replace the run in --out (its run.json, metrics.jsonl and checkpoint/)")
     .option('--progress-every <n>', 'steps between progress updates (default: steps/100, at most 1000)', intOption('--progress-every'))
     .option('--quiet', 'no progress on stderr')
     .option('--json', 'print the summary as one JSON object')
@@ -105,13 +109,16 @@ export function registerTrainCommand(program: Command, out: (s: string) => void,
       const { executeTrainingRun, resolveTrainingRun } = await import('../training-run.js');
       const run = resolveTrainingRun(spec);
       const outDir = opts.out ?? `runs/${run.env.replace(/[^A-Za-z0-9_.-]/g, '_')}-${run.agent}-${run.seed}`;
-      if (!opts.quiet) err(`faasgym train: ${run.agent} on ${run.env}, ${run.steps} steps, seed ${run.seed}; options from ${run.sources.length ? run.sources.join(', ') : 'agent defaults'}; out ${outDir}\n`);
+      if (!opts.quiet) err(`faasgym train: ${opts.resume ? 'resuming ' : ''}${run.agent} on ${run.env}, ${run.steps} steps, seed ${run.seed}; options from ${run.sources.length ? run.sources.join(', ') : 'agent defaults'}; out ${outDir}\n`);
       const tty = Boolean((process.stderr as { isTTY?: boolean }).isTTY);
       const progressEvery = opts.progressEvery ?? Math.max(1, Math.min(1000, Math.floor(run.steps / 100)));
+      if (opts.resume && opts.overwrite) throw new UsageError('--resume and --overwrite exclude each other');
       const result = await executeTrainingRun(run, {
         out: outDir,
         progressEvery,
-        ...(opts.checkpointEvery !== undefined ? { checkpointEvery: opts.checkpointEvery } : {}),
+        checkpointEvery: opts.checkpointEvery ?? Math.max(1000, Math.ceil(run.steps / 10)),
+        resume: opts.resume ?? false,
+        overwrite: opts.overwrite ?? false,
         ...(opts.quiet ? {} : { onProgress: (p: Progress, agent: Agent) => err(tty ? `\r${formatProgress(p, agent)}\x1b[K${p.step === p.steps ? '\n' : ''}` : `${formatProgress(p, agent)}\n`) }),
       });
       const t = result.train;

@@ -42,7 +42,7 @@ export function registerTwinCommand(program: Command, out: (s: string) => void, 
   program
     .command('twin')
     .description('serve a simulated cluster over the real APIs (OpenFaaS gateway + Kubernetes API subset) in real or accelerated time; runs until SIGINT/SIGTERM')
-    .requiredOption('--scenario <id>', `scenario file (.yaml, .yml, .json) or preset name (${presetNames().join(', ')})`)
+    .requiredOption('--scenario <id>', `scenario file (.yaml, .yml, .json), environment id (FaaSConf-Sequential-v0, …) or preset name (${presetNames().join(', ')})`)
     .option('--port <n>', 'TCP port (0: any free port)', intOption('--port'), 8080)
     .option('--host <addr>', 'address to bind', '127.0.0.1')
     .option('--speed <x>', 'simulated seconds per wall-clock second', numberOption('--speed'), 1)
@@ -60,8 +60,10 @@ export function registerTwinCommand(program: Command, out: (s: string) => void, 
       if (opts.port > 65535) throw new ConfigError(`--port must be at most 65535, got ${opts.port}`);
       if (opts.user !== undefined && opts.passwordFile === undefined) throw new ConfigError('--user needs --password-file');
       const auth = opts.passwordFile !== undefined ? { user: opts.user ?? 'admin', password: readPasswordFile(opts.passwordFile) } : null;
+      // An environment id serves the cluster that environment simulates.
+      const { isEnvId, envScenario } = await import('../env-scenario.js');
       const twin = await Twin.start({
-        scenario: opts.scenario,
+        scenario: isEnvId(opts.scenario) ? await envScenario(opts.scenario) : opts.scenario,
         port: opts.port,
         host: opts.host,
         speed: opts.speed,

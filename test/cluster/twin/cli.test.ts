@@ -48,10 +48,10 @@ test('faasgym twin serves a preset until SIGTERM, with basic auth from a passwor
 test('faasgym twin refuses a bad scenario or options with one clear line', () => {
   const run = (...args: string[]) => spawnSync(process.execPath, [CLI, 'twin', ...args], { encoding: 'utf8', timeout: 30_000 });
   const unknown = run('--scenario', 'no-such-preset', '--port', '0');
-  expect(unknown.status).toBe(1);
+  expect(unknown.status).toBe(2); // a configuration error
   expect(unknown.stderr).toMatch(/faasgym: ConfigError: scenario "no-such-preset" is neither a scenario file .* nor a preset \(faasconf-sequential/);
   const user = run('--scenario', 'faasconf-sequential', '--port', '0', '--user', 'admin');
-  expect(user.status).toBe(1);
+  expect(user.status).toBe(2); // a configuration error
   expect(user.stderr).toMatch(/--user needs --password-file/);
   const speed = run('--scenario', 'faasconf-sequential', '--speed', '0');
   expect(speed.status).toBe(2);
@@ -63,6 +63,6 @@ test('faasgym twin refuses a bad scenario or options with one clear line', () =>
   const open = run('--scenario', 'faasconf-sequential', '--port', '0', '--host', '0.0.0.0', '--allow-remote');
   expect(open.stderr).toMatch(/needs auth \(--password-file\): it guards both the gateway and the Kubernetes API/);
   const missing = run('--scenario', '/nonexistent/scenario.yaml', '--port', '0');
-  expect(missing.status).toBe(1);
+  expect(missing.status).toBe(2); // a configuration error
   expect(missing.stderr).toMatch(/cannot read scenario file/);
 });
