@@ -1,0 +1,77 @@
+/**
+ * The options tables of the docs, generated from the zod schemas so that the
+ * docs cannot drift: each table sits between `<!-- options:NAME -->` and
+ * `<!-- /options:NAME -->` in its page and is rewritten by
+ * `npm run docs:options` (`node dist/src/experiment/docs-options.js`);
+ * `--check` only reports stale pages (exit 1), as the test does.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { optionsTable, type z } from '../core/schema.js';
+import { HORIZONTAL_SCHEMA, VERTICAL_SCHEMA } from '../../envs/autoscale/config.js';
+import { DARLY_SCHEMA } from '../../envs/darly/config.js';
+import { faasconfSchema } from '../../envs/faasconf/config.js';
+import { FAASRANK_SCHEMA } from '../../envs/faasrank/config.js';
+import { stepconfSchema } from '../../envs/stepconf/config.js';
+
+/** One generated table: the page (relative to the repository root), its marker name, its schema. */
+export interface OptionsDoc {
+  file: string;
+  name: string;
+  schema: z.ZodObject;
+}
+
+export const OPTIONS_DOCS: readonly OptionsDoc[] = [
+  { file: 'docs/envs/autoscale.md', name: 'Autoscale-Vertical-v0', schema: VERTICAL_SCHEMA },
+  { file: 'docs/envs/autoscale.md', name: 'Autoscale-Horizontal-v0', schema: HORIZONTAL_SCHEMA },
+  { file: 'docs/envs/darly.md', name: 'Darly', schema: DARLY_SCHEMA },
+  { file: 'docs/envs/faasconf.md', name: 'FaaSConf-Sequential-v0', schema: faasconfSchema('Sequential') },
+  { file: 'docs/envs/faasrank.md', name: 'FaaSRank-v0', schema: FAASRANK_SCHEMA },
+  { file: 'docs/envs/stepconf.md', name: 'StepConf-ML-v0', schema: stepconfSchema('ML') },
+];
+
+const NOTE = 'generated from the schema by `npm run docs:options`; do not edit';
+
+function block(name: string, table: string): string {
+  return `<!-- options:${name} (${NOTE}) -->\n${table}\n<!-- /options:${name} -->`;
+}
+
+/** `text` with the block of `name` replaced by `table`; throws when the page has no such block. */
+export function replaceTable(text: string, name: string, table: string, file = 'page'): string {
+  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`<!-- options:${esc}( \\([^)]*\\))? -->\\n[\\s\\S]*?\\n<!-- /options:${esc} -->`);
+  if (!re.test(text)) throw new Error(`${file}: no <!-- options:${name} --> block`);
+  return text.replace(re, () => block(name, table));
+}
+
+/** Every page with its tables as the schemas render them now. */
+export function renderOptionsDocs(root: string, docs: readonly OptionsDoc[] = OPTIONS_DOCS): Map<string, { before: string; after: string }> {
+  const out = new Map<string, { before: string; after: string }>();
+  for (const d of docs) {
+    const path = resolve(root, d.file);
+    const cur = out.get(d.file) ?? { before: readFileSync(path, 'utf8'), after: '' };
+    cur.after = replaceTable(cur.after || cur.before, d.name, optionsTable(d.schema), d.file);
+    out.set(d.file, cur);
+  }
+  return out;
+}
+
+function main(argv: string[]): number {
+  const root = resolve(fileURLToPath(import.meta.url), '../../../..');
+  const check = argv.includes('--check');
+  const stale: string[] = [];
+  for (const [file, { before, after }] of renderOptionsDocs(root)) {
+    if (before === after) continue;
+    stale.push(file);
+    if (!check) writeFileSync(resolve(root, file), after);
+  }
+  if (check && stale.length > 0) {
+    process.stderr.write(`faasgym: options tables out of date in ${stale.join(', ')}; run npm run docs:options\n`);
+    return 1;
+  }
+  process.stdout.write(stale.length === 0 ? 'options tables up to date\n' : `rewrote ${stale.join(', ')}\n`);
+  return 0;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = main(process.argv.slice(2));
