@@ -14,6 +14,15 @@ import { DARLY_SCHEMA } from '../../envs/darly/config.js';
 import { faasconfSchema } from '../../envs/faasconf/config.js';
 import { FAASRANK_SCHEMA } from '../../envs/faasrank/config.js';
 import { stepconfSchema } from '../../envs/stepconf/config.js';
+import { CARTPOLE_SCHEMA } from '../../envs/classic/cartpole.js';
+import { PENDULUM_SCHEMA } from '../../envs/classic/pendulum.js';
+import { ATTMF_SCHEMA } from '../../agents/attmf.js';
+import { DDPG_SCHEMA } from '../../agents/ddpg.js';
+import { DQN_SCHEMA } from '../../agents/dqn.js';
+import { MADDPG_SCHEMA } from '../../agents/maddpg.js';
+import { MEANFIELD_SCHEMA } from '../../agents/meanfield.js';
+import { PPO_SCHEMA } from '../../agents/ppo.js';
+import { SES_SCHEMA } from '../../agents/ses.js';
 
 /** One generated table: the page (relative to the repository root), its marker name, its schema. */
 export interface OptionsDoc {
@@ -29,6 +38,15 @@ export const OPTIONS_DOCS: readonly OptionsDoc[] = [
   { file: 'docs/envs/faasconf.md', name: 'FaaSConf-Sequential-v0', schema: faasconfSchema('Sequential') },
   { file: 'docs/envs/faasrank.md', name: 'FaaSRank-v0', schema: FAASRANK_SCHEMA },
   { file: 'docs/envs/stepconf.md', name: 'StepConf-ML-v0', schema: stepconfSchema('ML') },
+  { file: 'docs/envs/classic.md', name: 'CartPole-v1', schema: CARTPOLE_SCHEMA },
+  { file: 'docs/envs/classic.md', name: 'Pendulum-v1', schema: PENDULUM_SCHEMA },
+  { file: 'docs/agents/options.md', name: 'dqn', schema: DQN_SCHEMA },
+  { file: 'docs/agents/options.md', name: 'ppo', schema: PPO_SCHEMA },
+  { file: 'docs/agents/options.md', name: 'ddpg', schema: DDPG_SCHEMA },
+  { file: 'docs/agents/options.md', name: 'maddpg', schema: MADDPG_SCHEMA },
+  { file: 'docs/agents/options.md', name: 'meanfield', schema: MEANFIELD_SCHEMA },
+  { file: 'docs/agents/options.md', name: 'attmf', schema: ATTMF_SCHEMA },
+  { file: 'docs/agents/options.md', name: 'ses', schema: SES_SCHEMA },
 ];
 
 const NOTE = 'generated from the schema by `npm run docs:options`; do not edit';
@@ -40,7 +58,7 @@ function block(name: string, table: string): string {
 /** `text` with the block of `name` replaced by `table`; throws when the page has no such block. */
 export function replaceTable(text: string, name: string, table: string, file = 'page'): string {
   const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const re = new RegExp(`<!-- options:${esc}( \\([^)]*\\))? -->\\n[\\s\\S]*?\\n<!-- /options:${esc} -->`);
+  const re = new RegExp(`<!-- options:${esc}( \\([^)]*\\))? -->\\n([\\s\\S]*?\\n)?<!-- /options:${esc} -->`);
   if (!re.test(text)) throw new Error(`${file}: no <!-- options:${name} --> block`);
   return text.replace(re, () => block(name, table));
 }
