@@ -86,6 +86,24 @@ export function integer(o: NumberField) {
   return meta(schema.default(o.default), { doc: o.doc, source: o.source, maxWhy: o.maxWhy, expected, kind: 'integer', range });
 }
 
+/** A finite number in its bounds, or absent (no default). */
+export function optionalNumber(o: OptionalNumberField & { int?: boolean }) {
+  const { schema, expected, range } = numberSchema(o, o.int ?? false);
+  return meta(schema.optional(), { doc: o.doc, source: o.source, maxWhy: o.maxWhy, expected, kind: o.int ? 'integer' : 'number', range });
+}
+
+/** A finite number in its bounds that must be given (no default). */
+export function requiredNumber(o: OptionalNumberField & { int?: boolean }) {
+  const { schema, expected, range } = numberSchema(o, o.int ?? false);
+  return meta(schema, { doc: o.doc, source: o.source, maxWhy: o.maxWhy, expected, kind: o.int ? 'integer' : 'number', range });
+}
+
+/** A mapping of keys to any values, or absent: checked by its consumer (agent options, an env config). */
+export function optionalRecord(o: FieldDoc) {
+  const expected = 'a mapping of keys to values';
+  return meta(plainObject(expected).optional(), { doc: o.doc, source: o.source, expected, kind: 'object', range: '' });
+}
+
 /** A number in its bounds or null (the default: "off"/"not set"). */
 export function nullableNumber(o: OptionalNumberField & { default?: number | null; int?: boolean }) {
   const { schema, expected, range } = numberSchema(o, o.int ?? false, true);
@@ -106,6 +124,13 @@ export function oneOf<const V extends readonly [string, ...string[]]>(o: FieldDo
   });
 }
 
+/** One of a fixed list of literal values (strings and booleans mixed, e.g. `true | false | 'auto'`), with a default. */
+export function literal<const V extends readonly [string | boolean, ...(string | boolean)[]]>(o: FieldDoc & { values: V; default: V[number] }) {
+  const expected = `one of ${o.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  const schema = z.union(o.values.map((v) => z.literal(v)) as unknown as [z.ZodLiteral<V[number]>, z.ZodLiteral<V[number]>], { error: expected });
+  return meta(schema.default(o.default as never), { doc: o.doc, source: o.source, expected, kind: o.values.map((v) => `\`${String(v)}\``).join(' \\| '), range: '' });
+}
+
 /** An array of numbers, each in its bounds; `length` fixes its length, else `minLength`..`maxLength` (maxLength is required: arrays size networks and loops). */
 export function numbers(o: NumberBounds & FieldDoc & { default: readonly number[]; int?: boolean; length?: number; minLength?: number; maxLength?: number }) {
   const int = o.int ?? false;
@@ -120,10 +145,18 @@ export function numbers(o: NumberBounds & FieldDoc & { default: readonly number[
   return meta(schema.default(() => [...dflt]), { doc: o.doc, source: o.source, maxWhy: o.maxWhy, expected, kind: `${int ? 'integer' : 'number'}[]`, range: `${size} × ${rangeText(o)}` });
 }
 
+/**
+ * A plain object passed through unchanged (not rebuilt, as `z.record` would:
+ * it silently drops a `__proto__` key, which the consumer must see to refuse).
+ */
+function plainObject(expected: string) {
+  return z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), { error: expected });
+}
+
 /** Any JSON object or null, validated by its consumer (e.g. `backend`). */
 export function object(o: FieldDoc & { default: Record<string, unknown> | null }) {
   const expected = 'an object or null';
-  const schema = z.union([z.record(z.string(), z.unknown()), z.null()], { error: expected });
+  const schema = z.union([plainObject(expected), z.null()], { error: expected });
   return meta(schema.default(o.default as never), { doc: o.doc, source: o.source, expected, kind: 'object', range: '' });
 }
 
@@ -167,6 +200,7 @@ function shapeAt(schema: z.ZodType | undefined, path: ReadonlyArray<PropertyKey>
     s = unwrap(s);
     if (s instanceof z.ZodObject) s = (s.shape as Record<string, z.ZodType>)[p as string];
     else if (s instanceof z.ZodArray) s = s.element as z.ZodType;
+    else if (s instanceof z.ZodRecord) s = s.valueType as z.ZodType;
     else return undefined;
   }
   s = unwrap(s);
@@ -227,4 +261,28 @@ export function optionsTable(schema: z.ZodObject): string {
     return `| \`${key}\` | ${m.kind} | \`${JSON.stringify(defaultOf(s))}\` | ${m.range} | ${doc} | ${m.source ? cell(m.source) : ''} |`;
   });
   return ['| field | type | default | range | meaning | source |', '|---|---|---|---|---|---|', ...rows].join('\n');
+}
+
+/**
+ * The JSON Schema (draft 2020-12) of a schema, for editors: each field's doc
+ * (with the reason of its upper bound) as its `description`, the source of its
+ * default in `x-source`; plain-object fields (checked by their consumer) as
+ * `{"type": "object"}`.
+ */
+export function jsonSchemaOf(schema: z.ZodType, title: string): Record<string, unknown> {
+  const out = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+    override: (ctx) => {
+      const js = ctx.jsonSchema as Record<string, unknown>;
+      const m = fieldMeta(ctx.zodSchema as unknown as z.ZodType);
+      for (const k of ['doc', 'source', 'maxWhy', 'expected', 'kind', 'range']) delete js[k];
+      if ((ctx.zodSchema as { def?: { type?: string } }).def?.type === 'custom') js.type = 'object';
+      if (m) {
+        js.description = m.maxWhy ? `${m.doc} (max: ${m.maxWhy})` : m.doc;
+        if (m.source) js['x-source'] = m.source;
+      }
+    },
+  }) as Record<string, unknown>;
+  return { ...out, title };
 }

@@ -8,7 +8,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { optionsTable, type z } from '../core/schema.js';
+import { jsonSchemaOf, optionsTable, type z } from '../core/schema.js';
+import { ZOO_FILE_SCHEMA } from './zoo.js';
 import { HORIZONTAL_SCHEMA, VERTICAL_SCHEMA } from '../../envs/autoscale/config.js';
 import { DARLY_SCHEMA } from '../../envs/darly/config.js';
 import { faasconfSchema } from '../../envs/faasconf/config.js';
@@ -49,6 +50,26 @@ export const OPTIONS_DOCS: readonly OptionsDoc[] = [
   { file: 'docs/agents/options.md', name: 'ses', schema: SES_SCHEMA },
 ];
 
+/** JSON Schemas of the YAML files, for editors (`# yaml-language-server: $schema=./schema.json`). */
+export const JSON_SCHEMAS: readonly { file: string; schema: z.ZodType; title: string }[] = [
+  { file: 'configs/zoo/schema.json', schema: ZOO_FILE_SCHEMA, title: 'faasgym zoo file: environment ids to tuned agent options (src/experiment/zoo.ts)' },
+];
+
+/** Every JSON Schema file with its committed and its generated text. */
+export function renderJsonSchemas(root: string): Map<string, { before: string | null; after: string }> {
+  const out = new Map<string, { before: string | null; after: string }>();
+  for (const j of JSON_SCHEMAS) {
+    let before: string | null = null;
+    try {
+      before = readFileSync(resolve(root, j.file), 'utf8');
+    } catch {
+      before = null;
+    }
+    out.set(j.file, { before, after: `${JSON.stringify(jsonSchemaOf(j.schema, j.title), null, 2)}\n` });
+  }
+  return out;
+}
+
 const NOTE = 'generated from the schema by `npm run docs:options`; do not edit';
 
 function block(name: string, table: string): string {
@@ -84,11 +105,16 @@ function main(argv: string[]): number {
     stale.push(file);
     if (!check) writeFileSync(resolve(root, file), after);
   }
+  for (const [file, { before, after }] of renderJsonSchemas(root)) {
+    if (before === after) continue;
+    stale.push(file);
+    if (!check) writeFileSync(resolve(root, file), after);
+  }
   if (check && stale.length > 0) {
-    process.stderr.write(`faasgym: options tables out of date in ${stale.join(', ')}; run npm run docs:options\n`);
+    process.stderr.write(`faasgym: options tables or JSON Schemas out of date in ${stale.join(', ')}; run npm run docs:options\n`);
     return 1;
   }
-  process.stdout.write(stale.length === 0 ? 'options tables up to date\n' : `rewrote ${stale.join(', ')}\n`);
+  process.stdout.write(stale.length === 0 ? 'options tables and JSON Schemas up to date\n' : `rewrote ${stale.join(', ')}\n`);
   return 0;
 }
 
