@@ -45,11 +45,13 @@ export interface NumberBounds {
   gt?: number;
   /** Largest value allowed (inclusive). Every number has one: huge finite values hang or exhaust memory. */
   max: number;
+  /** Exclusive upper bound (values must be < lt), tighter than `max`. */
+  lt?: number;
 }
 
 function rangeText(b: NumberBounds): string {
   const lo = b.gt !== undefined ? `(${b.gt}` : b.min !== undefined ? `[${b.min}` : '(-∞';
-  return `${lo}, ${b.max}]`;
+  return b.lt !== undefined ? `${lo}, ${b.lt})` : `${lo}, ${b.max}]`;
 }
 
 function checkBounds<T extends z.ZodNumber>(s: T, b: NumberBounds, error: string): T {
@@ -57,6 +59,7 @@ function checkBounds<T extends z.ZodNumber>(s: T, b: NumberBounds, error: string
   if (b.gt !== undefined) out = out.gt(b.gt, { error });
   if (b.min !== undefined) out = out.gte(b.min, { error });
   out = out.lte(b.max, { error });
+  if (b.lt !== undefined) out = out.lt(b.lt, { error });
   return out as T;
 }
 
@@ -258,7 +261,8 @@ export function optionsTable(schema: z.ZodObject): string {
     const m = fieldMeta(s);
     if (!m) throw new Error(`optionsTable: field ${key} was not built by a field helper of src/core/schema.ts`);
     const doc = cell(m.doc) + (m.maxWhy ? ` (max: ${cell(m.maxWhy)})` : '');
-    return `| \`${key}\` | ${m.kind} | \`${JSON.stringify(defaultOf(s))}\` | ${m.range} | ${doc} | ${m.source ? cell(m.source) : ''} |`;
+    const d = defaultOf(s);
+    return `| \`${key}\` | ${m.kind} | ${d === undefined ? '—' : `\`${JSON.stringify(d)}\``} | ${m.range} | ${doc} | ${m.source ? cell(m.source) : ''} |`;
   });
   return ['| field | type | default | range | meaning | source |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }

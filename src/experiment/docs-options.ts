@@ -24,6 +24,7 @@ import { MADDPG_SCHEMA } from '../../agents/maddpg.js';
 import { MEANFIELD_SCHEMA } from '../../agents/meanfield.js';
 import { PPO_SCHEMA } from '../../agents/ppo.js';
 import { SES_SCHEMA } from '../../agents/ses.js';
+import { STEPCONF_POLICY_SCHEMA } from '../../agents/stepconf.js';
 
 /** One generated table: the page (relative to the repository root), its marker name, its schema. */
 export interface OptionsDoc {
@@ -48,6 +49,7 @@ export const OPTIONS_DOCS: readonly OptionsDoc[] = [
   { file: 'docs/agents/options.md', name: 'meanfield', schema: MEANFIELD_SCHEMA },
   { file: 'docs/agents/options.md', name: 'attmf', schema: ATTMF_SCHEMA },
   { file: 'docs/agents/options.md', name: 'ses', schema: SES_SCHEMA },
+  { file: 'docs/agents/options.md', name: 'stepconf', schema: STEPCONF_POLICY_SCHEMA },
 ];
 
 /** JSON Schemas of the YAML files, for editors (`# yaml-language-server: $schema=./schema.json`). */
