@@ -5,6 +5,7 @@
  * checkpoint groups for raw variables and optimizers.
  */
 import { ConfigError, quote } from '../src/core/errors.js';
+import { batchSize, bufferSize, gamma, gradientSteps, hidden, learningRate, maxGradNorm, number, oneOf, steps, tau } from './option-fields.js';
 import type { Rng } from '../src/core/rng.js';
 import { Box } from '../src/spaces/box.js';
 import type { Space } from '../src/spaces/space.js';
@@ -14,68 +15,12 @@ import { tf } from '../src/nn/tf.js';
 
 // ================================================================ OPTIONS
 
-/**
- * Reads one learner's options over its defaults, refusing unknown keys and
- * quoting every bad value: `reader.int('batchSize', 1)`.
- */
-export class OptionReader {
-  private readonly o: Record<string, unknown>;
-
-  constructor(readonly agent: string, defaults: Readonly<Record<string, unknown>>, options: unknown) {
-    if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new ConfigError(`${agent} options must be an object, got ${quote(options)}`);
-    const known = Object.keys(defaults);
-    for (const key of Object.keys(options)) {
-      if (!known.includes(key)) throw new ConfigError(`unknown ${agent} option ${quote(key)} (known: ${known.join(', ')})`);
-    }
-    this.o = { ...defaults, ...(options as Record<string, unknown>) };
-  }
-
-  bad(key: string, what: string): never {
-    throw new ConfigError(`${this.agent} option ${key} must be ${what}, got ${quote(this.o[key])}`);
-  }
-
-  raw(key: string): unknown {
-    return this.o[key];
-  }
-
-  int(key: string, min: number): number {
-    const v = this.o[key];
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) this.bad(key, min === 0 ? 'a non-negative integer' : `an integer >= ${min}`);
-    return v as number;
-  }
-
-  num(key: string, ok: (v: number) => boolean, what: string): number {
-    const v = this.o[key];
-    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) this.bad(key, what);
-    return v as number;
-  }
-
-  bool(key: string): boolean {
-    if (typeof this.o[key] !== 'boolean') this.bad(key, 'true or false');
-    return this.o[key] as boolean;
-  }
-
-  oneOf<T extends string | boolean>(key: string, values: readonly T[]): T {
-    if (!values.includes(this.o[key] as T)) this.bad(key, `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`);
-    return this.o[key] as T;
-  }
-
-  /** An array of positive integers (hidden layer widths; empty allowed). */
-  widths(key: string): number[] {
-    const v = this.o[key];
-    if (!Array.isArray(v) || v.some((h) => typeof h !== 'number' || !Number.isSafeInteger(h) || h < 1)) this.bad(key, 'an array of positive integers');
-    return [...(v as number[])];
-  }
-}
-
 export const HIDDEN_ACTIVATIONS = ['relu', 'tanh', 'elu'] as const;
 export type HiddenActivation = (typeof HIDDEN_ACTIVATIONS)[number];
 export const NOISE_TYPES = ['normal', 'ornstein-uhlenbeck', 'none'] as const;
 export type NoiseType = (typeof NOISE_TYPES)[number];
 
-// ================================================================ BOX ACTIONS
-
-/** The options DDPG and the multi-agent actor-critics share, read and validated by `r` (messages name `r`'s learner). */
+/** The options DDPG and the multi-agent actor-critics share, resolved. */
 export type ActorCriticCommon = {
   hidden: number[];
   activation: HiddenActivation;
@@ -94,25 +39,27 @@ export type ActorCriticCommon = {
   maxGradNorm: number;
 };
 
-export function readActorCriticCommon(r: OptionReader): ActorCriticCommon {
-  const hidden = r.widths('hidden');
-  if (hidden.length === 0) r.bad('hidden', 'a non-empty array of positive integers');
+/**
+ * The zod fields of the shared options, with a learner's defaults and their
+ * sources (`src[key]`): spread into the learner's `options({...})`.
+ */
+export function actorCriticFields(d: Readonly<ActorCriticCommon>, src: Partial<Record<keyof ActorCriticCommon, string>> = {}, what = 'actor and critic') {
   return {
-    hidden,
-    activation: r.oneOf('activation', HIDDEN_ACTIVATIONS),
-    actorLearningRate: r.num('actorLearningRate', (v) => v > 0, 'a number > 0'),
-    criticLearningRate: r.num('criticLearningRate', (v) => v > 0, 'a number > 0'),
-    batchSize: r.int('batchSize', 1),
-    gamma: r.num('gamma', (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
-    tau: r.num('tau', (v) => v > 0 && v <= 1, 'a number in (0, 1]'),
-    bufferSize: r.int('bufferSize', 1),
-    learningStarts: r.int('learningStarts', 0),
-    trainFreq: r.int('trainFreq', 1),
-    gradientSteps: r.int('gradientSteps', 1),
-    noise: r.oneOf('noise', NOISE_TYPES),
-    noiseSigma: r.num('noiseSigma', (v) => v >= 0, 'a number >= 0'),
-    noiseTheta: r.num('noiseTheta', (v) => v > 0, 'a number > 0'),
-    maxGradNorm: r.num('maxGradNorm', (v) => v >= 0, 'a number >= 0 (0: no clipping)'),
+    hidden: hidden(d.hidden, { doc: `hidden layer widths of ${what}`, source: src.hidden }),
+    activation: oneOf({ values: HIDDEN_ACTIVATIONS, default: d.activation, doc: 'hidden activation', source: src.activation }),
+    actorLearningRate: learningRate(d.actorLearningRate, { doc: 'Adam learning rate of the actor(s)', source: src.actorLearningRate }),
+    criticLearningRate: learningRate(d.criticLearningRate, { doc: 'Adam learning rate of the critic(s)', source: src.criticLearningRate }),
+    batchSize: batchSize(d.batchSize, { source: src.batchSize }),
+    gamma: gamma(d.gamma, { source: src.gamma }),
+    tau: tau(d.tau, { doc: 'Polyak factor τ of the target networks, applied after every gradient step', source: src.tau }),
+    bufferSize: bufferSize(d.bufferSize, { doc: 'replay capacity in transitions (memory grows as it fills)', source: src.bufferSize }),
+    learningStarts: steps(d.learningStarts, 0, { doc: 'environment steps of uniformly random actions before learning starts', source: src.learningStarts }),
+    trainFreq: steps(d.trainFreq, 1, { doc: 'train every this many environment steps', source: src.trainFreq }),
+    gradientSteps: gradientSteps(d.gradientSteps, { source: src.gradientSteps }),
+    noise: oneOf({ values: NOISE_TYPES, default: d.noise, doc: 'exploration noise added to the actor\'s output in the [-1, 1] action scale', source: src.noise }),
+    noiseSigma: number({ default: d.noiseSigma, min: 0, max: 10, maxWhy: 'in the [-1, 1] action scale: beyond 10 every action is clipped to a bound', doc: 'σ of the noise, in the [-1, 1] action scale', source: src.noiseSigma }),
+    noiseTheta: number({ default: d.noiseTheta, gt: 0, max: 1000, maxWhy: 'a mean reversion beyond 1000 per step is no longer a process', doc: 'θ of the Ornstein–Uhlenbeck noise', source: src.noiseTheta }),
+    maxGradNorm: maxGradNorm(d.maxGradNorm, { doc: 'clip each network\'s gradients to this global norm (0: no clipping)', source: src.maxGradNorm }),
   };
 }
 

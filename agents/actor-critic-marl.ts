@@ -45,66 +45,18 @@ import { CheckpointError, loadCheckpoint, saveCheckpoint, type GroupEntry } from
 import type { Noise } from '../src/nn/noise.js';
 import { initTf, tf } from '../src/nn/tf.js';
 import {
-  ActionScaler, ColumnReplay, FlatAdam, OptionReader, boxActionRefusal, readActorCriticCommon, type ActorCriticCommon, makeNoise, noiseState, restoreNoiseState,
+  ActionScaler, ColumnReplay, FlatAdam, actorCriticFields, boxActionRefusal, type ActorCriticCommon, makeNoise, noiseState, restoreNoiseState,
   restoreVariables, softUpdate, type HiddenActivation, type NoiseType,
 } from './actor-critic-common.js';
 import { StackedMlp } from './actor-critic-nets.js';
 import type { ActOptions, Agent, Losses, MultiTransition } from './agent.js';
+import { boolean, literal, number, options, parseOptions, type z } from './option-fields.js';
 
 export type MarlVariant = 'maddpg' | 'meanfield' | 'attmf';
 
 // ================================================================ OPTIONS
 
-/** Options every variant takes (each variant's file gives its defaults and their sources). */
-export interface MarlCommonOptions {
-  /** Hidden layer widths of actors and critics. */
-  hidden?: readonly number[];
-  /** Hidden activation. */
-  activation?: HiddenActivation;
-  /** Adam learning rate of the actors (and the actor attention). */
-  actorLearningRate?: number;
-  /** Adam learning rate of the critics (and the critic attention). */
-  criticLearningRate?: number;
-  /** Minibatch size (joint transitions). */
-  batchSize?: number;
-  /** Discount factor γ. */
-  gamma?: number;
-  /** Polyak factor τ of all target networks, applied after every gradient step. */
-  tau?: number;
-  /** Replay capacity in joint transitions (memory grows as it fills). */
-  bufferSize?: number;
-  /** Environment steps of uniformly random actions before learning starts. */
-  learningStarts?: number;
-  /** Train every this many environment steps. */
-  trainFreq?: number;
-  /** Minibatch updates per training round. */
-  gradientSteps?: number;
-  /** Exploration noise added to π(s) in the [-1, 1] action scale. */
-  noise?: NoiseType;
-  /** σ of the noise, in the [-1, 1] action scale. */
-  noiseSigma?: number;
-  /** θ of the Ornstein–Uhlenbeck noise. */
-  noiseTheta?: number;
-  /** Clip the actors' (critics') gradients to this global norm over all agents (0: no clipping). */
-  maxGradNorm?: number;
-  /**
-   * Weight λ of the actors' output regularisation: the actor loss adds
-   * λ·mean(z²) over the pre-tanh outputs z (Lowe et al.'s MADDPG code,
-   * `p_reg`, λ = 1e-3). It keeps actions out of tanh saturation, where the
-   * critic's gradient no longer reaches the actor (0: off).
-   */
-  actionRegularization?: number;
-  /**
-   * One actor, one critic (and one attention module per role) shared by all
-   * agents (`true`), one per agent (`false`), or `'auto'`: share when every
-   * agent's observation and action have the same sizes. Sharing with
-   * different sizes is refused.
-   */
-  shareParameters?: boolean | 'auto';
-  /** Append a one-hot agent index to every actor and critic input (lets shared networks tell agents apart). */
-  agentIds?: boolean;
-}
-
+/** The resolved options of every variant (`useGlobalState`: maddpg only; `attentionDim`: attmf only). */
 export type MarlHyperparameters = ActorCriticCommon & {
   actionRegularization: number;
   shareParameters: boolean | 'auto';
@@ -115,18 +67,32 @@ export type MarlHyperparameters = ActorCriticCommon & {
   attentionDim?: number;
 };
 
-/** Merge `options` over a variant's defaults and validate every field; messages quote the bad value. */
-export function resolveMarlOptions(variant: MarlVariant, defaults: Readonly<MarlHyperparameters>, options: Record<string, unknown> = {}): MarlHyperparameters {
-  const r = new OptionReader(variant, defaults as unknown as Record<string, unknown>, options);
-  const hp: MarlHyperparameters = {
-    ...readActorCriticCommon(r),
-    actionRegularization: r.num('actionRegularization', (v) => v >= 0, 'a number >= 0 (0: off)'),
-    shareParameters: r.oneOf('shareParameters', [true, false, 'auto'] as const),
-    agentIds: r.bool('agentIds'),
+type MarlDefaults = ActorCriticCommon & { actionRegularization: number; shareParameters: boolean | 'auto'; agentIds: boolean };
+
+/** The zod fields every variant takes, with the variant's defaults and their sources (each variant's file gives them). */
+export function marlFields(d: MarlDefaults, src: Partial<Record<keyof MarlDefaults, string>> = {}) {
+  return {
+    ...actorCriticFields(d, src, 'actors and critics'),
+    actionRegularization: number({
+      default: d.actionRegularization, min: 0, max: 1000, maxWhy: 'a weight beyond 1000 leaves the critic no say in the actor loss',
+      doc: 'weight λ of the actors\' output regularisation: the actor loss adds λ·mean(z²) over the pre-tanh outputs z (Lowe et al.\'s MADDPG code, `p_reg`, λ = 1e-3), keeping actions out of tanh saturation (0: off)',
+      source: src.actionRegularization,
+    }),
+    shareParameters: literal({
+      values: [true, false, 'auto'] as const, default: d.shareParameters,
+      doc: 'one actor, one critic (and attention module) shared by all agents (`true`), one per agent (`false`), or `auto`: share when every agent\'s observation and action have the same sizes (sharing with different sizes is refused)',
+      source: src.shareParameters,
+    }),
+    agentIds: boolean({ default: d.agentIds, doc: 'append a one-hot agent index to every actor and critic input (lets shared networks tell agents apart)', source: src.agentIds }),
   };
-  if ('useGlobalState' in defaults) hp.useGlobalState = r.bool('useGlobalState');
-  if ('attentionDim' in defaults) hp.attentionDim = r.int('attentionDim', 1);
-  return hp;
+}
+
+/** What every variant accepts: any subset of its fields. */
+export type MarlCommonOptions = Partial<z.input<ReturnType<typeof options<ReturnType<typeof marlFields>>>>>;
+
+/** Validate `options` with a variant's schema; one `ConfigError` lists every bad field with its value. */
+export function resolveMarlOptions(variant: MarlVariant, schema: z.ZodType, options: unknown = {}): MarlHyperparameters {
+  return parseOptions(schema, options, variant, 'options') as MarlHyperparameters;
 }
 
 // ================================================================ SPACES
@@ -237,7 +203,7 @@ export abstract class MultiAgentActorCritic implements Agent {
     this.actionDim = Math.max(...this.actionDims);
     const uniform = this.obsDims.every((d) => d === this.obsDim) && this.actionDims.every((m) => m === this.actionDim);
     if (hp.shareParameters === true && !uniform) {
-      throw new ConfigError(`${variant} option shareParameters is true but the agents' spaces differ (observation sizes ${quote(this.obsDims)}, action sizes ${quote(this.actionDims)}): use false or "auto"`);
+      throw new ConfigError(`${variant}: options.shareParameters: expected false or "auto" when the agents' spaces differ (observation sizes ${quote(this.obsDims)}, action sizes ${quote(this.actionDims)}), got true`);
     }
     this.hyperparameters = { ...hp, shareParameters: hp.shareParameters === 'auto' ? uniform : hp.shareParameters };
     const share = this.hyperparameters.shareParameters;

@@ -29,20 +29,23 @@
  * paper's exp; we follow the paper.
  */
 import type { AnyEnv } from '../src/core/env.js';
-import { MultiAgentActorCritic, marlSupports, resolveMarlOptions, type MarlCommonOptions, type MarlHyperparameters } from './actor-critic-marl.js';
+import { MultiAgentActorCritic, marlSupports, resolveMarlOptions, type MarlHyperparameters } from './actor-critic-marl.js';
+import { integer, type z } from './option-fields.js';
 import type { AgentFactory } from './agent.js';
-import { MEANFIELD_DEFAULTS } from './meanfield.js';
+import { MEANFIELD_SCHEMA } from './meanfield.js';
 import { registerAgent } from './registry.js';
 
-export interface AttMFOptions extends MarlCommonOptions {
-  /** Size d_k of the attention queries and keys. @default 32 (FaaSConf implementation, networks.py) */
-  attentionDim?: number;
-}
+/** The options of `attmf`: those of `meanfield` plus the attention size. */
+export const ATTMF_SCHEMA = MEANFIELD_SCHEMA.extend({
+  attentionDim: integer({ default: 32, min: 1, max: 1024, maxWhy: 'queries and keys of 1024 already outnumber any observation here', doc: 'size d_k of the attention queries and keys', source: 'FaaSConf implementation, networks.py' }),
+});
 
-export const ATTMF_DEFAULTS: Readonly<MarlHyperparameters> = Object.freeze({ ...MEANFIELD_DEFAULTS, hidden: [...MEANFIELD_DEFAULTS.hidden], attentionDim: 32 });
+export type AttMFOptions = z.input<typeof ATTMF_SCHEMA>;
+
+export const ATTMF_DEFAULTS: Readonly<MarlHyperparameters> = Object.freeze(ATTMF_SCHEMA.parse({}));
 
 export function resolveAttMFOptions(options: AttMFOptions | Record<string, unknown> = {}): MarlHyperparameters {
-  return resolveMarlOptions('attmf', ATTMF_DEFAULTS, options as Record<string, unknown>);
+  return resolveMarlOptions('attmf', ATTMF_SCHEMA, options);
 }
 
 export class AttMF extends MultiAgentActorCritic {

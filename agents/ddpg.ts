@@ -41,52 +41,18 @@ import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../src/nn/check
 import type { Noise } from '../src/nn/noise.js';
 import { initTf, tf } from '../src/nn/tf.js';
 import {
-  ActionScaler, ColumnReplay, FlatAdam, OptionReader, boxActionRefusal, readActorCriticCommon, makeNoise, noiseState, restoreNoiseState,
+  ActionScaler, ColumnReplay, FlatAdam, actorCriticFields, boxActionRefusal, makeNoise, noiseState, restoreNoiseState,
   restoreVariables, softUpdate, type HiddenActivation, type NoiseType,
 } from './actor-critic-common.js';
 import { StackedMlp } from './actor-critic-nets.js';
 import type { ActOptions, Agent, AgentFactory, Losses, SingleTransition } from './agent.js';
+import { options, parseOptions, type z } from './option-fields.js';
 import { registerAgent } from './registry.js';
 
 // ================================================================ OPTIONS
 
-export interface DDPGOptions {
-  /** Hidden layer widths of actor and critic. @default [400, 300] (Lillicrap et al. §7; SB3 TD3/DDPG MlpPolicy) */
-  hidden?: readonly number[];
-  /** Hidden activation. @default 'relu' (Lillicrap et al. §7; SB3) */
-  activation?: HiddenActivation;
-  /** Adam learning rate of the actor. @default 0.001 (SB3 DDPG learning_rate; Lillicrap et al. used 1e-4) */
-  actorLearningRate?: number;
-  /** Adam learning rate of the critic. @default 0.001 (SB3 DDPG; Lillicrap et al. §7) */
-  criticLearningRate?: number;
-  /** Minibatch size. @default 256 (SB3 ≥ 2.0; Lillicrap et al. used 64) */
-  batchSize?: number;
-  /** Discount factor γ. @default 0.99 (Lillicrap et al. §7; SB3) */
-  gamma?: number;
-  /** Polyak factor τ of the target networks, applied after every gradient step. @default 0.005 (SB3; Lillicrap et al. used 0.001) */
-  tau?: number;
-  /** Replay capacity in transitions (memory grows as it fills). @default 1_000_000 (Lillicrap et al. §7; SB3) */
-  bufferSize?: number;
-  /** Environment steps of uniformly random actions before learning starts. @default 100 (SB3) */
-  learningStarts?: number;
-  /** Train every this many environment steps. @default 1 (SB3) */
-  trainFreq?: number;
-  /** Minibatch updates per training round. @default 1 (SB3) */
-  gradientSteps?: number;
-  /** Exploration noise added to μ(s) in the [-1, 1] action scale. @default 'normal' (SB3 docs and rl-zoo; Fujimoto et al. 2018 found it as good as OU) */
-  noise?: NoiseType;
-  /** σ of the noise, in the [-1, 1] action scale. @default 0.1 (SB3 docs, rl-zoo Pendulum; Lillicrap et al.'s OU used 0.2) */
-  noiseSigma?: number;
-  /** θ of the Ornstein–Uhlenbeck noise. @default 0.15 (Lillicrap et al. §7) */
-  noiseTheta?: number;
-  /** Clip each network's gradients to this global norm (0: no clipping). @default 0 (SB3 DDPG does not clip) */
-  maxGradNorm?: number;
-}
-
-/** Every option, resolved. */
-export type DDPGHyperparameters = { -readonly [K in keyof DDPGOptions]-?: NonNullable<DDPGOptions[K]> } & { hidden: number[] };
-
-export const DDPG_DEFAULTS: Readonly<DDPGHyperparameters> = Object.freeze({
+/** The options of DDPG (`--set key=value`, zoo files): type, bounds, default and its source per field. */
+export const DDPG_SCHEMA = options(actorCriticFields({
   hidden: [400, 300],
   activation: 'relu',
   actorLearningRate: 0.001,
@@ -102,11 +68,34 @@ export const DDPG_DEFAULTS: Readonly<DDPGHyperparameters> = Object.freeze({
   noiseSigma: 0.1,
   noiseTheta: 0.15,
   maxGradNorm: 0,
-}) as DDPGHyperparameters;
+}, {
+  hidden: 'Lillicrap et al. §7; SB3 TD3/DDPG MlpPolicy',
+  activation: 'Lillicrap et al. §7; SB3',
+  actorLearningRate: 'SB3 DDPG learning_rate (Lillicrap et al. used 1e-4)',
+  criticLearningRate: 'SB3 DDPG; Lillicrap et al. §7',
+  batchSize: 'SB3 ≥ 2.0 (Lillicrap et al. used 64)',
+  gamma: 'Lillicrap et al. §7; SB3',
+  tau: 'SB3 (Lillicrap et al. used 0.001)',
+  bufferSize: 'Lillicrap et al. §7; SB3',
+  learningStarts: 'SB3',
+  trainFreq: 'SB3',
+  gradientSteps: 'SB3',
+  noise: 'SB3 docs and rl-zoo; Fujimoto et al. 2018 found it as good as OU',
+  noiseSigma: 'SB3 docs, rl-zoo Pendulum (Lillicrap et al.\'s OU used 0.2)',
+  noiseTheta: 'Lillicrap et al. §7',
+  maxGradNorm: 'SB3 DDPG does not clip',
+}));
 
-/** Merge `options` over the defaults and validate every field; messages quote the bad value. */
+/** What `new DDPG(env, options)` accepts: any subset of the fields. */
+export type DDPGOptions = z.input<typeof DDPG_SCHEMA>;
+/** Every option, resolved. */
+export type DDPGHyperparameters = z.output<typeof DDPG_SCHEMA>;
+
+export const DDPG_DEFAULTS: Readonly<DDPGHyperparameters> = Object.freeze(DDPG_SCHEMA.parse({}));
+
+/** Merge `options` over the defaults and validate every field; one `ConfigError` lists every bad field with its value. */
 export function resolveDDPGOptions(options: DDPGOptions | Record<string, unknown> = {}): DDPGHyperparameters {
-  return readActorCriticCommon(new OptionReader('ddpg', DDPG_DEFAULTS, options));
+  return parseOptions(DDPG_SCHEMA, options, 'ddpg', 'options');
 }
 
 // ================================================================ SPACES

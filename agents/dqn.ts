@@ -53,173 +53,56 @@ import { constantSchedule, linearSchedule, type Schedule } from '../src/nn/sched
 import { initTf, tf } from '../src/nn/tf.js';
 import type { ActOptions, Agent, AgentFactory, Losses, SingleTransition } from './agent.js';
 import { registerAgent } from './registry.js';
+import { batchSize, boolean, bufferSize, gamma, gradientSteps, hidden, learningRate, maxGradNorm, number, oneOf, options, parseOptions, steps, tau, unit, type z } from './option-fields.js';
 
 // ================================================================ OPTIONS
 
-export interface DQNOptions {
-  /** Hidden layer widths of the Q-network. @default [256, 128, 64] (Darly §4.5: "three hidden layers with 256, 128, and 64 features") */
-  hidden?: readonly number[];
-  /** Hidden activation. @default 'relu' (Darly §4.5) */
-  activation?: Activation;
-  /**
-   * Weight initialisation: `'torch'` draws kernels and biases from U(±1/√fan_in), PyTorch's
-   * `nn.Linear` default that SB3 (and so Darly) trains from; `'he'` is `mlp`'s He/Glorot-uniform
-   * kernels with zero biases. @default 'torch' (SB3's networks; on CartPole it learns markedly
-   * more stably here than 'he')
-   */
-  init?: 'torch' | 'he';
-  /** Adam learning rate. @default 0.0025 (Darly §4.5) */
-  learningRate?: number;
-  /** `'linear'`: the learning rate decays linearly to 0 at `totalSteps` (rl-zoo's `lin_<lr>`), which keeps the final policy from drifting. @default 'constant' (SB3 DQN) */
-  learningRateSchedule?: 'constant' | 'linear';
-  /** Minibatch size. @default 32 (Darly §4.5) */
-  batchSize?: number;
-  /** Discount factor γ. @default 0.99 (Darly §4.5) */
-  gamma?: number;
-  /** Replay capacity in transitions (capped at `totalSteps`, which it can never exceed in one run). @default 1_000_000 (Darly §4.5: 10^6) */
-  bufferSize?: number;
-  /** Copy the online network into the target every this many environment steps. @default 60 (Darly §4.5) */
-  targetUpdateInterval?: number;
-  /** Target update factor: 1 is a hard copy, below 1 Polyak averaging θ' ← τθ + (1 − τ)θ'. @default 1 (SB3 DQN) */
-  tau?: number;
-  /** Environment steps of uniformly random actions before learning starts. @default 100 (SB3 DQN, which Darly used) */
-  learningStarts?: number;
-  /** Train every this many environment steps. @default 4 (SB3 DQN) */
-  trainFreq?: number;
-  /** Minibatch updates per training round. @default 1 (SB3 DQN) */
-  gradientSteps?: number;
-  /** ε at the start of the schedule. @default 1 (SB3 DQN) */
-  explorationInitialEps?: number;
-  /** ε after the schedule. @default 0.05 (SB3 DQN) */
-  explorationFinalEps?: number;
-  /** Fraction of `totalSteps` over which ε decays linearly. @default 0.1 (SB3 DQN) */
-  explorationFraction?: number;
-  /** The training budget in environment steps that `explorationFraction` (and the prioritised-replay β annealing) refer to; `faasgym train` sets it to `--steps`. @default 100_000 */
-  totalSteps?: number;
-  /** TD loss: Huber (smooth L1, δ = 1) or squared error. @default 'huber' (SB3 DQN's smooth_l1_loss; Darly's Algorithm 1 writes the square) */
-  loss?: 'huber' | 'mse';
-  /** Clip gradients to this global norm (0: no clipping). @default 10 (SB3 DQN max_grad_norm) */
-  maxGradNorm?: number;
-  /** Double DQN: the online network picks the next action, the target network values it. @default false (Darly: plain DQN) */
-  doubleQ?: boolean;
-  /** Dueling head: Q = V + A − mean(A). @default false (Darly: plain DQN) */
-  dueling?: boolean;
-  /** MultiDiscrete coding (see the module doc). @default 'flatten' */
-  multiDiscrete?: 'flatten' | 'factored';
-  /** Proportional prioritised replay. @default false */
-  prioritizedReplay?: boolean;
-  /** Priority exponent α. @default 0.6 (Schaul et al. 2016, proportional variant) */
-  priorityAlpha?: number;
-  /** Initial importance-sampling exponent β, annealed linearly to 1 over `totalSteps`. @default 0.4 (Schaul et al. 2016) */
-  priorityBeta?: number;
-  /** Added to |δ| to form a priority. @default 1e-6 */
-  priorityEps?: number;
-  /** Normalise observations by running mean and variance (updated on observed transitions). @default false */
-  normalizeObservations?: boolean;
-  /** Clip normalised observations to ±this. @default 10 (SB3 VecNormalize clip_obs) */
-  observationClip?: number;
-}
+/** The options of DQN: type, bounds, default and its source per field (`--set key=value`, zoo files). */
+export const DQN_SCHEMA = options({
+  hidden: hidden([256, 128, 64], { allowEmpty: true, doc: 'hidden layer widths of the Q-network', source: 'Darly §4.5: "three hidden layers with 256, 128, and 64 features"' }),
+  activation: oneOf({ values: ['relu', 'tanh', 'sigmoid', 'linear', 'elu'] as const, default: 'relu', doc: 'hidden activation', source: 'Darly §4.5' }),
+  init: oneOf({ values: ['torch', 'he'] as const, default: 'torch', doc: '`torch`: kernels and biases from U(±1/√fan_in), PyTorch\'s `nn.Linear` default that SB3 (and so Darly) trains from; `he`: He/Glorot-uniform kernels with zero biases (on CartPole `torch` learns markedly more stably here)', source: 'SB3' }),
+  learningRate: learningRate(0.0025, { source: 'Darly §4.5' }),
+  learningRateSchedule: oneOf({ values: ['constant', 'linear'] as const, default: 'constant', doc: '`linear`: the learning rate decays linearly to 0 at `totalSteps` (rl-zoo\'s `lin_<lr>`), which keeps the final policy from drifting', source: 'SB3 DQN' }),
+  batchSize: batchSize(32, { source: 'Darly §4.5' }),
+  gamma: gamma(0.99, { source: 'Darly §4.5' }),
+  bufferSize: bufferSize(1_000_000, { doc: 'replay capacity in transitions (capped at `totalSteps`, which it can never exceed in one run)', source: 'Darly §4.5: 10^6' }),
+  targetUpdateInterval: steps(60, 1, { doc: 'copy the online network into the target every this many environment steps', source: 'Darly §4.5' }),
+  tau: tau(1, { source: 'SB3 DQN' }),
+  learningStarts: steps(100, 0, { doc: 'environment steps of uniformly random actions before learning starts', source: 'SB3 DQN, which Darly used' }),
+  trainFreq: steps(4, 1, { doc: 'train every this many environment steps', source: 'SB3 DQN' }),
+  gradientSteps: gradientSteps(1, { source: 'SB3 DQN' }),
+  explorationInitialEps: unit(1, { doc: 'ε at the start of the schedule', source: 'SB3 DQN' }),
+  explorationFinalEps: unit(0.05, { doc: 'ε after the schedule', source: 'SB3 DQN' }),
+  explorationFraction: unit(0.1, { doc: 'fraction of `totalSteps` over which ε decays linearly', source: 'SB3 DQN' }),
+  totalSteps: steps(100_000, 1, { doc: 'the training budget in environment steps that `explorationFraction` (and the prioritised-replay β annealing) refer to; `faasgym train` sets it to `--steps`' }),
+  loss: oneOf({ values: ['huber', 'mse'] as const, default: 'huber', doc: 'TD loss: Huber (smooth L1, δ = 1) or squared error (Darly\'s Algorithm 1 writes the square)', source: 'SB3 DQN smooth_l1_loss' }),
+  maxGradNorm: maxGradNorm(10, { source: 'SB3 DQN max_grad_norm' }),
+  doubleQ: boolean({ default: false, doc: 'Double DQN: the online network picks the next action, the target network values it', source: 'Darly: plain DQN' }),
+  dueling: boolean({ default: false, doc: 'dueling head: Q = V + A − mean(A)', source: 'Darly: plain DQN' }),
+  multiDiscrete: oneOf({ values: ['flatten', 'factored'] as const, default: 'flatten', doc: 'MultiDiscrete coding (see the module doc)' }),
+  prioritizedReplay: boolean({ default: false, doc: 'proportional prioritised replay' }),
+  priorityAlpha: unit(0.6, { gt0: true, doc: 'priority exponent α', source: 'Schaul et al. 2016, proportional variant' }),
+  priorityBeta: unit(0.4, { doc: 'initial importance-sampling exponent β, annealed linearly to 1 over `totalSteps`', source: 'Schaul et al. 2016' }),
+  priorityEps: number({ default: 1e-6, gt: 0, max: 1, maxWhy: 'added to |δ| (of order 1) to form a priority: beyond 1 it swamps the TD errors', doc: 'added to |δ| to form a priority' }),
+  normalizeObservations: boolean({ default: false, doc: 'normalise observations by running mean and variance (updated on observed transitions)' }),
+  observationClip: number({ default: 10, gt: 0, max: 1e6, maxWhy: 'normalised observations beyond 10⁶ standard deviations are not clipped by anything smaller', doc: 'clip normalised observations to ±this', source: 'SB3 VecNormalize clip_obs' }),
+});
 
+/** What `new DQN(env, options)` accepts: any subset of the fields. */
+export type DQNOptions = z.input<typeof DQN_SCHEMA>;
 /** Every option, resolved. */
-export type DQNHyperparameters = { -readonly [K in keyof DQNOptions]-?: NonNullable<DQNOptions[K]> } & { hidden: number[] };
+export type DQNHyperparameters = z.output<typeof DQN_SCHEMA>;
 
-export const DQN_DEFAULTS: Readonly<DQNHyperparameters> = Object.freeze({
-  hidden: [256, 128, 64],
-  activation: 'relu',
-  init: 'torch',
-  learningRate: 0.0025,
-  learningRateSchedule: 'constant',
-  batchSize: 32,
-  gamma: 0.99,
-  bufferSize: 1_000_000,
-  targetUpdateInterval: 60,
-  tau: 1,
-  learningStarts: 100,
-  trainFreq: 4,
-  gradientSteps: 1,
-  explorationInitialEps: 1,
-  explorationFinalEps: 0.05,
-  explorationFraction: 0.1,
-  totalSteps: 100_000,
-  loss: 'huber',
-  maxGradNorm: 10,
-  doubleQ: false,
-  dueling: false,
-  multiDiscrete: 'flatten',
-  prioritizedReplay: false,
-  priorityAlpha: 0.6,
-  priorityBeta: 0.4,
-  priorityEps: 1e-6,
-  normalizeObservations: false,
-  observationClip: 10,
-}) as DQNHyperparameters;
+/** The defaults (the schema parsed from nothing). */
+export const DQN_DEFAULTS: Readonly<DQNHyperparameters> = Object.freeze(DQN_SCHEMA.parse({}));
 
-const ACTIVATIONS: readonly Activation[] = ['relu', 'tanh', 'sigmoid', 'linear', 'elu'];
 /** Largest joint action count `multiDiscrete: 'flatten'` accepts. */
 export const MAX_FLAT_ACTIONS = 65_536;
 
-/** Merge `options` over the defaults and validate every field; messages quote the bad value. */
+/** Merge `options` over the defaults and validate every field; one `ConfigError` lists every bad field with its value. */
 export function resolveDQNOptions(options: DQNOptions | Record<string, unknown> = {}): DQNHyperparameters {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new ConfigError(`dqn options must be an object, got ${quote(options)}`);
-  const known = Object.keys(DQN_DEFAULTS);
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new ConfigError(`unknown dqn option ${quote(key)} (known: ${known.join(', ')})`);
-  }
-  const o = { ...DQN_DEFAULTS, ...(options as Record<string, unknown>) } as Record<string, unknown>;
-  const bad = (key: string, what: string): never => {
-    throw new ConfigError(`dqn option ${key} must be ${what}, got ${quote(o[key])}`);
-  };
-  const int = (key: string, min: number): number => {
-    const v = o[key];
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) bad(key, min === 0 ? 'a non-negative integer' : `an integer >= ${min}`);
-    return v as number;
-  };
-  const num = (key: string, ok: (v: number) => boolean, what: string): number => {
-    const v = o[key];
-    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) bad(key, what);
-    return v as number;
-  };
-  const bool = (key: string): boolean => {
-    if (typeof o[key] !== 'boolean') bad(key, 'true or false');
-    return o[key] as boolean;
-  };
-  const oneOf = <T extends string>(key: string, values: readonly T[]): T => {
-    if (!values.includes(o[key] as T)) bad(key, `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`);
-    return o[key] as T;
-  };
-  const hidden = o.hidden;
-  if (!Array.isArray(hidden) || hidden.some((h) => typeof h !== 'number' || !Number.isSafeInteger(h) || h < 1)) bad('hidden', 'an array of positive integers');
-  const r: DQNHyperparameters = {
-    hidden: [...(hidden as number[])],
-    activation: oneOf('activation', ACTIVATIONS),
-    init: oneOf('init', ['torch', 'he'] as const),
-    learningRate: num('learningRate', (v) => v > 0, 'a number > 0'),
-    learningRateSchedule: oneOf('learningRateSchedule', ['constant', 'linear'] as const),
-    batchSize: int('batchSize', 1),
-    gamma: num('gamma', (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
-    bufferSize: int('bufferSize', 1),
-    targetUpdateInterval: int('targetUpdateInterval', 1),
-    tau: num('tau', (v) => v > 0 && v <= 1, 'a number in (0, 1]'),
-    learningStarts: int('learningStarts', 0),
-    trainFreq: int('trainFreq', 1),
-    gradientSteps: int('gradientSteps', 1),
-    explorationInitialEps: num('explorationInitialEps', (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
-    explorationFinalEps: num('explorationFinalEps', (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
-    explorationFraction: num('explorationFraction', (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
-    totalSteps: int('totalSteps', 1),
-    loss: oneOf('loss', ['huber', 'mse'] as const),
-    maxGradNorm: num('maxGradNorm', (v) => v >= 0, 'a number >= 0 (0: no clipping)'),
-    doubleQ: bool('doubleQ'),
-    dueling: bool('dueling'),
-    multiDiscrete: oneOf('multiDiscrete', ['flatten', 'factored'] as const),
-    prioritizedReplay: bool('prioritizedReplay'),
-    priorityAlpha: num('priorityAlpha', (v) => v > 0 && v <= 1, 'a number in (0, 1]'),
-    priorityBeta: num('priorityBeta', (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
-    priorityEps: num('priorityEps', (v) => v > 0, 'a number > 0'),
-    normalizeObservations: bool('normalizeObservations'),
-    observationClip: num('observationClip', (v) => v > 0, 'a number > 0'),
-  };
-  return r;
+  return parseOptions(DQN_SCHEMA, options, 'dqn', 'options');
 }
 
 // ================================================================ SPACES AND ACTION CODING

@@ -17,60 +17,66 @@
  *
  * FaaSConf gives no hyperparameters for MADDPG (its §5.2.3 ablation names
  * it only); the defaults follow Lowe et al. and the FaaSConf authors'
- * implementation (github.com/wiluen/FaaSConf, `MADDPG.py`):
- *
- * | option | default | source |
- * |---|---|---|
- * | hidden, activation | [64, 64], relu | Lowe et al. §5 (two-layer ReLU MLP, 64 units); FaaSConf `networks.py` |
- * | actorLearningRate | 0.001 | FaaSConf `MADDPG.py` lr_a (Lowe et al.: 0.01) |
- * | criticLearningRate | 0.001 | SB3 DDPG (FaaSConf `MADDPG.py`: 0.003) |
- * | batchSize | 64 | FaaSConf `MADDPG.py`, `Attmf.py` (Lowe et al.: 1024) |
- * | gamma | 0.95 | Lowe et al.; FaaSConf `MADDPG.py` |
- * | tau | 0.01 | Lowe et al.; FaaSConf `Attmf.py` soft_replace_rate |
- * | bufferSize | 1,000,000 | Lowe et al. |
- * | learningStarts, trainFreq, gradientSteps | 100, 1, 1 | SB3 off-policy defaults |
- * | noise, noiseSigma (noiseTheta) | normal, 0.1 (0.15) | FaaSConf `MADDPG.py`/`Attmf.py`: a + N(0, 0.1) (on a [0, 1] scale there) |
- * | maxGradNorm | 0.5 | Lowe et al.'s code; FaaSConf `MADDPG.py` |
- * | actionRegularization | 0 | off as in FaaSConf `MADDPG.py` (Lowe et al.'s code: 1e-3 on the pre-activations) |
- * | shareParameters | false | Lowe et al. and `MADDPG.py`: one actor and one critic per agent |
- * | agentIds | false | — |
- * | useGlobalState | true | FaaSConf §4.1: critics see the global state |
+ * implementation (github.com/wiluen/FaaSConf, `MADDPG.py`), each with its
+ * source in `MADDPG_SCHEMA` below (rendered into docs/agents/learners.md).
  */
 import type { AnyEnv } from '../src/core/env.js';
-import { MultiAgentActorCritic, marlSupports, resolveMarlOptions, type MarlCommonOptions, type MarlHyperparameters } from './actor-critic-marl.js';
+import { MultiAgentActorCritic, marlFields, marlSupports, resolveMarlOptions, type MarlHyperparameters } from './actor-critic-marl.js';
+import { boolean, options, type z } from './option-fields.js';
 import type { AgentFactory } from './agent.js';
 import { registerAgent } from './registry.js';
 
-/** MADDPG's options (defaults in the module doc's table). */
-export interface MADDPGOptions extends MarlCommonOptions {
-  /** Feed the critics `env.state()` when the env has one; else (or when false) the concatenated observations. @default true (FaaSConf §4.1) */
-  useGlobalState?: boolean;
-}
+/** Where MADDPG's defaults come from (meanfield and attmf inherit them). */
+export const MADDPG_SOURCES = {
+  hidden: 'Lowe et al. §5 (two-layer ReLU MLP, 64 units); FaaSConf networks.py',
+  activation: 'Lowe et al. §5; FaaSConf networks.py',
+  actorLearningRate: 'FaaSConf MADDPG.py lr_a (Lowe et al.: 0.01)',
+  criticLearningRate: 'SB3 DDPG (FaaSConf MADDPG.py: 0.003)',
+  batchSize: 'FaaSConf MADDPG.py, Attmf.py (Lowe et al.: 1024)',
+  gamma: 'Lowe et al.; FaaSConf MADDPG.py',
+  tau: 'Lowe et al.; FaaSConf Attmf.py soft_replace_rate',
+  bufferSize: 'Lowe et al.',
+  learningStarts: 'SB3 off-policy defaults',
+  trainFreq: 'SB3 off-policy defaults',
+  gradientSteps: 'SB3 off-policy defaults',
+  noise: 'FaaSConf MADDPG.py/Attmf.py: a + N(0, 0.1) (on a [0, 1] scale there)',
+  noiseSigma: 'FaaSConf MADDPG.py/Attmf.py',
+  maxGradNorm: 'Lowe et al.\'s code; FaaSConf MADDPG.py',
+  actionRegularization: 'off as in FaaSConf MADDPG.py (Lowe et al.\'s code: 1e-3 on the pre-activations)',
+  shareParameters: 'Lowe et al. and MADDPG.py: one actor and one critic per agent',
+} as const;
 
-export const MADDPG_DEFAULTS: Readonly<MarlHyperparameters> = Object.freeze({
-  hidden: [64, 64],
-  activation: 'relu',
-  actorLearningRate: 0.001,
-  criticLearningRate: 0.001,
-  batchSize: 64,
-  gamma: 0.95,
-  tau: 0.01,
-  bufferSize: 1_000_000,
-  learningStarts: 100,
-  trainFreq: 1,
-  gradientSteps: 1,
-  noise: 'normal',
-  noiseSigma: 0.1,
-  noiseTheta: 0.15,
-  maxGradNorm: 0.5,
-  actionRegularization: 0,
-  shareParameters: false,
-  agentIds: false,
-  useGlobalState: true,
-}) as MarlHyperparameters;
+/** MADDPG's options: type, bounds, default and its source per field. */
+export const MADDPG_SCHEMA = options({
+  ...marlFields({
+    hidden: [64, 64],
+    activation: 'relu',
+    actorLearningRate: 0.001,
+    criticLearningRate: 0.001,
+    batchSize: 64,
+    gamma: 0.95,
+    tau: 0.01,
+    bufferSize: 1_000_000,
+    learningStarts: 100,
+    trainFreq: 1,
+    gradientSteps: 1,
+    noise: 'normal',
+    noiseSigma: 0.1,
+    noiseTheta: 0.15,
+    maxGradNorm: 0.5,
+    actionRegularization: 0,
+    shareParameters: false,
+    agentIds: false,
+  }, MADDPG_SOURCES),
+  useGlobalState: boolean({ default: true, doc: 'feed the critics `env.state()` when the env has one; else (or when false) the concatenated observations', source: 'FaaSConf §4.1' }),
+});
+
+export type MADDPGOptions = z.input<typeof MADDPG_SCHEMA>;
+
+export const MADDPG_DEFAULTS: Readonly<MarlHyperparameters> = Object.freeze(MADDPG_SCHEMA.parse({}));
 
 export function resolveMADDPGOptions(options: MADDPGOptions | Record<string, unknown> = {}): MarlHyperparameters {
-  return resolveMarlOptions('maddpg', MADDPG_DEFAULTS, options as Record<string, unknown>);
+  return resolveMarlOptions('maddpg', MADDPG_SCHEMA, options);
 }
 
 export class MADDPG extends MultiAgentActorCritic {

@@ -21,19 +21,26 @@
  * (`MF_MARL.py`, `Attmf.py`) shares one network among all functions.
  */
 import type { AnyEnv } from '../src/core/env.js';
-import { MultiAgentActorCritic, marlSupports, resolveMarlOptions, type MarlCommonOptions, type MarlHyperparameters } from './actor-critic-marl.js';
+import { MultiAgentActorCritic, marlFields, marlSupports, resolveMarlOptions, type MarlHyperparameters } from './actor-critic-marl.js';
+import { options, type z } from './option-fields.js';
 import type { AgentFactory } from './agent.js';
-import { MADDPG_DEFAULTS } from './maddpg.js';
+import { MADDPG_DEFAULTS, MADDPG_SOURCES } from './maddpg.js';
 import { registerAgent } from './registry.js';
 
-/** Options of `meanfield`: those of MADDPG without `useGlobalState`; `shareParameters` @default 'auto' (FaaSConf implementation). */
-export type MeanFieldOptions = MarlCommonOptions;
+/** The options of `meanfield`: those of MADDPG without `useGlobalState`; `shareParameters` `auto` (FaaSConf implementation). */
+export const MEANFIELD_SCHEMA = options(marlFields({ ...meanfieldDefaults(), shareParameters: 'auto' }, { ...MADDPG_SOURCES, shareParameters: 'FaaSConf MF_MARL.py, Attmf.py: one network shared by all functions' }));
 
-const { useGlobalState: _unused, ...common } = MADDPG_DEFAULTS;
-export const MEANFIELD_DEFAULTS: Readonly<MarlHyperparameters> = Object.freeze({ ...common, hidden: [...common.hidden], shareParameters: 'auto' });
+function meanfieldDefaults(): Omit<MarlHyperparameters, 'useGlobalState' | 'attentionDim'> {
+  const { useGlobalState: _unused, ...common } = MADDPG_DEFAULTS;
+  return { ...common, hidden: [...common.hidden] };
+}
+
+export type MeanFieldOptions = z.input<typeof MEANFIELD_SCHEMA>;
+
+export const MEANFIELD_DEFAULTS: Readonly<MarlHyperparameters> = Object.freeze(MEANFIELD_SCHEMA.parse({}));
 
 export function resolveMeanFieldOptions(options: MeanFieldOptions | Record<string, unknown> = {}): MarlHyperparameters {
-  return resolveMarlOptions('meanfield', MEANFIELD_DEFAULTS, options as Record<string, unknown>);
+  return resolveMarlOptions('meanfield', MEANFIELD_SCHEMA, options);
 }
 
 export class MeanField extends MultiAgentActorCritic {

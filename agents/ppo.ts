@@ -52,150 +52,65 @@ import type { ActOptions, Agent, AgentFactory, Losses, MultiTransition, SingleTr
 import { AdamW } from './ppo-adamw.js';
 import { categorical, DenseMirror, orthogonalInit } from './ppo-nets.js';
 import { PPO_RANK_DEFAULTS, RankPolicy, candidateLayoutOf, rankSupport } from './ppo-rank.js';
+import { boolean, gamma, gradientSteps, hidden, integer, learningRate, maxGradNorm, nullableNumber, number, oneOf, options, parseOptions, steps, unit, type z } from './option-fields.js';
 import { registerAgent } from './registry.js';
 
 // ============================================================================
 // Options
 // ============================================================================
 
-export type PPOPolicyChoice = 'auto' | 'mlp' | 'rank';
+/**
+ * The options of PPO: type, bounds, default and its source per field. The
+ * defaults are the MLP policy's, CleanRL `ppo.py` (SB3's PPO agrees except
+ * `n_steps` 2048, batch 64, 10 epochs, no value clipping, entropy 0);
+ * score-rank-select overlays `PPO_RANK_DEFAULTS` (FaaSRank §IV-C, §V-B).
+ */
+export const PPO_SCHEMA = options({
+  policy: oneOf({ values: ['auto', 'mlp', 'rank'] as const, default: 'auto', doc: '`auto`: score-rank-select when the env exposes a candidate layout, else the MLP policy' }),
+  learningRate: learningRate(2.5e-4, { doc: 'Adam(W) learning rate (score-rank-select: 2e-4, FaaSRank §V-B)', source: 'CleanRL ppo.py' }),
+  weightDecay: number({ default: 0, min: 0, max: 1, maxWhy: 'a decay of more than the whole weight per step', doc: 'decoupled weight decay (AdamW; 0 = Adam; score-rank-select: 0.01, §V-B names AdamW, 0.01 is PyTorch\'s default)', source: 'CleanRL uses Adam' }),
+  adamEps: number({ default: 1e-5, gt: 0, max: 1, maxWhy: 'an ε beyond 1 swamps Adam\'s second moment', doc: 'Adam ε (score-rank-select: 1e-8, PyTorch\'s AdamW default)', source: 'CleanRL, SB3' }),
+  nSteps: integer({ default: 128, min: 1, max: 1_000_000, maxWhy: 'a rollout is held in memory, with its observations', doc: 'environment steps per rollout (`num_steps`; ignored when `rolloutEpisodes` > 0)', source: 'CleanRL ppo.py' }),
+  rolloutEpisodes: integer({ default: 0, min: 0, max: 10_000, maxWhy: 'a rollout of whole episodes is held in memory', doc: 'when > 0, a rollout is this many whole episodes instead of `nSteps` steps (score-rank-select: 1, §IV-C: update after each episode)' }),
+  minibatches: integer({ default: 4, min: 1, max: 65_536, maxWhy: 'more minibatches than a rollout\'s steps are empty', doc: 'minibatches per epoch (`num_minibatches`)', source: 'CleanRL ppo.py (FaaSRank does not say)' }),
+  epochs: gradientSteps(4, { doc: 'passes over each rollout (`update_epochs`; score-rank-select: 5, §V-B)', source: 'CleanRL ppo.py' }),
+  gamma: gamma(0.99, { doc: 'discount γ (score-rank-select: 1, §IV-C)', source: 'CleanRL ppo.py' }),
+  gaeLambda: unit(0.95, { doc: 'GAE λ (score-rank-select: 1, Algorithm 1: advantage = return − baseline)', source: 'CleanRL ppo.py' }),
+  clipCoef: number({ default: 0.2, gt: 0, max: 10, maxWhy: 'a ratio clip beyond 10 clips nothing', doc: 'surrogate clip ε', source: 'CleanRL; FaaSRank §V-B' }),
+  clipValueLoss: boolean({ default: true, doc: 'clip the value loss around the old values with `clipCoef` (`clip_vloss`; score-rank-select: false, eq. 7 is a plain squared error)', source: 'CleanRL ppo.py' }),
+  entCoef: number({ default: 0.01, min: 0, max: 100, maxWhy: 'beyond 100 the entropy bonus is all the loss', doc: 'entropy bonus coefficient (score-rank-select: 0, eq. 10 has none)', source: 'CleanRL ppo.py' }),
+  vfCoef: number({ default: 0.5, min: 0, max: 100, maxWhy: 'beyond 100 the value loss is all the loss', doc: 'value loss coefficient', source: 'CleanRL ppo.py' }),
+  maxGradNorm: maxGradNorm(0.5, { source: 'CleanRL ppo.py' }),
+  normalizeAdvantages: boolean({ default: true, doc: 'normalise advantages per minibatch (`norm_adv`)', source: 'CleanRL ppo.py' }),
+  targetKl: nullableNumber({ gt: 0, max: 100, maxWhy: 'a KL beyond 100 never stops anything: use null', doc: 'stop an update\'s epochs early once the approximate KL exceeds this (`target_kl`); null: never', source: 'CleanRL ppo.py' }),
+  hidden: hidden([64, 64], { doc: 'hidden layer widths of actor and critic (score-rank-select: [32, 16], §V-B)', source: 'CleanRL ppo.py' }),
+  activation: oneOf({ values: ['relu', 'tanh', 'sigmoid', 'linear', 'elu'] as const, default: 'tanh', doc: 'hidden activation', source: 'CleanRL; FaaSRank §V-B' }),
+  orthoInit: boolean({ default: true, doc: 'orthogonal initialisation (`layer_init`: gain √2 hidden, 0.01 policy output, 1 value output) instead of Glorot', source: 'CleanRL ppo.py' }),
+  logStdInit: number({ default: 0, min: -20, max: 20, maxWhy: 'σ = e^±20 is no longer a usable Gaussian policy', doc: 'initial log standard deviation of the Gaussian policy (Box actions)', source: 'CleanRL ppo_continuous_action.py' }),
+  totalSteps: steps(100_000, 1, { doc: 'training horizon in environment steps, over which `annealLr`/`annealClip` anneal (`total_timesteps`; `faasgym train` sets it to `--steps`)', source: 'SB3 rl-zoo\'s CartPole budget, as DQN' }),
+  annealLr: boolean({ default: false, doc: 'anneal the learning rate linearly to 0 over `totalSteps` (CleanRL `anneal_lr`)' }),
+  annealClip: boolean({ default: false, doc: 'anneal the clip range linearly to 0 over `totalSteps` (SB3 zoo\'s `clip_range: lin_0.2`)' }),
+  rewardScale: number({ default: 1, gt: 0, max: 1e6, maxWhy: 'rewards stay finite in float32', doc: 'rewards are multiplied by this before they are stored' }),
+  normalizeRewards: boolean({ default: false, doc: 'divide rewards (after `rewardScale`) by the running standard deviation of the discounted return (Gymnasium\'s `NormalizeReward`, as CleanRL\'s continuous PPO and SB3\'s `VecNormalize(norm_reward=True)`): keeps the critic\'s targets near unit scale when returns are large (FaaSRank-v0\'s γ = 1 returns are about −10³)' }),
+});
 
-export interface PPOOptions {
-  /** `auto`: score-rank-select when the env exposes a candidate layout, else the MLP policy. @default 'auto' */
-  policy?: PPOPolicyChoice;
-  /** Adam(W) learning rate. @default 2.5e-4 (CleanRL); 2e-4 for score-rank-select (FaaSRank §V-B) */
-  learningRate?: number;
-  /** Decoupled weight decay (AdamW; 0 = Adam). @default 0 (CleanRL uses Adam); 0.01 for score-rank-select (§V-B names AdamW; 0.01 is PyTorch's default) */
-  weightDecay?: number;
-  /** Adam ε. @default 1e-5 (CleanRL, SB3); 1e-8 for score-rank-select (PyTorch's AdamW default) */
-  adamEps?: number;
-  /** Environment steps per rollout (CleanRL `num_steps`; ignored when `rolloutEpisodes` > 0). @default 128 (CleanRL) */
-  nSteps?: number;
-  /** When > 0, a rollout is this many whole episodes instead of `nSteps` steps. @default 0; 1 for score-rank-select (§IV-C: update after each episode) */
-  rolloutEpisodes?: number;
-  /** Minibatches per epoch (CleanRL `num_minibatches`). @default 4 (CleanRL; FaaSRank does not say) */
-  minibatches?: number;
-  /** Passes over each rollout (CleanRL `update_epochs`). @default 4 (CleanRL); 5 for score-rank-select (§V-B) */
-  epochs?: number;
-  /** Discount γ. @default 0.99 (CleanRL); 1 for score-rank-select (§IV-C) */
-  gamma?: number;
-  /** GAE λ. @default 0.95 (CleanRL); 1 for score-rank-select (Algorithm 1: advantage = return − baseline) */
-  gaeLambda?: number;
-  /** Surrogate clip ε. @default 0.2 (CleanRL; FaaSRank §V-B) */
-  clipCoef?: number;
-  /** Clip the value loss around the old values with `clipCoef` (CleanRL `clip_vloss`). @default true (CleanRL); false for score-rank-select (Algorithm 1 eq. 7: plain squared error) */
-  clipValueLoss?: boolean;
-  /** Entropy bonus coefficient. @default 0.01 (CleanRL ppo.py); 0 for score-rank-select (eq. 10 has none) */
-  entCoef?: number;
-  /** Value loss coefficient. @default 0.5 (CleanRL) */
-  vfCoef?: number;
-  /** Global gradient-norm clip (0: none). @default 0.5 (CleanRL) */
-  maxGradNorm?: number;
-  /** Normalise advantages per minibatch (CleanRL `norm_adv`). @default true */
-  normalizeAdvantages?: boolean;
-  /** Stop an update's epochs early once the approximate KL exceeds this (CleanRL `target_kl`); null: never. @default null */
-  targetKl?: number | null;
-  /** Hidden layer widths of actor and critic. @default [64, 64] (CleanRL); [32, 16] for score-rank-select (§V-B) */
-  hidden?: number[];
-  /** Hidden activation. @default 'tanh' (CleanRL; §V-B) */
-  activation?: Activation;
-  /** Orthogonal initialisation (CleanRL `layer_init`: gain √2 hidden, 0.01 policy output, 1 value output) instead of Glorot. @default true */
-  orthoInit?: boolean;
-  /** Initial log standard deviation of the Gaussian policy (Box actions). @default 0 (CleanRL) */
-  logStdInit?: number;
-  /** Training horizon in environment steps, over which `annealLr`/`annealClip` anneal (CleanRL `total_timesteps`; `faasgym train` sets it to `--steps`). @default 100_000 (SB3 rl-zoo's CartPole budget, as DQN) */
-  totalSteps?: number;
-  /** Anneal the learning rate linearly to 0 over `totalSteps` (CleanRL `anneal_lr`). @default false */
-  annealLr?: boolean;
-  /** Anneal the clip range linearly to 0 over `totalSteps` (SB3 zoo's `clip_range: lin_0.2`). @default false */
-  annealClip?: boolean;
-  /** Rewards are multiplied by this before they are stored. @default 1 */
-  rewardScale?: number;
-  /**
-   * Divide rewards (after `rewardScale`) by the running standard deviation of
-   * the discounted return (Gymnasium's `NormalizeReward`, as CleanRL's
-   * continuous PPO and SB3's `VecNormalize(norm_reward=True)`): keeps the
-   * critic's targets near unit scale when returns are large (FaaSRank-v0's
-   * γ = 1 returns are about −10³). @default false
-   */
-  normalizeRewards?: boolean;
-}
+export type PPOPolicyChoice = z.output<typeof PPO_SCHEMA>['policy'];
+/** What `new PPO(env, options)` accepts: any subset of the fields. */
+export type PPOOptions = z.input<typeof PPO_SCHEMA>;
+/** Every option, resolved. */
+export type ResolvedPPOOptions = z.output<typeof PPO_SCHEMA>;
 
-export type ResolvedPPOOptions = Required<Omit<PPOOptions, 'targetKl'>> & { targetKl: number | null };
+/** The MLP policy's defaults (the schema parsed from nothing). */
+export const PPO_DEFAULTS: Readonly<ResolvedPPOOptions> = Object.freeze(PPO_SCHEMA.parse({}));
 
-/** The MLP policy's defaults: CleanRL `ppo.py` (SB3's PPO agrees except `n_steps` 2048, batch 64, 10 epochs, no value clipping, entropy 0). */
-export const PPO_DEFAULTS: Readonly<ResolvedPPOOptions> = Object.freeze({
-  policy: 'auto',
-  learningRate: 2.5e-4,
-  weightDecay: 0,
-  adamEps: 1e-5,
-  nSteps: 128,
-  rolloutEpisodes: 0,
-  minibatches: 4,
-  epochs: 4,
-  gamma: 0.99,
-  gaeLambda: 0.95,
-  clipCoef: 0.2,
-  clipValueLoss: true,
-  entCoef: 0.01,
-  vfCoef: 0.5,
-  maxGradNorm: 0.5,
-  normalizeAdvantages: true,
-  targetKl: null,
-  hidden: [64, 64],
-  activation: 'tanh',
-  orthoInit: true,
-  logStdInit: 0,
-  totalSteps: 100_000,
-  annealLr: false,
-  annealClip: false,
-  rewardScale: 1,
-  normalizeRewards: false,
-}) as Readonly<ResolvedPPOOptions>;
-
-const ACTIVATIONS: readonly Activation[] = ['relu', 'tanh', 'sigmoid', 'linear', 'elu'];
-const POLICIES: readonly PPOPolicyChoice[] = ['auto', 'mlp', 'rank'];
-
-/** Merge `options` over `defaults` and validate every field (messages quote the bad value). */
-export function resolvePPOOptions(options: PPOOptions | Record<string, unknown>, defaults: Readonly<ResolvedPPOOptions> = PPO_DEFAULTS): ResolvedPPOOptions {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new ConfigError(`PPO options must be an object, got ${quote(options)}`);
-  for (const key of Object.keys(options)) {
-    if (!(key in PPO_DEFAULTS)) throw new ConfigError(`unknown PPO option ${quote(key)} (known: ${Object.keys(PPO_DEFAULTS).join(', ')})`);
-  }
-  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-  const o = { ...defaults, ...given } as ResolvedPPOOptions;
-  const fail = (key: string, what: string): never => {
-    throw new ConfigError(`PPO option ${key} must be ${what}, got ${quote((o as Record<string, unknown>)[key])}`);
-  };
-  const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-  const int = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
-  if (!POLICIES.includes(o.policy)) fail('policy', `one of ${POLICIES.join(', ')}`);
-  if (!(num(o.learningRate) && o.learningRate > 0)) fail('learningRate', 'a positive number');
-  if (!(num(o.weightDecay) && o.weightDecay >= 0)) fail('weightDecay', 'a non-negative number');
-  if (!(num(o.adamEps) && o.adamEps > 0)) fail('adamEps', 'a positive number');
-  if (!(int(o.nSteps) && o.nSteps >= 1)) fail('nSteps', 'a positive integer');
-  if (!(int(o.rolloutEpisodes) && o.rolloutEpisodes >= 0)) fail('rolloutEpisodes', 'a non-negative integer');
-  if (!(int(o.minibatches) && o.minibatches >= 1)) fail('minibatches', 'a positive integer');
-  if (!(int(o.epochs) && o.epochs >= 1)) fail('epochs', 'a positive integer');
-  if (!(num(o.gamma) && o.gamma >= 0 && o.gamma <= 1)) fail('gamma', 'a number in [0, 1]');
-  if (!(num(o.gaeLambda) && o.gaeLambda >= 0 && o.gaeLambda <= 1)) fail('gaeLambda', 'a number in [0, 1]');
-  if (!(num(o.clipCoef) && o.clipCoef > 0)) fail('clipCoef', 'a positive number');
-  if (typeof o.clipValueLoss !== 'boolean') fail('clipValueLoss', 'a boolean');
-  if (!(num(o.entCoef) && o.entCoef >= 0)) fail('entCoef', 'a non-negative number');
-  if (!(num(o.vfCoef) && o.vfCoef >= 0)) fail('vfCoef', 'a non-negative number');
-  if (!(num(o.maxGradNorm) && o.maxGradNorm >= 0)) fail('maxGradNorm', 'a non-negative number (0: no clipping)');
-  if (typeof o.normalizeAdvantages !== 'boolean') fail('normalizeAdvantages', 'a boolean');
-  if (!(o.targetKl === null || (num(o.targetKl) && o.targetKl > 0))) fail('targetKl', 'a positive number or null');
-  if (!(Array.isArray(o.hidden) && o.hidden.length > 0 && o.hidden.every((h) => int(h) && h >= 1))) fail('hidden', 'a non-empty array of positive integers');
-  if (!ACTIVATIONS.includes(o.activation)) fail('activation', `one of ${ACTIVATIONS.join(', ')}`);
-  if (typeof o.orthoInit !== 'boolean') fail('orthoInit', 'a boolean');
-  if (!num(o.logStdInit)) fail('logStdInit', 'a finite number');
-  if (!(int(o.totalSteps) && o.totalSteps >= 1)) fail('totalSteps', 'a positive integer');
-  if (typeof o.annealLr !== 'boolean') fail('annealLr', 'a boolean');
-  if (typeof o.annealClip !== 'boolean') fail('annealClip', 'a boolean');
-  if (!(num(o.rewardScale) && o.rewardScale > 0)) fail('rewardScale', 'a positive number');
-  if (typeof o.normalizeRewards !== 'boolean') fail('normalizeRewards', 'a boolean');
-  return { ...o, hidden: [...o.hidden] };
+/**
+ * Merge `options` over `defaults` (a policy's defaults, e.g. score-rank-select's)
+ * and validate every field; one `ConfigError` lists every bad field with its value.
+ */
+export function resolvePPOOptions(options: PPOOptions | Record<string, unknown>, defaults: Readonly<Partial<ResolvedPPOOptions>> = PPO_DEFAULTS): ResolvedPPOOptions {
+  const given = typeof options === 'object' && options !== null && !Array.isArray(options) ? Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) : options;
+  const merged = typeof given === 'object' && given !== null && !Array.isArray(given) ? { ...defaults, ...given } : given;
+  return parseOptions(PPO_SCHEMA, merged, 'ppo', 'options');
 }
 
 // ============================================================================
@@ -481,8 +396,7 @@ export class PPO implements Agent {
   /** Build the agent (tfjs must be initialised: `await initTf()`, or use `PPO.create`). */
   constructor(env: AnyEnv, options: PPOOptions | Record<string, unknown> = {}, seed = 0) {
     if (!Number.isSafeInteger(seed) || seed < 0) throw new ConfigError(`PPO seed must be a non-negative safe integer, got ${quote(seed)}`);
-    const choice = (options as PPOOptions).policy ?? 'auto';
-    if (!POLICIES.includes(choice)) throw new ConfigError(`PPO option policy must be one of ${POLICIES.join(', ')}, got ${quote(choice)}`);
+    const choice = parseOptions(PPO_SCHEMA.shape.policy, (options as PPOOptions | null)?.policy, 'ppo', 'options.policy');
     const why = ppoSupports(env, choice);
     if (why) throw new ConfigError(why);
     const single = singleView(env);

@@ -70,6 +70,7 @@ import type { ActionRanges } from '../envs/faasconf/config.js';
 import { FaaSConfEnv } from '../envs/faasconf/faasconf-env.js';
 import type { ActOptions, Agent, AgentFactory, Losses, MultiTransition, SingleTransition } from './agent.js';
 import { getAgentFactory, registerAgent } from './registry.js';
+import { boolean, integer, number, options, parseOptions, unit, type z } from './option-fields.js';
 
 // ================================================================ TYPES AND OPTIONS
 
@@ -139,27 +140,8 @@ export interface SesDecision {
   safe: SesRecord | null;
 }
 
-export interface SafeExplorationOptions {
-  /** N (k) of the k-σ rule. @default 2 (000 §4.3: "We experimentally determined that N = 2"; paper-numbers.json faasconf.ses.kSigma) */
-  kSigma?: number;
-  /** Fraction of the cheapest QoS-meeting records forming τ. @default 0.2 (000 §4.3: "top 20%") */
-  topFraction?: number;
-  /** Standard deviation of the Gaussian noise ε added to A_safe, in action units. @default 0.1 (chosen: 5 % of the [-1, 1] range) */
-  noiseStd?: number;
-  /** Consecutive QoS violations that trigger a re-estimation of the band. @default 3 (chosen; the paper names no number) */
-  violationThreshold?: number;
-  /** Records of the workload a re-estimation uses (the latest data). @default 30 (chosen) */
-  recentRecords?: number;
-  /** Refresh a cached band after this many new QoS-meeting records of its workload (0: never, only on violations). @default 10 (chosen) */
-  refreshEvery?: number;
-  /** Fewest QoS-meeting records a band is estimated from. @default 1 */
-  minBandRecords?: number;
-  /** Records whose workloads differ by at most this count as the same workload. @default 0 */
-  workloadTolerance?: number;
-  /** Filter greedy (evaluation) actions too. @default false */
-  applyWhenGreedy?: boolean;
-  /** Most records kept (the oldest are dropped). @default 100000 */
-  maxRecords?: number;
+/** What `new SafeExploration(...)` accepts: the settings of `SES_SCHEMA` and the hooks below. */
+export interface SafeExplorationOptions extends Partial<z.input<typeof SES_SCHEMA>> {
   /** Application name written into the band records. @default the environment id */
   app?: string;
   /** Price of a joint action. @default FaaSConf eq. 2 on FaaSConf environments, else the resource proxy */
@@ -181,59 +163,35 @@ export interface ActionLayout {
   high: number[][];
 }
 
-const NUMERIC_OPTIONS = ['kSigma', 'topFraction', 'noiseStd', 'violationThreshold', 'recentRecords', 'refreshEvery', 'minBandRecords', 'workloadTolerance', 'maxRecords'] as const;
+/** The numeric and boolean settings of the wrapper: type, bounds, default and its source per field. */
+export const SES_SCHEMA = options({
+  kSigma: number({ default: 2, min: 0, max: 100, maxWhy: 'a band of ±100 σ filters nothing', doc: 'N (k) of the k-σ rule', source: 'FaaSConf §4.3: "We experimentally determined that N = 2"' }),
+  topFraction: unit(0.2, { gt0: true, doc: 'fraction of the cheapest QoS-meeting records forming τ', source: 'FaaSConf §4.3: "top 20%"' }),
+  noiseStd: number({ default: 0.1, min: 0, max: 10, maxWhy: 'in action units of [-1, 1]: beyond 10 every action is clipped to a bound', doc: 'standard deviation of the Gaussian noise ε added to A_safe, in action units (chosen: 5 % of the [-1, 1] range)' }),
+  violationThreshold: integer({ default: 3, min: 1, max: 1_000_000, maxWhy: 'counted in steps', doc: 'consecutive QoS violations that trigger a re-estimation of the band (chosen; the paper names no number)' }),
+  recentRecords: integer({ default: 30, min: 1, max: 1_000_000, maxWhy: 'as `maxRecords`', doc: 'records of the workload a re-estimation uses (the latest data)' }),
+  refreshEvery: integer({ default: 10, min: 0, max: 1e9, maxWhy: 'counted in records: 10⁹ is never', doc: 'refresh a cached band after this many new QoS-meeting records of its workload (0: never, only on violations)' }),
+  minBandRecords: integer({ default: 1, min: 1, max: 1_000_000, maxWhy: 'as `maxRecords`', doc: 'fewest QoS-meeting records a band is estimated from' }),
+  workloadTolerance: number({ default: 0, min: 0, max: 1e9, maxWhy: 'workload levels (users) are far below 10⁹', doc: 'records whose workloads differ by at most this count as the same workload' }),
+  applyWhenGreedy: boolean({ default: false, doc: 'filter greedy (evaluation) actions too' }),
+  maxRecords: integer({ default: 100_000, min: 1, max: 10_000_000, maxWhy: 'records are held in memory and saved with the agent', doc: 'most records kept (the oldest are dropped)' }),
+});
 
 /** The resolved numeric and boolean settings of the wrapper. */
-export interface SesSettings {
-  kSigma: number;
-  topFraction: number;
-  noiseStd: number;
-  violationThreshold: number;
-  recentRecords: number;
-  refreshEvery: number;
-  minBandRecords: number;
-  workloadTolerance: number;
-  applyWhenGreedy: boolean;
-  maxRecords: number;
-}
+export type SesSettings = z.output<typeof SES_SCHEMA>;
 
-export const SES_DEFAULTS: Readonly<SesSettings> = Object.freeze({
-  kSigma: 2,
-  topFraction: 0.2,
-  noiseStd: 0.1,
-  violationThreshold: 3,
-  recentRecords: 30,
-  refreshEvery: 10,
-  minBandRecords: 1,
-  workloadTolerance: 0,
-  applyWhenGreedy: false,
-  maxRecords: 100_000,
-});
+export const SES_DEFAULTS: Readonly<SesSettings> = Object.freeze(SES_SCHEMA.parse({}));
 
 export type SesHyperparameters = SesSettings & { inner: string; innerOptions: Record<string, unknown>; app: string; priceModel: string };
 
+/** The settings among `o` (its other fields are functions and names), validated: one `ConfigError` lists every bad field. */
 function resolveOptions(o: SafeExplorationOptions): SesSettings {
-  const out: Record<string, unknown> = { ...SES_DEFAULTS };
-  for (const k of NUMERIC_OPTIONS) {
-    const v = o[k];
-    if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ConfigError(`ses: ${k} must be a finite number, got ${quote(v)}`);
-    out[k] = v;
+  const given: Record<string, unknown> = {};
+  for (const k of Object.keys(SES_SCHEMA.shape)) {
+    const v = (o as Record<string, unknown>)[k];
+    if (v !== undefined) given[k] = v;
   }
-  if (o.applyWhenGreedy !== undefined) {
-    if (typeof o.applyWhenGreedy !== 'boolean') throw new ConfigError(`ses: applyWhenGreedy must be a boolean, got ${quote(o.applyWhenGreedy)}`);
-    out.applyWhenGreedy = o.applyWhenGreedy;
-  }
-  const r = out as unknown as SesSettings;
-  if (!(r.kSigma >= 0)) throw new ConfigError(`ses: kSigma must be >= 0, got ${quote(r.kSigma)}`);
-  if (!(r.topFraction > 0 && r.topFraction <= 1)) throw new ConfigError(`ses: topFraction must be in (0, 1], got ${quote(r.topFraction)}`);
-  if (!(r.noiseStd >= 0)) throw new ConfigError(`ses: noiseStd must be >= 0, got ${quote(r.noiseStd)}`);
-  for (const k of ['violationThreshold', 'recentRecords', 'minBandRecords', 'maxRecords'] as const) {
-    if (!Number.isSafeInteger(r[k]) || r[k] < 1) throw new ConfigError(`ses: ${k} must be a positive integer, got ${quote(r[k])}`);
-  }
-  if (!Number.isSafeInteger(r.refreshEvery) || r.refreshEvery < 0) throw new ConfigError(`ses: refreshEvery must be a non-negative integer, got ${quote(r.refreshEvery)}`);
-  if (!(r.workloadTolerance >= 0)) throw new ConfigError(`ses: workloadTolerance must be >= 0, got ${quote(r.workloadTolerance)}`);
-  return r;
+  return parseOptions(SES_SCHEMA, given, 'ses', 'options');
 }
 
 // ================================================================ PRICE ESTIMATORS
@@ -347,7 +305,7 @@ export class SafeExploration implements Agent {
    * @param seed seed of the noise and safe-record draws
    */
   constructor(readonly inner: Agent, readonly layout: ActionLayout, options: SafeExplorationOptions = {}, readonly seed = 0, private readonly envId: string | null = null) {
-    if (typeof options !== 'object' || options === null) throw new ConfigError(`ses: options must be an object, got ${quote(options)}`);
+    if (typeof options !== 'object' || options === null) throw new ConfigError(`ses: options: expected an object, got ${quote(options)}`);
     this.options = Object.freeze(resolveOptions(options));
     this.kind = inner.kind;
     this.rng = new Rng(seed);
@@ -692,13 +650,13 @@ export const sesFactory: AgentFactory = {
     return typeof layout === 'string' ? layout : null;
   },
   async create(env, options, seed) {
-    if (typeof options !== 'object' || options === null) throw new ConfigError(`ses: options must be an object, got ${quote(options)}`);
+    if (typeof options !== 'object' || options === null) throw new ConfigError(`ses: options: expected an object, got ${quote(options)}`);
     const innerName = options.inner;
-    if (typeof innerName !== 'string' || innerName.length === 0) throw new ConfigError(`ses: option inner must name the wrapped agent (e.g. "ddpg"), got ${quote(innerName)}`);
-    if (innerName === 'ses') throw new ConfigError('ses: inner must not be ses itself');
-    for (const k of Object.keys(options)) if (!WRAPPER_KEYS.has(k)) throw new ConfigError(`ses: unknown option ${quote(k)} (expected ${[...WRAPPER_KEYS].join(', ')}; inner options go into innerOptions)`);
+    if (typeof innerName !== 'string' || innerName.length === 0) throw new ConfigError(`ses: options.inner: expected the name of the wrapped agent (e.g. "ddpg"), got ${quote(innerName)}`);
+    if (innerName === 'ses') throw new ConfigError('ses: options.inner: expected an agent other than ses itself, got "ses"');
+    for (const k of Object.keys(options)) if (!WRAPPER_KEYS.has(k)) throw new ConfigError(`ses: options.${k}: unknown key (known: ${[...WRAPPER_KEYS].join(', ')}; inner options go into innerOptions)`);
     const innerOptions = options.innerOptions ?? {};
-    if (typeof innerOptions !== 'object' || innerOptions === null || Array.isArray(innerOptions)) throw new ConfigError(`ses: innerOptions must be an object, got ${quote(innerOptions)}`);
+    if (typeof innerOptions !== 'object' || innerOptions === null || Array.isArray(innerOptions)) throw new ConfigError(`ses: options.innerOptions: expected an object, got ${quote(innerOptions)}`);
     const layout = actionLayoutOf(env);
     if (typeof layout === 'string') throw new ConfigError(`ses: ${layout}`);
     const innerFactory = getAgentFactory(innerName);
@@ -712,7 +670,7 @@ export const sesFactory: AgentFactory = {
     const own: SafeExplorationOptions = {};
     for (const k of Object.keys(SES_DEFAULTS) as (keyof SesSettings)[]) if (options[k] !== undefined) (own as Record<string, unknown>)[k] = options[k];
     if (options.app !== undefined) {
-      if (typeof options.app !== 'string') throw new ConfigError(`ses: app must be a string, got ${quote(options.app)}`);
+      if (typeof options.app !== 'string') throw new ConfigError(`ses: options.app: expected a string, got ${quote(options.app)}`);
       own.app = options.app;
     }
     const tagged = Object.assign((joint: JointAction) => priceOf(joint), { model });

@@ -87,44 +87,46 @@ import { StepConfEnv } from '../envs/stepconf/stepconf-env.js';
 import type { StepconfSettings } from '../envs/stepconf/config.js';
 import type { ActOptions, Agent, AgentFactory, Losses } from './agent.js';
 import { unwrapEnv } from './ses.js';
+import { boolean, integer, number, numbers, oneOf, options, parseOptions, type z } from './option-fields.js';
 import { registerAgent } from './registry.js';
 import { StepEstimator, type StepEstimatorJSON, type StepEstimatorOptions, type StepPrediction, type StepTheta } from './stepconf-estimator.js';
 
 // ================================================================ OPTIONS
 
-export interface StepConfPolicyOptions {
-  /** ω of eq. (2). @default 0.9 (001 §3.4, §7.2) */
-  quantile?: number;
-  /** Eq. (1) for multi-core code at m ≥ m_s. @default 'exponential' (001 §3.3) */
-  multiCoreModel?: 'exponential' | 'inverse';
-  /** Serial term φ_γ·γ̄ in eq. (1) (see stepconf-estimator.ts). @default true */
-  serialTerm?: boolean;
-  /** m_s, MB. @default 1769 (AWS Lambda) */
-  singleCoreMemoryMb?: number;
-  /** Fraction of each sub-SLO held back as a margin. @default 0.05 (chosen: 50 held-out seeds of each workflow all met the SLO; with 0 one ML request in 50 missed by 0.3 %) */
-  sloMargin?: number;
-  /** Count the environment's prewarmed instances (when its `prewarm` is on). @default true */
-  prewarmAware?: boolean;
-  /** Profiling grid. @default the environment's M, P and Q, the two ends of `jobRange`, 1 repeat, the agent's seed */
-  profile?: { memories?: number[]; parallelisms?: number[]; intraParallelisms?: number[]; jobs?: number[]; repeats?: number; seed?: number };
-}
+const GRID_WHY = 'every grid point is profiled on the simulator: 64 values per axis';
 
-export const STEPCONF_POLICY_DEFAULTS = Object.freeze({ quantile: 0.9, multiCoreModel: 'exponential' as 'exponential' | 'inverse', serialTerm: true, singleCoreMemoryMb: 1769, sloMargin: 0.05, prewarmAware: true });
+/** The options of the StepConf policy: type, bounds, default and its source per field. */
+export const STEPCONF_POLICY_SCHEMA = options({
+  quantile: number({ default: 0.9, gt: 0, lt: 1, max: 1, doc: 'ω of eq. (2)', source: 'StepConf §3.4, §7.2' }),
+  multiCoreModel: oneOf({ values: ['exponential', 'inverse'] as const, default: 'exponential', doc: 'eq. (1) for multi-core code at m ≥ m_s', source: 'StepConf §3.3' }),
+  serialTerm: boolean({ default: true, doc: 'serial term φ_γ·γ̄ in eq. (1) (see stepconf-estimator.ts)' }),
+  singleCoreMemoryMb: number({ default: 1769, gt: 0, max: 10240, maxWhy: 'AWS Lambda\'s largest memory size', doc: 'm_s, MB', source: 'AWS Lambda' }),
+  sloMargin: number({ default: 0.05, min: 0, lt: 1, max: 1, doc: 'fraction of each sub-SLO held back as a margin (chosen: 50 held-out seeds of each workflow all met the SLO; with 0 one ML request in 50 missed by 0.3 %)' }),
+  prewarmAware: boolean({ default: true, doc: 'count the environment\'s prewarmed instances (when its `prewarm` is on)' }),
+  profile: options({
+    memories: numbers({ default: [], min: 128, max: 10240, minLength: 1, maxLength: 64, maxWhy: GRID_WHY, doc: 'memory sizes profiled, MB' }).optional(),
+    parallelisms: numbers({ default: [], int: true, min: 1, max: 1000, minLength: 1, maxLength: 64, maxWhy: GRID_WHY, doc: 'inter-function parallelisms profiled' }).optional(),
+    intraParallelisms: numbers({ default: [], int: true, min: 1, max: 64, minLength: 1, maxLength: 64, maxWhy: GRID_WHY, doc: 'intra-function parallelisms profiled' }).optional(),
+    jobs: numbers({ default: [], int: true, min: 1, max: 100_000, minLength: 1, maxLength: 64, maxWhy: GRID_WHY, doc: 'job counts profiled' }).optional(),
+    repeats: integer({ default: 1, min: 1, max: 100, maxWhy: 'repeats multiply the whole grid', doc: 'runs per grid point' }).optional(),
+    seed: integer({ default: 0, min: 0, max: Number.MAX_SAFE_INTEGER, doc: 'seed of the profiling runs' }).optional(),
+  }).optional().meta({ doc: 'profiling grid (default: the environment\'s M, P and Q, the two ends of `jobRange`, 1 repeat, the agent\'s seed)', expected: 'an object', kind: 'object', range: '' }),
+});
 
-const OPTION_KEYS = new Set([...Object.keys(STEPCONF_POLICY_DEFAULTS), 'profile']);
+/** What `stepconfFactory.create(env, options)` accepts: any subset of the fields. */
+export type StepConfPolicyOptions = z.input<typeof STEPCONF_POLICY_SCHEMA>;
 
-function resolve(o: StepConfPolicyOptions): typeof STEPCONF_POLICY_DEFAULTS & { profile: Required<NonNullable<StepConfPolicyOptions['profile']>> | null } {
-  if (typeof o !== 'object' || o === null) throw new ConfigError(`stepconf: options must be an object, got ${quote(o)}`);
-  for (const k of Object.keys(o)) if (!OPTION_KEYS.has(k)) throw new ConfigError(`stepconf: unknown option ${quote(k)} (expected ${[...OPTION_KEYS].join(', ')})`);
-  const r = { ...STEPCONF_POLICY_DEFAULTS, profile: null as never };
-  if (o.quantile !== undefined && !(typeof o.quantile === 'number' && o.quantile > 0 && o.quantile < 1)) throw new ConfigError(`stepconf: quantile must be in (0, 1), got ${quote(o.quantile)}`);
-  if (o.multiCoreModel !== undefined && o.multiCoreModel !== 'exponential' && o.multiCoreModel !== 'inverse') throw new ConfigError(`stepconf: multiCoreModel must be "exponential" or "inverse", got ${quote(o.multiCoreModel)}`);
-  if (o.serialTerm !== undefined && typeof o.serialTerm !== 'boolean') throw new ConfigError(`stepconf: serialTerm must be a boolean, got ${quote(o.serialTerm)}`);
-  if (o.prewarmAware !== undefined && typeof o.prewarmAware !== 'boolean') throw new ConfigError(`stepconf: prewarmAware must be a boolean, got ${quote(o.prewarmAware)}`);
-  if (o.singleCoreMemoryMb !== undefined && !(typeof o.singleCoreMemoryMb === 'number' && o.singleCoreMemoryMb > 0)) throw new ConfigError(`stepconf: singleCoreMemoryMb must be > 0, got ${quote(o.singleCoreMemoryMb)}`);
-  if (o.sloMargin !== undefined && !(typeof o.sloMargin === 'number' && o.sloMargin >= 0 && o.sloMargin < 1)) throw new ConfigError(`stepconf: sloMargin must be in [0, 1), got ${quote(o.sloMargin)}`);
-  if (o.profile !== undefined && (typeof o.profile !== 'object' || o.profile === null)) throw new ConfigError(`stepconf: profile must be an object, got ${quote(o.profile)}`);
-  return { ...r, ...Object.fromEntries(Object.entries(o).filter(([k, v]) => k !== 'profile' && v !== undefined)), profile: (o.profile ?? null) as never };
+export const STEPCONF_POLICY_DEFAULTS = Object.freeze((({ profile: _p, ...rest }) => rest)(STEPCONF_POLICY_SCHEMA.parse({})));
+
+type ResolvedProfile = { memories?: number[]; parallelisms?: number[]; intraParallelisms?: number[]; jobs?: number[]; repeats?: number; seed?: number };
+
+function resolve(o: StepConfPolicyOptions): typeof STEPCONF_POLICY_DEFAULTS & { profile: Required<ResolvedProfile> | null } {
+  const r = parseOptions(STEPCONF_POLICY_SCHEMA, o, 'stepconf', 'options');
+  // Only the given profile fields: the policy fills the rest from the environment.
+  const given = (o as { profile?: Record<string, unknown> }).profile;
+  const profile = given === undefined ? null : (Object.fromEntries(Object.keys(given).map((k) => [k, (r.profile as Record<string, unknown>)[k]])) as Required<ResolvedProfile>);
+  const { profile: _p, ...rest } = r;
+  return { ...rest, profile };
 }
 
 // ================================================================ THE POLICY

@@ -113,31 +113,40 @@ export function onSimulator(f: EnvFamily): boolean {
 
 // ================================================================ OPTIONS
 
-/** Reads an agent's options: unknown keys and bad values raise `ConfigError` naming the agent and the option. */
+/**
+ * Reads a baseline's options, whose defaults may depend on the environment
+ * (so they are read lazily rather than parsed by one zod schema): unknown keys
+ * (`__proto__`, `constructor` included) and bad values raise `ConfigError`
+ * in the one wording of `src/core/schema.ts`: `<agent>: options.<key>: expected …, got …`.
+ */
 export class Options {
   private readonly used = new Set<string>();
 
   constructor(readonly agent: string, readonly raw: Record<string, unknown>) {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`${agent}: options must be an object, got ${quote(raw)}`);
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`${agent}: options: expected an object, got ${quote(raw)}`);
   }
 
   private bad(key: string, what: string): never {
-    throw new ConfigError(`${this.agent}: option ${key} must be ${what}, got ${quote(this.raw[key])}`);
+    throw new ConfigError(`${this.agent}: options.${key}: expected ${what}, got ${quote(this.raw[key])}`);
+  }
+
+  private own(key: string): unknown {
+    return Object.prototype.hasOwnProperty.call(this.raw, key) ? this.raw[key] : undefined;
   }
 
   has(key: string): boolean {
     this.used.add(key);
-    return this.raw[key] !== undefined;
+    return this.own(key) !== undefined;
   }
 
   value(key: string): unknown {
     this.used.add(key);
-    return this.raw[key];
+    return this.own(key);
   }
 
-  number(key: string, fallback: number, range: { min?: number; max?: number; exclusiveMin?: boolean; integer?: boolean } = {}): number {
+  number(key: string, fallback: number, range: { min?: number; max: number; exclusiveMin?: boolean; integer?: boolean }): number {
     this.used.add(key);
-    const v = this.raw[key];
+    const v = this.own(key);
     if (v === undefined) return fallback;
     const lo = range.min ?? -Infinity, hi = range.max ?? Infinity;
     const what = `${range.integer ? 'an integer' : 'a number'} in ${range.exclusiveMin ? '(' : '['}${lo}, ${hi}]`;
@@ -149,7 +158,7 @@ export class Options {
 
   choice<T extends string>(key: string, fallback: T, values: readonly T[]): T {
     this.used.add(key);
-    const v = this.raw[key];
+    const v = this.own(key);
     if (v === undefined) return fallback;
     if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) this.bad(key, `one of ${values.map((x) => JSON.stringify(x)).join(', ')}`);
     return v as T;
@@ -159,7 +168,7 @@ export class Options {
   done(): void {
     const unknown = Object.keys(this.raw).filter((k) => !this.used.has(k) && this.raw[k] !== undefined);
     if (unknown.length > 0) {
-      throw new ConfigError(`${this.agent}: unknown option ${quote(unknown[0])} (known: ${[...this.used].sort().join(', ') || 'none'})`);
+      throw new ConfigError(`${this.agent}: options.${unknown[0]}: unknown key (known: ${[...this.used].sort().join(', ') || 'none'})`);
     }
   }
 }

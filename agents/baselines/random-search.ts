@@ -130,7 +130,7 @@ export const randomSearchFactory = registerBaseline({
   build(env, o, seed) {
     const budget = o.number('budget', 20, { min: 1, max: 1_000_000, integer: true });
     const stepconf = familyOf(env).family === 'stepconf';
-    if (stepconf && o.has('trialSteps')) throw new ConfigError('random-search: option trialSteps applies to FaaSConf only (a StepConf trial is one whole episode)');
+    if (stepconf && o.has('trialSteps')) throw new ConfigError('random-search: options.trialSteps: applies to FaaSConf only (a StepConf trial is one whole episode)');
     const trialSteps = stepconf ? 1 : o.number('trialSteps', 2, { min: 1, max: 1_000_000, integer: true });
     o.done();
     return RandomSearchAgent.create(env, { budget, trialSteps }, seed);

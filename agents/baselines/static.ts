@@ -56,7 +56,7 @@ function levelValue(o: Options): number {
   if (v === 'min') return 0;
   if (v === 'max') return 1;
   if (typeof v === 'number' && v >= 0 && v <= 1) return v;
-  throw new ConfigError(`static: option level must be "min", "middle", "max" or a number in [0, 1], got ${quote(v)}`);
+  throw new ConfigError(`static: options.level: expected "min", "middle", "max" or a number in [0, 1], got ${quote(v)}`);
 }
 
 export class StaticAgent extends BaselineAgent {
@@ -93,13 +93,13 @@ export const staticFactory = registerBaseline({
     let action: unknown;
     let hp: Record<string, unknown>;
     if (o.has('action')) {
-      if (o.has('level')) throw new ConfigError('static: give option action or option level, not both');
+      if (o.has('level')) throw new ConfigError('static: options.action: give action or level, not both');
       action = o.value('action');
       if (f.family === 'faasconf' && Array.isArray(action) && action.length === 4 && space instanceof Box && space.size !== 4) {
         const one = action as unknown[];
         action = Array.from({ length: space.size }, (_, i) => one[i % 4]);
       }
-      if (!space.contains(action)) throw new ConfigError(`static: option action ${quote(action)} is not in the action space ${space.toString()}${f.family === 'faasconf' ? ' (or give one function\'s 4 values)' : ''}`);
+      if (!space.contains(action)) throw new ConfigError(`static: options.action: ${quote(action)} is not in the action space ${space.toString()}${f.family === 'faasconf' ? ' (or give one function\'s 4 values)' : ''}`);
       hp = { action };
     } else {
       const level = levelValue(o);

@@ -4,10 +4,9 @@
  * `schemaTable`), the default SLAs, and the cross-field checks `parseConfig`
  * cannot express (min ≤ initial ≤ max).
  */
-import { ConfigError, quote } from '../../src/core/errors.js';
 import { vhiveNodes, vhiveOnlineShop } from '../../src/workloads/presets/vhive.js';
 import { parseBackend, type BackendConfig } from '../common/backend.js';
-import { parseConfig, type ConfigOf, type ConfigSchema } from '../common/config.js';
+import { checkOrder, integer, MAX_STEP_SECONDS, number, numbers, object, options, parseConfig, STEP_SECONDS_WHY, type ConfigOf } from '../common/config.js';
 
 export const VERTICAL_ID = 'Autoscale-Vertical-v0';
 export const HORIZONTAL_ID = 'Autoscale-Horizontal-v0';
@@ -39,34 +38,37 @@ export const DEFAULT_SLA_MS: readonly number[] = Object.freeze(
 /** Cores of one worker node (the preset's CloudLab xl170). */
 export const NODE_CORES = (vhiveNodes[0] as { cores: number }).cores;
 
+/** Largest open-loop rate, requests per second (see `rate`'s `maxWhy`). */
+export const MAX_RATE = 10_000;
+
 const common = {
-  backend: { type: 'object', default: null, doc: 'cluster backend: `null` = the simulator, else `{kind, ...}` with kind `kubernetes` or `twin` (envs/common/backend.ts)' },
-  rate: { type: 'number', default: 300, min: 0, exclusiveMin: true, doc: 'open-loop Poisson arrivals of online-shop workflow requests per second (every request calls each function once)' },
-  stepSeconds: { type: 'number', default: 10, min: 0, exclusiveMin: true, doc: 'seconds of cluster time per step (002 §4.1: 10 s steps)' },
-  warmupSeconds: { type: 'number', default: 10, min: 0, doc: 'seconds run at reset, discarded, before the window of the first observation (absorbs the cold start of the initial replicas)' },
-  slaMs: { type: 'numbers', default: [...DEFAULT_SLA_MS], min: 0.001, length: AUTOSCALE_FUNCTIONS.length, doc: `p90 latency SLA per function, ms, in the order ${AUTOSCALE_FUNCTIONS.join(', ')}` },
-  cpuPenalty: { type: 'number', default: 0.25, min: 0, doc: 'weight of the CPU-allocation penalty: reward −= cpuPenalty · mean over functions of allocated CPU / its maximum' },
-  maxInflight: { type: 'integer', default: 8, min: 0, max: 1000, doc: 'concurrent requests per replica (watchdog max_inflight / Knative containerConcurrency); the excess waits in a FIFO queue. 0 = unlimited, which lets the simulator\'s contention turn a backlog into a collapse' },
-  nodes: { type: 'integer', default: 0, min: 0, max: 1000, doc: 'worker nodes (10-core, 64 GB CloudLab xl170, the vhive preset\'s); 0 = just enough for every function at its maximum setting' },
-} as const satisfies ConfigSchema;
+  backend: object({ default: null, doc: 'cluster backend: `null` = the simulator, else `{kind, ...}` with kind `kubernetes` or `twin` (envs/common/backend.ts)' }),
+  rate: number({ default: 300, gt: 0, max: MAX_RATE, maxWhy: 'every request calls all 9 functions and the simulator holds each in memory: 10⁴/s is 10⁶ calls in a 10 s step, beyond that a step exhausts the heap', doc: 'open-loop Poisson arrivals of online-shop workflow requests per second (every request calls each function once)' }),
+  stepSeconds: number({ default: 10, gt: 0, max: MAX_STEP_SECONDS, maxWhy: STEP_SECONDS_WHY, source: '002 §4.1', doc: 'seconds of cluster time per step (002 §4.1: 10 s steps)' }),
+  warmupSeconds: number({ default: 10, min: 0, max: MAX_STEP_SECONDS, maxWhy: STEP_SECONDS_WHY, doc: 'seconds run at reset, discarded, before the window of the first observation (absorbs the cold start of the initial replicas)' }),
+  slaMs: numbers({ default: [...DEFAULT_SLA_MS], min: 0.001, max: 60000, maxWhy: 'a p90 above a minute is no latency SLA', length: AUTOSCALE_FUNCTIONS.length, doc: `p90 latency SLA per function, ms, in the order ${AUTOSCALE_FUNCTIONS.join(', ')}` }),
+  cpuPenalty: number({ default: 0.25, min: 0, max: 100, maxWhy: 'the SLA term is in [0, 1]: a weight beyond 100 leaves it no say', doc: 'weight of the CPU-allocation penalty: reward −= cpuPenalty · mean over functions of allocated CPU / its maximum' }),
+  maxInflight: integer({ default: 8, min: 0, max: 1000, doc: 'concurrent requests per replica (watchdog max_inflight / Knative containerConcurrency); the excess waits in a FIFO queue. 0 = unlimited, which lets the simulator\'s contention turn a backlog into a collapse' }),
+  nodes: integer({ default: 0, min: 0, max: 1000, doc: 'worker nodes (10-core, 64 GB CloudLab xl170, the vhive preset\'s); 0 = just enough for every function at its maximum setting' }),
+};
 
 /** Config of `Autoscale-Vertical-v0`: one replica per function, the CPU limit moves in steps. */
-export const VERTICAL_SCHEMA = {
+export const VERTICAL_SCHEMA = options({
   ...common,
-  initialCpuMilli: { type: 'number', default: 1000, min: 1, doc: 'CPU limit of every function at reset, millicores (the vhive preset\'s starting configuration)' },
-  minCpuMilli: { type: 'number', default: 250, min: 1, doc: 'lowest CPU limit, millicores; "down" stops here' },
-  maxCpuMilli: { type: 'number', default: 4000, min: 1, max: NODE_CORES * 1000, doc: 'highest CPU limit, millicores; "up" stops here (at most one node\'s cores)' },
-  cpuStepMilli: { type: 'number', default: 250, min: 0, exclusiveMin: true, doc: 'change of the CPU limit per "down"/"up" action, millicores' },
-} as const satisfies ConfigSchema;
+  initialCpuMilli: number({ default: 1000, min: 1, max: NODE_CORES * 1000, maxWhy: 'one node\'s cores', doc: 'CPU limit of every function at reset, millicores (the vhive preset\'s starting configuration)' }),
+  minCpuMilli: number({ default: 250, min: 1, max: NODE_CORES * 1000, maxWhy: 'one node\'s cores', doc: 'lowest CPU limit, millicores; "down" stops here' }),
+  maxCpuMilli: number({ default: 4000, min: 1, max: NODE_CORES * 1000, doc: 'highest CPU limit, millicores; "up" stops here (at most one node\'s cores)' }),
+  cpuStepMilli: number({ default: 250, gt: 0, max: NODE_CORES * 1000, maxWhy: 'one node\'s cores', doc: 'change of the CPU limit per "down"/"up" action, millicores' }),
+});
 
 /** Config of `Autoscale-Horizontal-v0`: the CPU limit per replica is fixed, the replica count moves by one. */
-export const HORIZONTAL_SCHEMA = {
+export const HORIZONTAL_SCHEMA = options({
   ...common,
-  cpuMilli: { type: 'number', default: 1000, min: 1, max: NODE_CORES * 1000, doc: 'CPU limit of every replica, millicores (fixed; the vhive preset\'s)' },
-  initialReplicas: { type: 'integer', default: 1, min: 1, doc: 'replicas of every function at reset' },
-  minReplicas: { type: 'integer', default: 1, min: 1, doc: 'fewest replicas; −1 stops here' },
-  maxReplicas: { type: 'integer', default: 10, min: 1, max: 1000, doc: 'most replicas; +1 stops here' },
-} as const satisfies ConfigSchema;
+  cpuMilli: number({ default: 1000, min: 1, max: NODE_CORES * 1000, doc: 'CPU limit of every replica, millicores (fixed; the vhive preset\'s)' }),
+  initialReplicas: integer({ default: 1, min: 1, max: 1000, maxWhy: 'as `maxReplicas`', doc: 'replicas of every function at reset' }),
+  minReplicas: integer({ default: 1, min: 1, max: 1000, maxWhy: 'as `maxReplicas`', doc: 'fewest replicas; −1 stops here' }),
+  maxReplicas: integer({ default: 10, min: 1, max: 1000, maxWhy: 'the simulator holds every replica of 9 functions: 9000 in all', doc: 'most replicas; +1 stops here' }),
+});
 
 export type VerticalConfig = Partial<ConfigOf<typeof VERTICAL_SCHEMA>>;
 export type HorizontalConfig = Partial<ConfigOf<typeof HORIZONTAL_SCHEMA>>;
@@ -97,12 +99,6 @@ export interface AutoscaleSettings {
   maxAllocMilli: number;
 }
 
-function ordered(id: string, field: string, low: number, value: number, high: number): void {
-  if (!(low <= value && value <= high)) {
-    throw new ConfigError(`${id}: config.${field} must lie in [${low}, ${high}] (between its min and max), got ${quote(value)}`);
-  }
-}
-
 /** Nodes that hold every function at its maximum setting, packed replica by replica. */
 function autoNodes(replicasPerFn: number, replicaMilli: number): number {
   const perNode = Math.floor((NODE_CORES * 1000) / replicaMilli);
@@ -111,8 +107,9 @@ function autoNodes(replicasPerFn: number, replicaMilli: number): number {
 
 export function parseVertical(input: unknown): AutoscaleSettings {
   const c = parseConfig(VERTICAL_ID, input, VERTICAL_SCHEMA);
-  ordered(VERTICAL_ID, 'maxCpuMilli', c.minCpuMilli, c.maxCpuMilli, Infinity);
-  ordered(VERTICAL_ID, 'initialCpuMilli', c.minCpuMilli, c.initialCpuMilli, c.maxCpuMilli);
+  checkOrder(VERTICAL_ID, input, ['minCpuMilli', c.minCpuMilli], ['maxCpuMilli', c.maxCpuMilli]);
+  checkOrder(VERTICAL_ID, input, ['minCpuMilli', c.minCpuMilli], ['initialCpuMilli', c.initialCpuMilli]);
+  checkOrder(VERTICAL_ID, input, ['initialCpuMilli', c.initialCpuMilli], ['maxCpuMilli', c.maxCpuMilli]);
   return {
     ...shared(VERTICAL_ID, c),
     kind: 'vertical',
@@ -129,8 +126,9 @@ export function parseVertical(input: unknown): AutoscaleSettings {
 
 export function parseHorizontal(input: unknown): AutoscaleSettings {
   const c = parseConfig(HORIZONTAL_ID, input, HORIZONTAL_SCHEMA);
-  ordered(HORIZONTAL_ID, 'maxReplicas', c.minReplicas, c.maxReplicas, Infinity);
-  ordered(HORIZONTAL_ID, 'initialReplicas', c.minReplicas, c.initialReplicas, c.maxReplicas);
+  checkOrder(HORIZONTAL_ID, input, ['minReplicas', c.minReplicas], ['maxReplicas', c.maxReplicas]);
+  checkOrder(HORIZONTAL_ID, input, ['minReplicas', c.minReplicas], ['initialReplicas', c.initialReplicas]);
+  checkOrder(HORIZONTAL_ID, input, ['initialReplicas', c.initialReplicas], ['maxReplicas', c.maxReplicas]);
   return {
     ...shared(HORIZONTAL_ID, c),
     kind: 'horizontal',
@@ -145,7 +143,7 @@ export function parseHorizontal(input: unknown): AutoscaleSettings {
   };
 }
 
-function shared(id: string, c: ConfigOf<typeof common>): Omit<AutoscaleSettings, 'kind' | 'nodes' | 'cpuMilli' | 'replicas' | 'initial' | 'min' | 'max' | 'step' | 'maxAllocMilli'> {
+function shared(id: string, c: ConfigOf<typeof VERTICAL_SCHEMA> | ConfigOf<typeof HORIZONTAL_SCHEMA>): Omit<AutoscaleSettings, 'kind' | 'nodes' | 'cpuMilli' | 'replicas' | 'initial' | 'min' | 'max' | 'step' | 'maxAllocMilli'> {
   return {
     id,
     backend: parseBackend(id, c.backend),

@@ -92,42 +92,19 @@ import type { ResetResult, StepResult } from '../../src/core/env.js';
 import { BaseEnv } from '../../src/core/base-env.js';
 import { Box } from '../../src/spaces/box.js';
 import { Discrete } from '../../src/spaces/discrete.js';
+import { boolean, oneOf, options, parseConfig, type ConfigOf } from '../common/config.js';
 
 const ID = 'CartPole-v1';
 const FLOAT32_MAX = 3.4028234663852886e38;
 
-export type KinematicsIntegrator = 'euler' | 'semi-implicit euler';
+/** The config schema of `CartPole-v1` (rendered into the docs by `npm run docs:options`). */
+export const CARTPOLE_SCHEMA = options({
+  kinematicsIntegrator: oneOf({ values: ['euler', 'semi-implicit euler'] as const, default: 'euler', doc: 'integration of the cart and pole dynamics', source: 'Gymnasium CartPole-v1' }),
+  suttonBartoReward: boolean({ default: false, doc: 'Gymnasium\'s `sutton_barto_reward`: 0 per step, -1 on termination', source: 'Gymnasium CartPole-v1' }),
+});
 
-export interface CartPoleConfig {
-  /** @default 'euler' */
-  kinematicsIntegrator?: KinematicsIntegrator;
-  /** Gymnasium's `sutton_barto_reward`: 0 per step, -1 on termination. @default false */
-  suttonBartoReward?: boolean;
-}
-
-const CONFIG_KEYS = ['kinematicsIntegrator', 'suttonBartoReward'] as const;
-
-function parseConfig(config: unknown): Required<CartPoleConfig> {
-  if (config === undefined) config = {};
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-    throw new ConfigError(`${ID}: config must be an object, got ${quote(config)}`);
-  }
-  const c = config as Record<string, unknown>;
-  for (const key of Object.keys(c)) {
-    if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
-      throw new ConfigError(`${ID}: unknown config key ${quote(key)} (expected ${CONFIG_KEYS.join(', ')})`);
-    }
-  }
-  const integrator = c.kinematicsIntegrator ?? 'euler';
-  if (integrator !== 'euler' && integrator !== 'semi-implicit euler') {
-    throw new ConfigError(`${ID}: config.kinematicsIntegrator must be "euler" or "semi-implicit euler", got ${quote(integrator)}`);
-  }
-  const sutton = c.suttonBartoReward ?? false;
-  if (typeof sutton !== 'boolean') {
-    throw new ConfigError(`${ID}: config.suttonBartoReward must be a boolean, got ${quote(sutton)}`);
-  }
-  return { kinematicsIntegrator: integrator, suttonBartoReward: sutton };
-}
+export type CartPoleConfig = Partial<ConfigOf<typeof CARTPOLE_SCHEMA>>;
+export type KinematicsIntegrator = ConfigOf<typeof CARTPOLE_SCHEMA>['kinematicsIntegrator'];
 
 /** Gymnasium's `utils.maybe_parse_reset_bounds(options, -0.05, 0.05)`, strict about unknown keys and non-numbers. */
 function parseResetBounds(options: Record<string, unknown>, defaultLow: number, defaultHigh: number): [number, number] {
@@ -176,7 +153,7 @@ export class CartPoleEnv extends BaseEnv<number[], number> {
 
   constructor(config: CartPoleConfig = {}) {
     super();
-    const c = parseConfig(config);
+    const c = parseConfig(ID, config, CARTPOLE_SCHEMA);
     this.kinematicsIntegrator = c.kinematicsIntegrator;
     this.suttonBartoReward = c.suttonBartoReward;
     // Angle limit set to 2 * theta_threshold_radians so that a failing observation is still within bounds.

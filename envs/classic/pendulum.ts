@@ -71,16 +71,19 @@ import { ConfigError, quote } from '../../src/core/errors.js';
 import type { ResetResult, StepResult } from '../../src/core/env.js';
 import { BaseEnv } from '../../src/core/base-env.js';
 import { Box } from '../../src/spaces/box.js';
+import { number, options, parseConfig, type ConfigOf } from '../common/config.js';
 
 const ID = 'Pendulum-v1';
 /** Gymnasium's DEFAULT_X (bound of the initial angle) and DEFAULT_Y (bound of the initial angular velocity). */
 const DEFAULT_X = Math.PI;
 const DEFAULT_Y = 1.0;
 
-export interface PendulumConfig {
-  /** Acceleration of gravity, m/s². @default 10.0 */
-  g?: number;
-}
+/** The config schema of `Pendulum-v1` (rendered into the docs by `npm run docs:options`). */
+export const PENDULUM_SCHEMA = options({
+  g: number({ default: 10.0, gt: 0, max: 1000, maxWhy: 'a hundred times Earth\'s gravity; the torque limit of 2 cannot lift the pole far below it anyway', doc: 'acceleration of gravity, m/s²', source: 'Gymnasium Pendulum-v1' }),
+});
+
+export type PendulumConfig = Partial<ConfigOf<typeof PENDULUM_SCHEMA>>;
 
 /** Python's `a % b`: the result has the sign of the divisor (JavaScript's `%` takes the sign of the dividend). */
 export function pymod(a: number, b: number): number {
@@ -93,21 +96,6 @@ export function angleNormalize(x: number): number {
   return pymod(x + Math.PI, 2 * Math.PI) - Math.PI;
 }
 
-function parseConfig(config: unknown): Required<PendulumConfig> {
-  if (config === undefined) config = {};
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-    throw new ConfigError(`${ID}: config must be an object, got ${quote(config)}`);
-  }
-  const c = config as Record<string, unknown>;
-  for (const key of Object.keys(c)) {
-    if (key !== 'g') throw new ConfigError(`${ID}: unknown config key ${quote(key)} (expected g)`);
-  }
-  const g = c.g ?? 10.0;
-  if (typeof g !== 'number' || !Number.isFinite(g) || !(g > 0)) {
-    throw new ConfigError(`${ID}: config.g must be a finite number > 0, got ${quote(g)}`);
-  }
-  return { g };
-}
 
 function resetBound(options: Record<string, unknown>, key: 'x_init' | 'y_init', fallback: number): number {
   const value = options[key] ?? fallback;
@@ -134,7 +122,7 @@ export class PendulumEnv extends BaseEnv<number[], number[]> {
 
   constructor(config: PendulumConfig = {}) {
     super();
-    this.g = parseConfig(config).g;
+    this.g = parseConfig(ID, config, PENDULUM_SCHEMA).g;
   }
 
   /** A copy of the float64 state [theta, theta_dot]. */

@@ -1,87 +1,48 @@
 /**
- * Typed, validated environment configs. Each environment declares a schema
- * (type, default, bounds, one line of doc per field); `parseConfig` applies the
- * defaults and throws `ConfigError` naming the environment and the field for
- * anything wrong, including unknown keys (a typo must never be silently ignored).
+ * Typed, validated environment configs. Each environment declares a zod
+ * schema built from the field helpers of `src/core/schema.ts` (type, default,
+ * bounds with the reason for the upper one, one line of doc, the default's
+ * source per field); `parseConfig` applies the defaults and throws one
+ * `ConfigError` naming the environment and every bad field, including unknown
+ * keys (a typo — or `__proto__` — must never be silently accepted).
  */
 import { ConfigError, quote } from '../../src/core/errors.js';
+import { optionsTable, parseOptions, type z } from '../../src/core/schema.js';
 
-export type FieldSpec =
-  | { type: 'number'; default: number; min?: number; max?: number; exclusiveMin?: boolean; doc: string }
-  | { type: 'integer'; default: number; min?: number; max?: number; doc: string }
-  | { type: 'boolean'; default: boolean; doc: string }
-  | { type: 'enum'; default: string; values: readonly string[]; doc: string }
-  | { type: 'numbers'; default: readonly number[]; min?: number; max?: number; length?: number; doc: string }
-  /** Any JSON object, validated by the environment itself (e.g. `backend`). */
-  | { type: 'object'; default: Record<string, unknown> | null; doc: string };
+export { number, integer, nullableNumber, boolean, oneOf, numbers, object, options } from '../../src/core/schema.js';
 
-export type ConfigSchema = Record<string, FieldSpec>;
+/** An environment's config schema: a strict zod object of field helpers. */
+export type ConfigSchema = z.ZodObject;
 
-type ValueOf<F extends FieldSpec> = F extends { type: 'number' | 'integer' }
-  ? number
-  : F extends { type: 'boolean' }
-    ? boolean
-    : F extends { type: 'enum'; values: readonly (infer V)[] }
-      ? V
-      : F extends { type: 'numbers' }
-        ? number[]
-        : Record<string, unknown> | null;
+/** The parsed config of a schema, every default applied. */
+export type ConfigOf<S extends ConfigSchema> = z.output<S>;
 
-export type ConfigOf<S extends ConfigSchema> = { [K in keyof S]: ValueOf<S[K]> };
+/**
+ * Upper bound of any simulated duration of one step or warm-up, seconds, and
+ * its reason (the simulator runs every event of a step inside one `advance()`).
+ */
+export const MAX_STEP_SECONDS = 3600;
+export const STEP_SECONDS_WHY = 'one step simulates every event of its window in one call; an hour keeps it within the simulator\'s event budget';
 
 export function parseConfig<S extends ConfigSchema>(id: string, input: unknown, schema: S): ConfigOf<S> {
-  const raw = input === undefined ? {} : input;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`${id}: config must be an object, got ${quote(raw)}`);
-  const given = raw as Record<string, unknown>;
-  for (const key of Object.keys(given)) {
-    if (!(key in schema)) throw new ConfigError(`${id}: unknown config key ${quote(key)} (expected one of ${Object.keys(schema).join(', ')})`);
-  }
-  const out: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(schema)) {
-    const v = given[key];
-    out[key] = v === undefined ? clone(field.default) : check(id, key, field, v);
-  }
-  return out as ConfigOf<S>;
-}
-
-function clone<T>(v: T): T {
-  return (Array.isArray(v) ? [...v] : v) as T;
-}
-
-function check(id: string, key: string, f: FieldSpec, v: unknown): unknown {
-  const bad = (what: string): never => {
-    throw new ConfigError(`${id}: config.${key} must be ${what}, got ${quote(v)}`);
-  };
-  const range = (x: number, min?: number, max?: number, exclusiveMin?: boolean): string =>
-    min !== undefined && max !== undefined ? ` in ${exclusiveMin ? '(' : '['}${min}, ${max}]` : min !== undefined ? ` ${exclusiveMin ? '>' : '>='} ${min}` : max !== undefined ? ` <= ${max}` : '';
-  switch (f.type) {
-    case 'number':
-    case 'integer': {
-      const ok = typeof v === 'number' && Number.isFinite(v) && (f.type === 'number' || Number.isInteger(v)) &&
-        (f.min === undefined || ('exclusiveMin' in f && f.exclusiveMin ? v > f.min : v >= f.min)) && (f.max === undefined || v <= f.max);
-      if (!ok) bad(`${f.type === 'integer' ? 'an integer' : 'a finite number'}${range(0, f.min, f.max, 'exclusiveMin' in f ? f.exclusiveMin : false)}`);
-      return v;
-    }
-    case 'boolean':
-      if (typeof v !== 'boolean') bad('a boolean');
-      return v;
-    case 'enum':
-      if (typeof v !== 'string' || !f.values.includes(v)) bad(`one of ${f.values.map((x) => `"${x}"`).join(', ')}`);
-      return v;
-    case 'numbers': {
-      const ok = Array.isArray(v) && v.length > 0 && (f.length === undefined || v.length === f.length) &&
-        v.every((x) => typeof x === 'number' && Number.isFinite(x) && (f.min === undefined || x >= f.min) && (f.max === undefined || x <= f.max));
-      if (!ok) bad(`a non-empty array of finite numbers${f.length ? ` of length ${f.length}` : ''}${range(0, f.min, f.max)}`);
-      return [...(v as number[])];
-    }
-    case 'object':
-      if (v !== null && (typeof v !== 'object' || Array.isArray(v))) bad('an object');
-      return v;
-  }
+  return parseOptions(schema, input === undefined ? {} : input, id, 'config');
 }
 
 /** Markdown table of a schema, for the docs/envs pages. */
 export function schemaTable(schema: ConfigSchema): string {
-  const rows = Object.entries(schema).map(([key, f]) => `| \`${key}\` | ${f.type === 'enum' ? f.values.map((x) => `\`${x}\``).join(' \\| ') : f.type} | \`${JSON.stringify(f.default)}\` | ${f.doc} |`);
-  return ['| field | type | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
+  return optionsTable(schema);
+}
+
+/**
+ * A check across two fields: `low.value <= high.value`. The error names the
+ * field the user set — the low one when both or neither were set — and the
+ * other field with its value, in the one wording of `parseOptions`.
+ */
+export function checkOrder(id: string, given: unknown, low: readonly [string, number], high: readonly [string, number]): void {
+  if (low[1] <= high[1]) return;
+  const set = (k: string): boolean => typeof given === 'object' && given !== null && Object.prototype.hasOwnProperty.call(given, k);
+  const blameHigh = !(set(low[0]) && !set(high[0]));
+  const [field, value] = blameHigh ? high : low;
+  const other = blameHigh ? low : high;
+  throw new ConfigError(`${id}: config.${field}: expected a number ${blameHigh ? '>=' : '<='} config.${other[0]} (${other[1]}), got ${quote(value)}`);
 }

@@ -1,2 +1,2 @@
-export { parseConfig, schemaTable, type ConfigSchema, type ConfigOf, type FieldSpec } from './config.js';
+export { parseConfig, schemaTable, checkOrder, type ConfigSchema, type ConfigOf } from './config.js';
 export { parseBackend, createCluster, registerBackend, backendKinds, isSimulated, type BackendConfig, type BackendFactory } from './backend.js';

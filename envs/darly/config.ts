@@ -4,23 +4,25 @@
  * cross-field checks `parseConfig` cannot express.
  */
 import { ConfigError, quote } from '../../src/core/errors.js';
-import { parseConfig, type ConfigOf } from '../common/config.js';
+import { integer, MAX_STEP_SECONDS, number, numbers, object, oneOf, options, parseConfig, STEP_SECONDS_WHY, type ConfigOf } from '../common/config.js';
 
-export const DARLY_SCHEMA = {
-  backend: { type: 'object', default: null, doc: 'cluster backend: `null` (the simulator), or `{kind, ...}` for a registered backend (`kubernetes`, `twin`)' },
-  qosTargets: { type: 'numbers', default: [35, 26], min: 0, doc: 'QoS targets L_t in seconds, one per phase (§5.1: 35 s loose, then 26 s strict); every value > 0' },
-  qosPhaseSteps: { type: 'numbers', default: [300, 200], min: 1, doc: 'requests each QoS phase lasts (§5.1: 300 then 200), one integer per target; the schedule repeats after the last phase' },
-  frames: { type: 'numbers', default: [16, 32, 48, 65], min: 1, doc: 'frames per request n, drawn uniformly per request (the preset: §3.3 / §5 use 16, 32, 65; 48 added); integers' },
-  frameBatches: { type: 'integer', default: 8, min: 1, max: 64, doc: 'invocations each ML stage (face-detector, face-analyzer, object-recognition) splits a request\'s frames into, spread over its replicas (the paper\'s queue-worker fan-out, §4.2)' },
-  stressLevels: { type: 'numbers', default: [0, 0.25, 0.5, 0.75], min: 0, max: 1, doc: 'co-located interference levels (fraction of a node\'s cores, §3.3), one drawn uniformly per node at reset and every `stressEvery` requests' },
-  stressEvery: { type: 'integer', default: 50, min: 1, doc: 'requests between two redraws of every node\'s interference level (only on backends that can inject it)' },
-  maxReplicas: { type: 'integer', default: 4, min: 1, max: 8, doc: 'maximum replicas of a scalable function (Rs of eq. (3) is the sum of the functions\' maxima; the framer is migrate-only, max 1)' },
-  settleSeconds: { type: 'number', default: 10, min: 0, doc: 'seconds between a request\'s completion and the next request, in which the action is applied and a new or migrated replica cold-starts (rolling update, §4.3.3)' },
-  controlled: { type: 'enum', default: 'paper', values: ['paper', 'all'] as const, doc: '`paper`: the agent acts on framer, face-detector, face-analyzer, object-recognition (§3.3, §5); `all`: on the uploader too' },
-  k1: { type: 'number', default: 3, min: 0, doc: 'k1 of eq. (3), weight of L_a/L_t when the QoS is met (§4.5)' },
-  k2: { type: 'number', default: 6, min: 0, doc: 'k2 of eq. (3), largest violation penalty (§4.5)' },
-  k3: { type: 'number', default: 4, min: 0, doc: 'k3 of eq. (3), base violation penalty (§4.5)' },
-} as const;
+const REWARD_WHY = 'rewards stay of order 1–1000 for the learners\' networks';
+
+export const DARLY_SCHEMA = options({
+  backend: object({ default: null, doc: 'cluster backend: `null` (the simulator), or `{kind, ...}` for a registered backend (`kubernetes`, `twin`)' }),
+  qosTargets: numbers({ default: [35, 26], gt: 0, max: MAX_STEP_SECONDS, maxLength: 64, maxWhy: 'a request is simulated within one step', doc: 'QoS targets L_t in seconds, one per phase (35 s loose, then 26 s strict)', source: 'Darly §5.1' }),
+  qosPhaseSteps: numbers({ default: [300, 200], min: 1, max: 1e9, int: true, maxLength: 64, maxWhy: 'a phase is counted in steps; 10⁹ is longer than any run', doc: 'requests each QoS phase lasts, one per target; the schedule repeats after the last phase', source: 'Darly §5.1' }),
+  frames: numbers({ default: [16, 32, 48, 65], min: 1, max: 10000, int: true, maxLength: 64, maxWhy: 'every frame is simulated work; 10⁴ frames is 150× the paper\'s largest request', doc: 'frames per request n, drawn uniformly per request (16, 32, 65; 48 added)', source: 'Darly §3.3, §5' }),
+  frameBatches: integer({ default: 8, min: 1, max: 64, doc: 'invocations each ML stage (face-detector, face-analyzer, object-recognition) splits a request\'s frames into, spread over its replicas (the paper\'s queue-worker fan-out, §4.2)' }),
+  stressLevels: numbers({ default: [0, 0.25, 0.5, 0.75], min: 0, max: 1, maxLength: 64, doc: 'co-located interference levels (fraction of a node\'s cores, §3.3), one drawn uniformly per node at reset and every `stressEvery` requests' }),
+  stressEvery: integer({ default: 50, min: 1, max: 1e9, maxWhy: 'counted in requests; 10⁹ is never', doc: 'requests between two redraws of every node\'s interference level (only on backends that can inject it)' }),
+  maxReplicas: integer({ default: 4, min: 1, max: 8, doc: 'maximum replicas of a scalable function (Rs of eq. (3) is the sum of the functions\' maxima; the framer is migrate-only, max 1)' }),
+  settleSeconds: number({ default: 10, min: 0, max: MAX_STEP_SECONDS, maxWhy: STEP_SECONDS_WHY, doc: 'seconds between a request\'s completion and the next request, in which the action is applied and a new or migrated replica cold-starts (rolling update, §4.3.3)' }),
+  controlled: oneOf({ default: 'paper', values: ['paper', 'all'] as const, doc: '`paper`: the agent acts on framer, face-detector, face-analyzer, object-recognition (§3.3, §5); `all`: on the uploader too' }),
+  k1: number({ default: 3, min: 0, max: 1000, maxWhy: REWARD_WHY, doc: 'k1 of eq. (3), weight of L_a/L_t when the QoS is met', source: 'Darly §4.5' }),
+  k2: number({ default: 6, min: 0, max: 1000, maxWhy: REWARD_WHY, doc: 'k2 of eq. (3), largest violation penalty', source: 'Darly §4.5' }),
+  k3: number({ default: 4, min: 0, max: 1000, maxWhy: REWARD_WHY, doc: 'k3 of eq. (3), base violation penalty', source: 'Darly §4.5' }),
+});
 
 export type DarlyConfig = ConfigOf<typeof DARLY_SCHEMA>;
 
@@ -28,12 +30,9 @@ export type DarlyConfig = ConfigOf<typeof DARLY_SCHEMA>;
 export function parseDarlyConfig(id: string, input: unknown): DarlyConfig {
   const c = parseConfig(id, input, DARLY_SCHEMA);
   const bad = (field: string, what: string): never => {
-    throw new ConfigError(`${id}: config.${field} must be ${what}, got ${quote(c[field as keyof DarlyConfig])}`);
+    throw new ConfigError(`${id}: config.${field}: expected ${what}, got ${quote(c[field as keyof DarlyConfig])}`);
   };
-  if (c.qosTargets.some((t) => !(t > 0))) bad('qosTargets', 'an array of numbers > 0');
-  if (c.qosPhaseSteps.some((s) => !Number.isSafeInteger(s))) bad('qosPhaseSteps', 'an array of positive integers');
   if (c.qosPhaseSteps.length !== c.qosTargets.length) bad('qosPhaseSteps', `an array with one entry per QoS target (${c.qosTargets.length})`);
-  if (c.frames.some((n) => !Number.isSafeInteger(n))) bad('frames', 'an array of positive integers');
   return c;
 }
 

@@ -6,7 +6,7 @@
 import { ConfigError, quote } from '../../src/core/errors.js';
 import { faasconfPresets } from '../../src/workloads/presets/faasconf.js';
 import type { ScenarioFragment } from '../../src/workloads/presets/fragment.js';
-import { parseConfig, type ConfigOf } from '../common/config.js';
+import { integer, MAX_STEP_SECONDS, number, object, oneOf, options, parseConfig, STEP_SECONDS_WHY, type ConfigOf } from '../common/config.js';
 
 export type FaaSConfWorkflow = keyof typeof faasconfPresets;
 
@@ -65,21 +65,27 @@ export const WORKFLOWS: Readonly<Record<FaaSConfWorkflow, WorkflowInfo>> = Objec
 
 /** The config schema of `FaaSConf-<workflow>-v0`. */
 export function faasconfSchema(workflow: FaaSConfWorkflow) {
+  return (SCHEMAS[workflow] ??= buildSchema(workflow)) as ReturnType<typeof buildSchema>;
+}
+
+const SCHEMAS: Partial<Record<FaaSConfWorkflow, unknown>> = {};
+
+function buildSchema(workflow: FaaSConfWorkflow) {
   const wf = WORKFLOWS[workflow];
-  return {
-    users: { type: 'integer', default: 30, min: 1, max: 1000, doc: 'closed-loop users (Locust-style); with `azure-dynamic`, the peak of the trace' },
-    spawnRate: { type: 'number', default: 10, min: 0, exclusiveMin: true, doc: 'users started per second (000 §5.1.2: 10)' },
-    thinkSeconds: { type: 'number', default: 1.5, min: 0, doc: 'think time of a user between its requests, s (the simulator\'s contention was calibrated with 1.5 s)' },
-    windowSeconds: { type: 'number', default: 30, min: 0, exclusiveMin: true, doc: 'seconds of load per step (000 §5.1.2: 30 s windows)' },
-    workload: { type: 'enum', default: 'static', values: ['static', 'azure-dynamic'] as const, doc: '`static`: `users` throughout; `azure-dynamic`: users follow an 85-minute Azure-shaped trace peaking at `users` (000 §5.2.2)' },
-    traceSeed: { type: 'integer', default: 31, min: 0, doc: 'seed of the synthetic Azure trace behind `azure-dynamic` (fixed across episodes)' },
-    qosLatency: { type: 'number', default: wf.qosLatency, min: 0, exclusiveMin: true, doc: 'QoS target: mean end-to-end latency of a window at most this, s' },
-    qosThroughputPerUser: { type: 'number', default: wf.qosThroughputPerUser, min: 0, doc: 'QoS target: completed requests per second at least this × current users' },
-    alpha: { type: 'number', default: -1, doc: 'α < 0 of R = α·ŷ(C) + β: weight of the window cost scaled by the all-max cost' },
-    beta: { type: 'number', default: 1, min: 0, exclusiveMin: true, doc: 'β of R: paid when both QoS targets are met, else 0' },
-    initialConfig: { type: 'enum', default: 'preset', values: ['preset', 'random'] as const, doc: '`preset`: the preset\'s configuration clipped to the action ranges; `random`: uniform in the action ranges (seeded)' },
-    backend: { type: 'object', default: null, doc: 'cluster backend (`null`: the simulator; see envs/common/backend.ts)' },
-  } as const;
+  return options({
+    users: integer({ default: 30, min: 1, max: 1000, maxWhy: 'each user is a simulated closed loop; 1000 is 33× the paper\'s 30', doc: 'closed-loop users (Locust-style); with `azure-dynamic`, the peak of the trace' }),
+    spawnRate: number({ default: 10, gt: 0, max: 1000, maxWhy: 'all of `users` within a millisecond; faster changes nothing', doc: 'users started per second', source: 'FaaSConf §5.1.2' }),
+    thinkSeconds: number({ default: 1.5, min: 0, max: MAX_STEP_SECONDS, maxWhy: 'a think longer than a step idles every window', doc: 'think time of a user between its requests, s (the simulator\'s contention was calibrated with 1.5 s)' }),
+    windowSeconds: number({ default: 30, gt: 0, max: MAX_STEP_SECONDS, maxWhy: STEP_SECONDS_WHY, doc: 'seconds of load per step', source: 'FaaSConf §5.1.2' }),
+    workload: oneOf({ default: 'static', values: ['static', 'azure-dynamic'] as const, doc: '`static`: `users` throughout; `azure-dynamic`: users follow an 85-minute Azure-shaped trace peaking at `users` (000 §5.2.2)' }),
+    traceSeed: integer({ default: 31, min: 0, max: 2 ** 32 - 1, maxWhy: 'the seed of a 32-bit generator', doc: 'seed of the synthetic Azure trace behind `azure-dynamic` (fixed across episodes)' }),
+    qosLatency: number({ default: wf.qosLatency, gt: 0, max: MAX_STEP_SECONDS, maxWhy: 'a window is at most an hour', doc: 'QoS target: mean end-to-end latency of a window at most this, s' }),
+    qosThroughputPerUser: number({ default: wf.qosThroughputPerUser, min: 0, max: 1000, maxWhy: 'a closed-loop user with no think time sends at most 1/latency requests per second', doc: 'QoS target: completed requests per second at least this × current users' }),
+    alpha: number({ default: -1, min: -1000, max: 0, maxWhy: 'α < 0 (FaaSConf §4.1: a negative regulatory factor); checked after parsing', source: 'FaaSConf §4.1', doc: 'α < 0 of R = α·ŷ(C) + β: weight of the window cost scaled by the all-max cost' }),
+    beta: number({ default: 1, gt: 0, max: 1000, maxWhy: 'rewards stay of order 1 for the learners\' networks', source: 'FaaSConf §4.1', doc: 'β of R: paid when both QoS targets are met, else 0' }),
+    initialConfig: oneOf({ default: 'preset', values: ['preset', 'random'] as const, doc: '`preset`: the preset\'s configuration clipped to the action ranges; `random`: uniform in the action ranges (seeded)' }),
+    backend: object({ default: null, doc: 'cluster backend (`null`: the simulator; see envs/common/backend.ts)' }),
+  });
 }
 
 export type FaaSConfSchema = ReturnType<typeof faasconfSchema>;
@@ -90,6 +96,6 @@ export type FaaSConfConfigInput = Partial<FaaSConfConfig>;
 /** Validate a config (defaults applied); `ConfigError` naming the field otherwise. */
 export function parseFaasconfConfig(id: string, input: unknown, workflow: FaaSConfWorkflow): FaaSConfConfig {
   const c = parseConfig(id, input, faasconfSchema(workflow));
-  if (!(c.alpha < 0)) throw new ConfigError(`${id}: config.alpha must be a finite number < 0 (000 §4.1: a negative regulatory factor), got ${quote(c.alpha)}`);
+  if (!(c.alpha < 0)) throw new ConfigError(`${id}: config.alpha: expected a number < 0 (FaaSConf §4.1: a negative regulatory factor), got ${quote(c.alpha)}`);
   return c;
 }

@@ -6,7 +6,7 @@
  */
 import { ConfigError, quote } from '../../src/core/errors.js';
 import { parseBackend, type BackendConfig } from '../common/backend.js';
-import { parseConfig, type ConfigOf, type ConfigSchema } from '../common/config.js';
+import { boolean, number, numbers, object, options, parseConfig, type ConfigOf } from '../common/config.js';
 import type { StepConfig } from './critical-path.js';
 import type { StepconfWorkflow } from './scenario.js';
 
@@ -34,22 +34,20 @@ export const PAPER_MEMORY_SIZES_MB: readonly number[] = Object.freeze([512, 1024
 
 /** The schema of `StepConf-<workflow>-v0` (only the SLO's default differs between the workflows). */
 export function stepconfSchema(workflow: StepconfWorkflow) {
-  return {
-    backend: { type: 'object', default: null, doc: 'cluster backend: `null` = the simulator, else `{kind, ...}`; it must offer per-stage decisions (`Cluster.control`), which the simulator does' },
-    sloSeconds: {
-      type: 'number', default: DEFAULT_SLO_SECONDS[workflow], min: 0, exclusiveMin: true,
-      doc: `end-to-end SLO S of the workflow request, seconds (defaults: ML ${DEFAULT_SLO_SECONDS.ML}, Video ${DEFAULT_SLO_SECONDS.Video}, DAG16 ${DEFAULT_SLO_SECONDS.DAG16})`,
-    },
-    memorySizesMb: { type: 'numbers', default: [...PAPER_MEMORY_SIZES_MB], min: 128, max: 10240, doc: 'M: memory sizes a step may get, MB (the paper\'s profiling points, §7.2; 128 MB is the presets\' footprint, 10240 Lambda\'s maximum)' },
-    parallelisms: { type: 'numbers', default: [1, 2, 4, 8, 16, 32, 64], min: 1, max: 1000, doc: 'P: inter-function parallelism choices (concurrent instances of a step; integers)' },
-    intraParallelisms: { type: 'numbers', default: [1, 2, 4], min: 1, max: 64, doc: 'Q: intra-function parallelism choices (processes per instance; integers)' },
-    jobRange: { type: 'numbers', default: [50, 150], min: 1, max: 100000, length: 2, doc: '[low, high]: the job count γ of the request, drawn uniformly (integers) per episode; every step does its preset work × γ / 100' },
-    referenceConfig: { type: 'numbers', default: [2048, 8, 1], min: 1, length: 3, doc: '[memory MB, p, q]: the fixed configuration whose expected step times weight the critical-path estimate (and which `prewarm` prepares)' },
-    missPenaltyUsd: { type: 'number', default: 0.02, min: 0, doc: 'terminal penalty for missing the SLO, USD (a failed request misses it too)' },
-    latenessPenaltyUsd: { type: 'number', default: 0.02, min: 0, doc: 'further terminal penalty per unit of relative lateness (T − S) / S when the SLO is missed, USD' },
-    rewardScale: { type: 'number', default: 1000, min: 0, exclusiveMin: true, doc: 'reward units per USD (1000: rewards in thousandths of a dollar)' },
-    prewarm: { type: 'boolean', default: false, doc: 'configuration-aware prewarming (§5): when a step is configured, start `p` instances of each successor step at the reference memory (billed one request each)' },
-  } as const satisfies ConfigSchema;
+  return options({
+    backend: object({ default: null, doc: 'cluster backend: `null` = the simulator, else `{kind, ...}`; it must offer per-stage decisions (`Cluster.control`), which the simulator does' }),
+    sloSeconds: number({ default: DEFAULT_SLO_SECONDS[workflow], gt: 0, max: 86400, maxWhy: 'one request is one episode; a day is longer than any workflow',
+      doc: `end-to-end SLO S of the workflow request, seconds (defaults: ML ${DEFAULT_SLO_SECONDS.ML}, Video ${DEFAULT_SLO_SECONDS.Video}, DAG16 ${DEFAULT_SLO_SECONDS.DAG16})`, }),
+    memorySizesMb: numbers({ default: [...PAPER_MEMORY_SIZES_MB], min: 128, max: 10240, maxLength: 64, maxWhy: 'AWS Lambda\'s largest memory size', doc: 'M: memory sizes a step may get, MB (the profiling points; 128 MB is the presets\' footprint)', source: 'StepConf §7.2' }),
+    parallelisms: numbers({ default: [1, 2, 4, 8, 16, 32, 64], min: 1, max: 1000, int: true, maxLength: 64, maxWhy: 'every instance is simulated: 1000 concurrent instances of a step', doc: 'P: inter-function parallelism choices (concurrent instances of a step)' }),
+    intraParallelisms: numbers({ default: [1, 2, 4], min: 1, max: 64, int: true, maxLength: 64, maxWhy: 'processes of one instance: a 64-core machine', doc: 'Q: intra-function parallelism choices (processes per instance)' }),
+    jobRange: numbers({ default: [50, 150], min: 1, max: 100000, int: true, length: 2, maxWhy: 'work grows with γ; 10⁵ jobs is 1000× the presets\' 100', doc: '[low, high]: the job count γ of the request, drawn uniformly (integers) per episode; every step does its preset work × γ / 100' }),
+    referenceConfig: numbers({ default: [2048, 8, 1], min: 1, max: 10240, length: 3, maxWhy: 'as `memorySizesMb`', doc: '[memory MB, p, q]: the fixed configuration whose expected step times weight the critical-path estimate (and which `prewarm` prepares)' }),
+    missPenaltyUsd: number({ default: 0.02, min: 0, max: 1000, maxWhy: 'USD per request; rewards stay finite in float32', doc: 'terminal penalty for missing the SLO, USD (a failed request misses it too)' }),
+    latenessPenaltyUsd: number({ default: 0.02, min: 0, max: 1000, maxWhy: 'USD per request; rewards stay finite in float32', doc: 'further terminal penalty per unit of relative lateness (T − S) / S when the SLO is missed, USD' }),
+    rewardScale: number({ default: 1000, gt: 0, max: 1e6, maxWhy: 'rewards stay finite in float32', doc: 'reward units per USD (1000: rewards in thousandths of a dollar)' }),
+    prewarm: boolean({ default: false, doc: 'configuration-aware prewarming (§5): when a step is configured, start `p` instances of each successor step at the reference memory (billed one request each)' }),
+  });
 }
 
 export type StepconfSchema = ReturnType<typeof stepconfSchema>;
@@ -72,13 +70,8 @@ export interface StepconfSettings {
   prewarm: boolean;
 }
 
-function integers(id: string, key: string, values: number[]): number[] {
-  if (values.some((v) => !Number.isSafeInteger(v))) throw new ConfigError(`${id}: config.${key} must hold integers, got ${quote(values)}`);
-  return values;
-}
-
 function distinct(id: string, key: string, values: number[]): number[] {
-  if (new Set(values).size !== values.length) throw new ConfigError(`${id}: config.${key} must not repeat a value, got ${quote(values)}`);
+  if (new Set(values).size !== values.length) throw new ConfigError(`${id}: config.${key}: expected no value twice, got ${quote(values)}`);
   return values;
 }
 
@@ -86,21 +79,21 @@ function distinct(id: string, key: string, values: number[]): number[] {
 export function parseStepconfConfig(workflow: StepconfWorkflow, input: unknown): StepconfSettings {
   const id = STEPCONF_IDS[workflow];
   const c = parseConfig(id, input, stepconfSchema(workflow));
-  const jobRange = integers(id, 'jobRange', c.jobRange) as [number, number];
-  if (jobRange[0] > jobRange[1]) throw new ConfigError(`${id}: config.jobRange must be [low, high] with low <= high, got ${quote(c.jobRange)}`);
+  const jobRange = c.jobRange as [number, number];
+  if (jobRange[0] > jobRange[1]) throw new ConfigError(`${id}: config.jobRange: expected [low, high] with low <= high, got ${quote(c.jobRange)}`);
   const [memoryMb, parallelism, intra] = c.referenceConfig as [number, number, number];
   if (!Number.isSafeInteger(parallelism) || !Number.isSafeInteger(intra)) {
-    throw new ConfigError(`${id}: config.referenceConfig must be [memory MB, p, q] with integer p and q, got ${quote(c.referenceConfig)}`);
+    throw new ConfigError(`${id}: config.referenceConfig: expected [memory MB, p, q] with integer p and q, got ${quote(c.referenceConfig)}`);
   }
-  if (memoryMb < 128) throw new ConfigError(`${id}: config.referenceConfig memory must be >= 128 MB, got ${quote(c.referenceConfig)}`);
+  if (memoryMb < 128) throw new ConfigError(`${id}: config.referenceConfig[0]: expected a memory size >= 128 MB, got ${quote(c.referenceConfig)}`);
   return {
     id,
     workflow,
     backend: parseBackend(id, c.backend),
     sloSeconds: c.sloSeconds,
     memorySizesMb: distinct(id, 'memorySizesMb', c.memorySizesMb),
-    parallelisms: distinct(id, 'parallelisms', integers(id, 'parallelisms', c.parallelisms)),
-    intraParallelisms: distinct(id, 'intraParallelisms', integers(id, 'intraParallelisms', c.intraParallelisms)),
+    parallelisms: distinct(id, 'parallelisms', c.parallelisms),
+    intraParallelisms: distinct(id, 'intraParallelisms', c.intraParallelisms),
     jobRange,
     reference: { memoryMb, parallelism, intra },
     missPenaltyUsd: c.missPenaltyUsd,

@@ -19,6 +19,12 @@ export class ResetNeededError extends FaasgymError {}
 /** A configuration value (env config, scenario, CLI option, registry entry) is invalid. */
 export class ConfigError extends FaasgymError {}
 
+/**
+ * The simulator stopped one `advance()` that exceeded its event or memory
+ * budget (a load far beyond what a step can simulate); the cluster is closed.
+ */
+export class SimulationBudgetError extends ConfigError {}
+
 /** A space was constructed with invalid arguments, or its JSON form is malformed. */
 export class SpaceError extends FaasgymError {}
 

@@ -22,6 +22,20 @@ import { extname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, quote } from '../core/errors.js';
 import { findPackageRoot } from '../host.js';
+import { optionalNumber, optionalRecord, options, parseOptions, requiredNumber, z } from '../core/schema.js';
+
+/** One entry of a zoo file: the schema `configs/zoo/schema.json` is generated from. */
+export const ZOO_ENTRY_SCHEMA = options({
+  steps: requiredNumber({ int: true, min: 1, max: 1e9, maxWhy: 'environment steps: 10⁹ is longer than any run', doc: 'default training budget (--steps) in environment steps' }),
+  options: optionalRecord({ doc: 'agent options, validated by the agent (docs/agents/options.md); totalSteps defaults to the budget' }),
+  evalEpisodes: optionalNumber({ int: true, min: 1, max: 100_000, maxWhy: 'each evaluation runs this many whole episodes', doc: 'greedy episodes of each evaluation' }),
+  evalEvery: optionalNumber({ int: true, min: 1, max: 1e9, maxWhy: 'as `steps`', doc: 'evaluate every this many steps while training (--eval-every)' }),
+  stopAtReturn: optionalNumber({ min: -1e12, max: 1e12, maxWhy: 'returns are sums of finite rewards', doc: 'stop once a periodic evaluation\'s mean return reaches this (--stop-at-return); needs evalEvery' }),
+  envConfig: optionalRecord({ doc: 'config passed to make() (docs/envs/*.md)' }),
+});
+
+/** A zoo file: environment ids to entries. */
+export const ZOO_FILE_SCHEMA = z.record(z.string(), ZOO_ENTRY_SCHEMA, { error: 'expected a mapping of environment ids to entries' });
 
 export interface ZooEntry {
   /** Default training budget in environment steps. */
@@ -43,8 +57,6 @@ export interface Zoo {
   path: string;
   entries: Record<string, ZooEntry>;
 }
-
-const ENTRY_KEYS = ['steps', 'options', 'evalEpisodes', 'evalEvery', 'stopAtReturn', 'envConfig'] as const;
 
 function isPlainObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -78,34 +90,17 @@ export function readObjectFile(path: string, what = 'config'): Record<string, un
 /** Validate a parsed zoo file; errors name the file and the key. */
 export function parseZoo(data: unknown, path: string): Zoo {
   if (data === null || data === undefined) return { path, entries: {} };
-  if (!isPlainObject(data)) throw new ConfigError(`${path}: a zoo file must map environment ids to entries, got ${quote(data)}`);
+  // z.record drops a `__proto__` key silently: refuse it, as every other unknown key.
+  if (isPlainObject(data) && Object.prototype.hasOwnProperty.call(data, '__proto__')) throw new ConfigError(`${path}: __proto__: expected an environment id, got "__proto__"`);
+  const parsed = parseOptions(ZOO_FILE_SCHEMA, data, path);
   const entries: Record<string, ZooEntry> = {};
-  for (const [env, raw] of Object.entries(data)) {
-    if (!isPlainObject(raw)) throw new ConfigError(`${path}: ${env} must be a mapping with ${ENTRY_KEYS.join(', ')}, got ${quote(raw)}`);
-    for (const key of Object.keys(raw)) {
-      if (!(ENTRY_KEYS as readonly string[]).includes(key)) throw new ConfigError(`${path}: ${env}.${key} is not a zoo key (known: ${ENTRY_KEYS.join(', ')})`);
-    }
-    const steps = raw.steps;
-    if (typeof steps !== 'number' || !Number.isSafeInteger(steps) || steps < 1) throw new ConfigError(`${path}: ${env}.steps must be a positive integer, got ${quote(steps)}`);
-    const options = raw.options ?? {};
-    if (!isPlainObject(options)) throw new ConfigError(`${path}: ${env}.options must be a mapping of agent options, got ${quote(options)}`);
-    const entry: ZooEntry = { steps, options: { ...options } };
-    for (const key of ['evalEpisodes', 'evalEvery'] as const) {
-      const e = raw[key];
-      if (e === undefined) continue;
-      if (typeof e !== 'number' || !Number.isSafeInteger(e) || e < 1) throw new ConfigError(`${path}: ${env}.${key} must be a positive integer, got ${quote(e)}`);
-      entry[key] = e;
-    }
-    if (raw.stopAtReturn !== undefined) {
-      const r = raw.stopAtReturn;
-      if (typeof r !== 'number' || !Number.isFinite(r)) throw new ConfigError(`${path}: ${env}.stopAtReturn must be a finite number, got ${quote(r)}`);
-      if (entry.evalEvery === undefined) throw new ConfigError(`${path}: ${env}.stopAtReturn needs ${env}.evalEvery (how often to evaluate)`);
-      entry.stopAtReturn = r;
-    }
-    if (raw.envConfig !== undefined) {
-      if (!isPlainObject(raw.envConfig)) throw new ConfigError(`${path}: ${env}.envConfig must be a mapping, got ${quote(raw.envConfig)}`);
-      entry.envConfig = { ...raw.envConfig };
-    }
+  for (const [env, raw] of Object.entries(parsed)) {
+    if (raw.stopAtReturn !== undefined && raw.evalEvery === undefined) throw new ConfigError(`${path}: ${env}.stopAtReturn needs ${env}.evalEvery (how often to evaluate)`);
+    const entry: ZooEntry = { steps: raw.steps, options: { ...(raw.options ?? {}) } };
+    if (raw.evalEpisodes !== undefined) entry.evalEpisodes = raw.evalEpisodes;
+    if (raw.evalEvery !== undefined) entry.evalEvery = raw.evalEvery;
+    if (raw.stopAtReturn !== undefined) entry.stopAtReturn = raw.stopAtReturn;
+    if (raw.envConfig !== undefined) entry.envConfig = { ...raw.envConfig };
     entries[env] = entry;
   }
   return { path, entries };

@@ -283,6 +283,13 @@ function trace(load: Extract<OpenLoadSpec, { kind: 'trace' }>, origin: number, b
   };
 }
 
+/**
+ * Most invocations one trace minute may hold: 6·10⁶ (10⁵ per second, the
+ * scenario's largest rate). The replay allocates a buffer of the largest
+ * minute, so a count of 3·10⁹ would fail in `new Float64Array`.
+ */
+export const MAX_TRACE_COUNT = 6_000_000;
+
 function traceCounts(load: Extract<OpenLoadSpec, { kind: 'trace' }>, baseDir: string | undefined): number[] {
   if (load.counts !== undefined && load.file !== undefined) throw new ConfigError('trace load: give counts or file, not both');
   let counts: unknown = load.counts;
@@ -299,8 +306,8 @@ function traceCounts(load: Extract<OpenLoadSpec, { kind: 'trace' }>, baseDir: st
   if (!Array.isArray(counts) || counts.length === 0) throw new ConfigError(`trace load: counts must be a non-empty array, got ${quote(counts)}`);
   for (let i = 0; i < counts.length; i++) {
     const c: unknown = counts[i];
-    if (typeof c !== 'number' || !Number.isSafeInteger(c) || c < 0) {
-      throw new ConfigError(`trace load: counts[${i}] must be an integer >= 0, got ${quote(c)}`);
+    if (typeof c !== 'number' || !Number.isSafeInteger(c) || c < 0 || c > MAX_TRACE_COUNT) {
+      throw new ConfigError(`trace load: counts[${i}]: expected an integer in [0, ${MAX_TRACE_COUNT}], got ${quote(c)}`);
     }
   }
   return counts as number[];

@@ -38,7 +38,9 @@ export const AZURE_TRACE_KEY_COLUMNS = ['HashOwner', 'HashApp', 'HashFunction', 
 
 /**
  * Parse a CSV in the Azure schema. Blank lines are skipped; CRLF line ends are
- * accepted. Errors are ConfigErrors naming the line and column (1-based).
+ * accepted. Errors are ConfigErrors naming the line and column (1-based);
+ * they never quote the file's contents (a path from a scenario may name any
+ * file the process can read).
  */
 export function parseAzureTrace(text: string, opts: ParseAzureTraceOptions = {}): AzureTraceRow[] {
   const source = opts.source ?? 'azure trace';
@@ -68,14 +70,14 @@ export function parseAzureTrace(text: string, opts: ParseAzureTraceOptions = {})
   const names = header.split(',');
   for (let i = 0; i < AZURE_TRACE_KEY_COLUMNS.length; i++) {
     if (names[i]?.trim() !== AZURE_TRACE_KEY_COLUMNS[i]) {
-      fail(i + 1, `header column must be ${quote(AZURE_TRACE_KEY_COLUMNS[i])}, got ${quote(names[i] ?? '')}`);
+      fail(i + 1, `expected the header column ${quote(AZURE_TRACE_KEY_COLUMNS[i])} (the file's contents are not shown)`);
     }
   }
   const minutes = names.length - AZURE_TRACE_KEY_COLUMNS.length;
   if (minutes < 1) fail(null, 'header has no minute columns (expected 1,2,...)');
   for (let m = 1; m <= minutes; m++) {
     const col = AZURE_TRACE_KEY_COLUMNS.length + m;
-    if (names[col - 1]?.trim() !== String(m)) fail(col, `header minute column must be ${quote(String(m))}, got ${quote(names[col - 1])}`);
+    if (names[col - 1]?.trim() !== String(m)) fail(col, `expected the header minute column ${quote(String(m))} (the file's contents are not shown)`);
   }
   const width = names.length;
 
@@ -91,7 +93,7 @@ export function parseAzureTrace(text: string, opts: ParseAzureTraceOptions = {})
       const cell = cells[m + 4] as string;
       // Integers only; "12.0" (as some exports write) and surrounding spaces are accepted, "1.5", "", "-1", "1e3" are not.
       const v = isDigits(cell) ? Number(cell) : /^\s*\d+(\.0*)?\s*$/.test(cell) ? Number(cell.trim()) : NaN;
-      if (!Number.isSafeInteger(v)) fail(m + 5, `minute ${m + 1}: count must be a non-negative integer, got ${quote(cell.trim())}`);
+      if (!Number.isSafeInteger(v)) fail(m + 5, `minute ${m + 1}: expected a non-negative integer count (the file's contents are not shown)`);
       counts[m] = v;
     }
     rows.push({

@@ -107,8 +107,11 @@ describe('registration and refusals', () => {
 
   test('unknown and bad options raise ConfigError naming the option', async () => {
     const env = ENVS.autoscaleH();
-    await expect(create('hpa', env, { target: 0.5 })).rejects.toThrow(/unknown option "target"/);
-    await expect(create('hpa', env, { targetUtilization: 0 })).rejects.toThrow(/targetUtilization/);
+    await expect(create('hpa', env, { target: 0.5 })).rejects.toThrow(/^hpa: options.target: unknown key \(known: /);
+    await expect(create('hpa', env, { targetUtilization: 0 })).rejects.toThrow('hpa: options.targetUtilization: expected a number in (0, 1], got 0');
+    await expect(create('hpa', env, { constructor: 1 })).rejects.toThrow(/^hpa: options.constructor: unknown key/);
+    await expect(create('hpa', env, JSON.parse('{"__proto__": {"tolerance": 0.5}}'))).rejects.toThrow(/^hpa: options.__proto__: unknown key/);
+    await expect(create('random-search', ENVS.faasconf(), { budget: 1e12 })).rejects.toThrow('random-search: options.budget: expected an integer in [1, 1000000], got 1000000000000');
     await expect(create('static', env, { level: 'huge' })).rejects.toThrow(/level/);
     await expect(create('static', env, { action: [5, 5, 5, 5, 5, 5, 5, 5, 5] })).rejects.toThrow(/not in the action space/);
     await expect(create('oracle', ENVS.stepconf(), { space: 'all' })).rejects.toThrow(/space/);

@@ -45,12 +45,27 @@ describe('options', () => {
   });
 
   test('bad values are refused with the value quoted', () => {
-    expect(() => resolveDDPGOptions({ tau: 0 })).toThrow('ddpg option tau must be a number in (0, 1], got 0');
-    expect(() => resolveDDPGOptions({ batchSize: 2.5 })).toThrow('ddpg option batchSize must be an integer >= 1, got 2.5');
-    expect(() => resolveDDPGOptions({ noise: 'pink' })).toThrow('ddpg option noise must be one of "normal", "ornstein-uhlenbeck", "none", got "pink"');
-    expect(() => resolveDDPGOptions({ hidden: [] })).toThrow('ddpg option hidden must be a non-empty array of positive integers, got []');
-    expect(() => resolveDDPGOptions({ learningRate: 1 })).toThrow(/unknown ddpg option "learningRate" \(known: hidden, activation/);
+    expect(() => resolveDDPGOptions({ tau: 0 })).toThrow('ddpg: options.tau: expected a number in (0, 1], got 0');
+    expect(() => resolveDDPGOptions({ batchSize: 2.5 })).toThrow('ddpg: options.batchSize: expected an integer in [1, 65536], got 2.5');
+    expect(() => resolveDDPGOptions({ noise: 'pink' })).toThrow('ddpg: options.noise: expected one of "normal", "ornstein-uhlenbeck", "none", got "pink"');
+    expect(() => resolveDDPGOptions({ hidden: [] })).toThrow('ddpg: options.hidden: expected an array of 1 to 8 integers in [1, 2048], got []');
+    expect(() => resolveDDPGOptions({ learningRate: 1 })).toThrow(/ddpg: options.learningRate: unknown key \(known: hidden, activation/);
     expect(() => new DDPG(new ContinuousBandit(), {}, -1)).toThrow('ddpg seed must be a non-negative safe integer, got -1');
+  });
+
+  // Issue 12: finite but huge values that exhausted the heap or never returned, and keys from Object.prototype.
+  test.each([
+    [{ hidden: [100000, 100000] }, 'ddpg: options.hidden[0]: expected an array of 1 to 8 integers in [1, 2048], got 100000'],
+    [{ batchSize: 1e9 }, 'ddpg: options.batchSize: expected an integer in [1, 65536], got 1000000000'],
+    [{ gradientSteps: 1e7 }, 'ddpg: options.gradientSteps: expected an integer in [1, 1000], got 10000000'],
+    [JSON.parse('{"__proto__": {"tau": 2}}'), 'ddpg: options.__proto__: unknown key'],
+    [{ constructor: 1 }, 'ddpg: options.constructor: unknown key'],
+  ])('%j is refused: %s', (options, message) => {
+    expect(() => resolveDDPGOptions(options)).toThrow(message);
+  });
+
+  test('every bad field is listed in one error', () => {
+    expect(() => resolveDDPGOptions({ tau: 0, gamma: 2 })).toThrow('ddpg: options.gamma: expected a number in [0, 1], got 2\nddpg: options.tau: expected a number in (0, 1], got 0');
   });
 
   test('saved hyperparameters rebuild the same agent (as faasgym eval does)', async () => {

@@ -91,16 +91,25 @@ describe('registration, supports() and option validation', () => {
   });
 
   test.each([
-    [{ learningRate: -1 }, 'dqn option learningRate must be a number > 0, got -1'],
-    [{ gamma: 1.5 }, 'dqn option gamma must be a number in [0, 1], got 1.5'],
-    [{ batchSize: 0 }, 'dqn option batchSize must be an integer >= 1, got 0'],
-    [{ learningStarts: 2.5 }, 'dqn option learningStarts must be a non-negative integer, got 2.5'],
-    [{ hidden: [64, 0] }, 'dqn option hidden must be an array of positive integers, got [64,0]'],
-    [{ loss: 'l1' }, 'dqn option loss must be one of "huber", "mse", got "l1"'],
-    [{ multiDiscrete: 'joint' }, 'dqn option multiDiscrete must be one of "flatten", "factored", got "joint"'],
-    [{ doubleQ: 'yes' }, 'dqn option doubleQ must be true or false, got "yes"'],
-    [{ tau: 0 }, 'dqn option tau must be a number in (0, 1], got 0'],
-    [{ lr: 0.001 }, 'unknown dqn option "lr" (known: hidden, activation, init, learningRate,'],
+    [{ learningRate: -1 }, 'dqn: options.learningRate: expected a number in (0, 1], got -1'],
+    [{ learningRate: 'fast' }, 'dqn: options.learningRate: expected a number in (0, 1], got "fast"'],
+    [{ gamma: 1.5 }, 'dqn: options.gamma: expected a number in [0, 1], got 1.5'],
+    [{ batchSize: 0 }, 'dqn: options.batchSize: expected an integer in [1, 65536], got 0'],
+    [{ learningStarts: 2.5 }, 'dqn: options.learningStarts: expected an integer in [0, 1000000000], got 2.5'],
+    [{ hidden: [64, 0] }, 'dqn: options.hidden[1]: expected an array of at most 8 integers in [1, 2048], got 0'],
+    [{ loss: 'l1' }, 'dqn: options.loss: expected one of "huber", "mse", got "l1"'],
+    [{ multiDiscrete: 'joint' }, 'dqn: options.multiDiscrete: expected one of "flatten", "factored", got "joint"'],
+    [{ doubleQ: 'yes' }, 'dqn: options.doubleQ: expected a boolean, got "yes"'],
+    [{ tau: 0 }, 'dqn: options.tau: expected a number in (0, 1], got 0'],
+    [{ lr: 0.001 }, 'dqn: options.lr: unknown key (known: hidden, activation, init, learningRate,'],
+    // Issue 12: finite but huge values that exhausted the heap or never returned.
+    [{ hidden: [100000, 100000] }, 'dqn: options.hidden[0]: expected an array of at most 8 integers in [1, 2048], got 100000'],
+    [{ batchSize: 1e9 }, 'dqn: options.batchSize: expected an integer in [1, 65536], got 1000000000'],
+    [{ gradientSteps: 1e7 }, 'dqn: options.gradientSteps: expected an integer in [1, 1000], got 10000000'],
+    [{ bufferSize: 1e12 }, 'dqn: options.bufferSize: expected an integer in [1, 10000000], got 1000000000000'],
+    [JSON.parse('{"__proto__": {"gamma": 0}}'), 'dqn: options.__proto__: unknown key'],
+    [{ constructor: 1 }, 'dqn: options.constructor: unknown key'],
+    [{ toString: 1 }, 'dqn: options.toString: unknown key'],
   ])('options %j are refused: %s', (options, message) => {
     expect(() => new DQN(make('CartPole-v1'), options as Record<string, unknown>, 0)).toThrow(message);
   });

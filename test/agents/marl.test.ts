@@ -127,16 +127,16 @@ describe('options and support', () => {
 
   test('bad options are refused with the value quoted', async () => {
     const env = new CooperativeTargets();
-    expect(() => new MADDPG(env, { gamma: 2 })).toThrow('maddpg option gamma must be a number in [0, 1], got 2');
-    expect(() => new MADDPG(env, { attentionDim: 8 })).toThrow(/unknown maddpg option "attentionDim"/);
-    expect(() => new MeanField(env, { useGlobalState: false })).toThrow(/unknown meanfield option "useGlobalState"/);
-    expect(() => new AttMF(env, { attentionDim: 0 })).toThrow('attmf option attentionDim must be an integer >= 1, got 0');
-    expect(() => new AttMF(env, { shareParameters: 'yes' })).toThrow('attmf option shareParameters must be one of true, false, "auto", got "yes"');
-    expect(() => new MeanField(new Hetero(), { shareParameters: true })).toThrow('meanfield option shareParameters is true but the agents\' spaces differ (observation sizes [1,3], action sizes [1,2]): use false or "auto"');
+    expect(() => new MADDPG(env, { gamma: 2 })).toThrow('maddpg: options.gamma: expected a number in [0, 1], got 2');
+    expect(() => new MADDPG(env, { attentionDim: 8 })).toThrow(/maddpg: options.attentionDim: unknown key/);
+    expect(() => new MeanField(env, { useGlobalState: false })).toThrow(/meanfield: options.useGlobalState: unknown key/);
+    expect(() => new AttMF(env, { attentionDim: 0 })).toThrow('attmf: options.attentionDim: expected an integer in [1, 1024], got 0');
+    expect(() => new AttMF(env, { shareParameters: 'yes' })).toThrow('attmf: options.shareParameters: expected one of true, false, "auto", got "yes"');
+    expect(() => new MeanField(new Hetero(), { shareParameters: true })).toThrow('meanfield: options.shareParameters: expected false or "auto" when the agents\' spaces differ (observation sizes [1,3], action sizes [1,2]), got true');
   });
 
   test("actionRegularization (Lowe et al.'s p_reg) pulls the actors' pre-tanh outputs toward 0; a negative weight is refused", async () => {
-    expect(() => new MADDPG(new CooperativeTargets(), { actionRegularization: -1 })).toThrow('maddpg option actionRegularization must be a number >= 0 (0: off), got -1');
+    expect(() => new MADDPG(new CooperativeTargets(), { actionRegularization: -1 })).toThrow('maddpg: options.actionRegularization: expected a number in [0, 1000], got -1');
     expect(MADDPG_DEFAULTS.actionRegularization).toBe(0);
     const obs = (await new CooperativeTargets(3, 10).reset({ seed: 9 })).obs;
     const meanAbs = async (agent: MultiAgentActorCritic): Promise<number> => {

@@ -62,20 +62,26 @@ describe('options', () => {
   });
 
   test('bad values are refused with the value quoted', () => {
-    expect(() => resolvePPOOptions({ learningRate: -1 })).toThrow(/learningRate must be a positive number, got -1/);
-    expect(() => resolvePPOOptions({ gamma: 1.5 })).toThrow(/gamma must be a number in \[0, 1\], got 1.5/);
-    expect(() => resolvePPOOptions({ hidden: [64, 0] })).toThrow(/hidden .* got \[64,0\]/);
-    expect(() => resolvePPOOptions({ nSteps: 2.5 })).toThrow(/nSteps must be a positive integer, got 2.5/);
-    expect(() => resolvePPOOptions({ policy: 'ranked' })).toThrow(/policy must be one of auto, mlp, rank, got "ranked"/);
-    expect(() => resolvePPOOptions({ lr: 0.1 })).toThrow(/unknown PPO option "lr"/);
-    expect(() => resolvePPOOptions({ annealLr: true, totalSteps: 0 })).toThrow(/totalSteps must be a positive integer, got 0/);
+    expect(() => resolvePPOOptions({ learningRate: -1 })).toThrow('ppo: options.learningRate: expected a number in (0, 1], got -1');
+    expect(() => resolvePPOOptions({ gamma: 1.5 })).toThrow('ppo: options.gamma: expected a number in [0, 1], got 1.5');
+    expect(() => resolvePPOOptions({ hidden: [64, 0] })).toThrow('ppo: options.hidden[1]: expected an array of 1 to 8 integers in [1, 2048], got 0');
+    expect(() => resolvePPOOptions({ nSteps: 2.5 })).toThrow('ppo: options.nSteps: expected an integer in [1, 1000000], got 2.5');
+    expect(() => resolvePPOOptions({ policy: 'ranked' })).toThrow('ppo: options.policy: expected one of "auto", "mlp", "rank", got "ranked"');
+    expect(() => resolvePPOOptions({ lr: 0.1 })).toThrow(/ppo: options.lr: unknown key \(known: policy, learningRate/);
+    expect(() => resolvePPOOptions({ annealLr: true, totalSteps: 0 })).toThrow('ppo: options.totalSteps: expected an integer in [1, 1000000000], got 0');
     expect(() => resolvePPOOptions({ targetKl: 0 })).toThrow(ConfigError);
-    expect(() => resolvePPOOptions({ normalizeRewards: 'yes' })).toThrow(/normalizeRewards must be a boolean, got "yes"/);
+    // Issue 12: finite but huge values, and keys from Object.prototype.
+    expect(() => resolvePPOOptions({ hidden: [100000, 100000] })).toThrow('ppo: options.hidden[0]: expected an array of 1 to 8 integers in [1, 2048], got 100000');
+    expect(() => resolvePPOOptions({ epochs: 1e7 })).toThrow('ppo: options.epochs: expected an integer in [1, 1000], got 10000000');
+    expect(() => resolvePPOOptions({ nSteps: 1e9 })).toThrow('ppo: options.nSteps: expected an integer in [1, 1000000], got 1000000000');
+    expect(() => resolvePPOOptions(JSON.parse('{"__proto__": {"gamma": 2}}'))).toThrow('ppo: options.__proto__: unknown key');
+    expect(() => resolvePPOOptions({ toString: 1 })).toThrow('ppo: options.toString: unknown key');
+    expect(() => resolvePPOOptions({ normalizeRewards: 'yes' })).toThrow('ppo: options.normalizeRewards: expected a boolean, got "yes"');
   });
 
   test('the constructor validates too', async () => {
     const env = makeEnv('CartPole-v1');
-    await expect(PPO.create(env, { epochs: 0 })).rejects.toThrow(/epochs must be a positive integer, got 0/);
+    await expect(PPO.create(env, { epochs: 0 })).rejects.toThrow('ppo: options.epochs: expected an integer in [1, 1000], got 0');
     await expect(PPO.create(env, {}, -1)).rejects.toThrow(/seed must be a non-negative safe integer, got -1/);
   });
 });

@@ -274,6 +274,9 @@ describe('SafeExploration price band (000 §4.3)', () => {
     expect(() => ses({ topFraction: 0 })).toThrow(/topFraction/);
     expect(() => ses({ violationThreshold: 0 })).toThrow(/violationThreshold/);
     expect(() => ses({ refreshEvery: 1.5 })).toThrow(/refreshEvery/);
+    expect(() => ses({ kSigma: -1 })).toThrow('ses: options.kSigma: expected a number in [0, 100], got -1');
+    // Issue 12: a huge record count is refused instead of growing the heap.
+    expect(() => ses({ maxRecords: 1e12 })).toThrow('ses: options.maxRecords: expected an integer in [1, 10000000], got 1000000000000');
   });
 });
 
@@ -356,6 +359,8 @@ describe('ses factory', () => {
       expect(faasconfPrice(ML_RANGES)([[-1, -1, -1, -1]])).toBeCloseTo(0.173 * 0.25 + (0.0123 * 256) / 1024, 12);
       await expect(sesFactory.create(env, {}, 0)).rejects.toThrow(/inner/);
       await expect(sesFactory.create(env, { inner: 'test-ses-random', bogus: 1 }, 0)).rejects.toThrow(/bogus/);
+      await expect(sesFactory.create(env, { inner: 'test-ses-random', constructor: 1 }, 0)).rejects.toThrow(/^ses: options.constructor: unknown key/);
+      await expect(sesFactory.create(env, { inner: 'test-ses-random', ...JSON.parse('{"__proto__": {"kSigma": 1}}') }, 0)).rejects.toThrow(/^ses: options.__proto__: unknown key/);
       await expect(sesFactory.create(env, { inner: 'no-such-agent' }, 0)).rejects.toThrow(ConfigError);
     } finally {
       await env.close();

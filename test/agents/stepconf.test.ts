@@ -279,5 +279,10 @@ describe('StepConf estimator on the simulator', () => {
     await cartpole.close();
     await expect(stepconfFactory.create(videoEnv, { sloMargin: 2 }, 0)).rejects.toThrow(/sloMargin/);
     await expect(stepconfFactory.create(videoEnv, { bogus: 1 }, 0)).rejects.toThrow(/bogus/);
+    await expect(stepconfFactory.create(videoEnv, { sloMargin: 1 }, 0)).rejects.toThrow('stepconf: options.sloMargin: expected a number in [0, 1), got 1');
+    // Issue 12: a profiling grid that would never finish, and keys from Object.prototype.
+    await expect(stepconfFactory.create(videoEnv, { profile: { repeats: 1e9 } }, 0)).rejects.toThrow('stepconf: options.profile.repeats: expected an integer in [1, 100], got 1000000000');
+    await expect(stepconfFactory.create(videoEnv, { profile: { memories: Array.from({ length: 1000 }, (_, i) => 128 + i) } }, 0)).rejects.toThrow(/^stepconf: options.profile.memories: expected an array of 1 to 64 numbers in \[128, 10240\]/);
+    await expect(stepconfFactory.create(videoEnv, { constructor: 1 }, 0)).rejects.toThrow(/^stepconf: options.constructor: unknown key/);
   });
 });

@@ -29,7 +29,7 @@ describe('<learner>+ses', () => {
       } finally {
         agent.dispose();
       }
-      await expect(f.create(env, { gama: 0.5 }, 0)).rejects.toThrow('unknown attmf option "gama"');
+      await expect(f.create(env, { gama: 0.5 }, 0)).rejects.toThrow('attmf: options.gama: unknown key');
     } finally {
       await env.close();
     }

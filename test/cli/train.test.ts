@@ -85,7 +85,7 @@ test('clear errors: unsupported action space, bad option (naming its source), un
   expect(box.stderr).toContain('faasgym: ConfigError: dqn cannot run on Pendulum-v1: dqn needs a Discrete or MultiDiscrete action space, got Box');
   const bad = faasgym('train', '--env', 'CartPole-v1', '--agent', 'dqn', '--steps', '10', '--out', join(dir, 'y'), '--set', 'gamma=2');
   expect(bad.code).toBe(2);
-  expect(bad.stderr).toMatch(/dqn option gamma must be a number in \[0, 1\], got 2 \(options from zoo .*dqn\.yaml#CartPole-v1, --set\)/);
+  expect(bad.stderr).toMatch(/dqn: options.gamma: expected a number in \[0, 1\], got 2 \(options from zoo .*dqn\.yaml#CartPole-v1, --set\)/);
   const unknown = faasgym('train', '--env', 'CartPole-v1', '--agent', 'dqm', '--steps', '10');
   expect(unknown.code).toBe(2);
   expect(unknown.stderr).toContain('unknown agent "dqm" (available: ');

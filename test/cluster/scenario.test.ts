@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../src/core/errors.js';
 import { findCycle, isResolvedScenario, loadScenarioFile, resolveScenario } from '../../src/cluster/sim/scenario.js';
+import { SimCluster } from '../../src/cluster/sim/sim-cluster.js';
 
 /** A small valid scenario; each bad case mutates a fresh copy. */
 function base(): any {
@@ -136,21 +137,21 @@ describe('resolveScenario: defaults of a minimal valid scenario', () => {
 
 describe('resolveScenario: bad scenarios name the field', () => {
   const cases: [string, (s: any) => void, string][] = [
-    ['not an object', (s) => Object.assign(s, { nodes: 'x' }), 'nodes must be a non-empty array, got "x"'],
-    ['missing duration', (s) => delete s.duration, 'duration is required'],
-    ['negative duration', (s) => (s.duration = -5), 'duration must be a finite number > 0, got -5'],
-    ['negative warmup', (s) => (s.warmup = -1), 'warmup must be a finite number >= 0, got -1'],
-    ['bad seed', (s) => (s.seed = 1.5), 'seed must be a non-negative safe integer, got 1.5'],
+    ['not an object', (s) => Object.assign(s, { nodes: 'x' }), 'nodes: expected an array of 1 to 10000 items, got "x"'],
+    ['missing duration', (s) => delete s.duration, 'duration: required, got nothing'],
+    ['negative duration', (s) => (s.duration = -5), 'duration: expected a number in (0, 10000000], got -5'],
+    ['negative warmup', (s) => (s.warmup = -1), 'warmup: expected a number in [0, 10000000], got -1'],
+    ['bad seed', (s) => (s.seed = 1.5), 'seed: expected an integer in [0, 9007199254740991], got 1.5'],
     ['unknown top-level key', (s) => (s.wamrup = 3),
       'wamrup: unknown key (allowed: name, seed, duration, warmup, nodes, functions, workflows, loads); did you mean "warmup"?'],
     ['typo in a function key', (s) => (s.functions[1].wrok = 1),
       'functions[1].wrok: unknown key (allowed: name, work, threads, parallelFraction, memoryFootprintMb, coldStart, initSeconds, download, upload, transferMb, interferenceSensitivity, contention, scaling, replicas, cpuMilli, memoryMb, cpuPerMemoryMb, maxInflight, overflow, keepAlive, scaleFromZero, scaleOutBurst, scaleOutRate, nodeSelector, dispatch, scheduler); did you mean "work"?'],
     ['bad distribution', (s) => (s.functions[2].work = { kind: 'exponential', mean: -1 }), 'functions[2].work.mean must be a finite number > 0, got -1'],
-    ['missing work', (s) => delete s.functions[0].work, 'functions[0].work is required'],
-    ['fractional cores', (s) => (s.nodes[1].cores = 2.5), 'nodes[1].cores must be a positive integer, got 2.5'],
+    ['missing work', (s) => delete s.functions[0].work, 'functions[0].work: required, got nothing'],
+    ['fractional cores', (s) => (s.nodes[1].cores = 2.5), 'nodes[1].cores: expected an integer in [1, 1024], got 2.5'],
     ['stress out of range', (s) => (s.nodes[0].stress = { kind: 'random', levels: [0, 0.5, 1.25], every: 10 }),
-      'nodes[0].stress.levels[2] must be a number in [0, 1], got 1.25'],
-    ['unknown scaling mode', (s) => (s.functions[0].scaling = 'lambda'), 'functions[0].scaling must be one of "replicas", "per-request", got "lambda"'],
+      'nodes[0].stress.levels[2]: expected a number in [0, 1], got 1.25'],
+    ['unknown scaling mode', (s) => (s.functions[0].scaling = 'lambda'), 'functions[0].scaling: expected one of "replicas", "per-request", got "lambda"'],
     ['per-request with maxInflight 4', (s) => Object.assign(s.functions[0], { scaling: 'per-request', maxInflight: 4 }),
       'functions[0].maxInflight: per-request scaling runs one request per instance (maxInflight 1), got 4; use scaling "replicas" for concurrent requests per instance'],
     ['cpuMilli with cpuPerMemoryMb', (s) => Object.assign(s.functions[0], { cpuMilli: 500, cpuPerMemoryMb: 1769 }),
@@ -166,17 +167,17 @@ describe('resolveScenario: bad scenarios name the field', () => {
     ['edge to an unknown stage', (s) => s.workflows[0].edges.push(['b', 'c']), 'workflows[0].edges[1][1]: unknown stage id "c" (stages: a, b, c1)'],
     ['cycle', (s) => s.workflows[0].edges.push(['c1', 'a']), 'workflows[0]: the workflow graph has a cycle: a -> b -> c1 -> a'],
     ['branch probabilities not summing to 1', (s) => (s.workflows[0].branches = [{ from: 'a', to: ['b', 'c1'], probs: [0.5, 0.4] }]),
-      'workflows[0].branches[0].probs must sum to 1 (±1e-9), got 0.9'],
+      'workflows[0].branches[0].probs: expected probabilities summing to 1 (±1e-9), got 0.9'],
     ['negative branch probability', (s) => (s.workflows[0].branches = [{ from: 'a', to: ['b', 'c1'], probs: [1.5, -0.5] }]),
-      'workflows[0].branches[0].probs[1] must be a finite number >= 0, got -0.5'],
+      'workflows[0].branches[0].probs[0]: expected a number in [0, 1], got 1.5'],
     ['load of an unknown target', (s) => (s.loads[0].target = 'shop'), 'loads[0].target: unknown workflow or function "shop"'],
     ['load naming a node', (s) => s.loads.push({ kind: 'closed', target: 'w01', users: 3 }), 'loads[1].target: unknown workflow or function "w01"'],
     ['unknown load kind', (s) => (s.loads[0].kind = 'poison'),
-      'loads[0].kind must be one of "poisson", "constant", "ramp", "diurnal", "burst", "trace", "closed", got "poison"'],
+      'loads[0].kind: expected one of "poisson", "constant", "ramp", "diurnal", "burst", "trace", "closed", got "poison"'],
     ['load key of another kind', (s) => (s.loads[0].users = 10), 'loads[0].users: unknown key (allowed: kind, target, rate)'],
     ['trace with both counts and file', (s) => (s.loads[0] = { kind: 'trace', target: 'a', counts: [1, 2], file: 'x.csv' }),
       'loads[0]: a trace load needs exactly one of counts (per-minute invocation counts) or file (an Azure Functions trace)'],
-    ['closed users not an integer', (s) => (s.loads[0] = { kind: 'closed', target: 'a', users: 0 }), 'loads[0].users must be a positive integer, got 0'],
+    ['closed users not an integer', (s) => (s.loads[0] = { kind: 'closed', target: 'a', users: 0 }), 'loads[0].users: expected an integer in [1, 100000], got 0'],
   ];
 
   test.each(cases)('%s', (_label, mutate, expected) => {
@@ -184,7 +185,7 @@ describe('resolveScenario: bad scenarios name the field', () => {
   });
 
   test('the root must be an object', () => {
-    expect(() => resolveScenario([])).toThrow(new ConfigError('scenario must be an object, got []'));
+    expect(() => resolveScenario([])).toThrow(new ConfigError('scenario: expected an object, got []'));
   });
 });
 
@@ -246,7 +247,7 @@ describe('loadScenarioFile', () => {
   test('validation errors start with the field and name the file', () => {
     const file = join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify({ duration: 0, nodes: [], functions: [], loads: [] }));
-    expect(thrown(() => loadScenarioFile(file))).toBe(`duration must be a finite number > 0, got 0 (in ${file})`);
+    expect(thrown(() => loadScenarioFile(file))).toBe(`duration: expected a number in (0, 10000000], got 0 (in ${file})`);
   });
 
   test('a missing trace file and a wrong extension are errors', () => {
@@ -278,5 +279,89 @@ describe('resolved scenarios', () => {
     expect(isResolvedScenario(resolved)).toBe(true);
     expect(resolved.functions[0]!.download).toEqual({ kind: 'constant', value: 0 });
     expect(resolveScenario(resolved)).toBe(resolved);
+  });
+});
+
+// Issue 12: a scenario names data beside it, never an arbitrary file, and never echoes a file's contents.
+describe('trace files stay inside the scenario directory', () => {
+  const root = mkdtempSync(join(tmpdir(), 'faasgym-contain-'));
+  const dir = join(root, 'scenarios');
+  mkdirSync(dir);
+  const secret = join(root, 'secret.txt');
+  writeFileSync(secret, 'root:x:0:0:root:/root:/bin/bash\n');
+  const scenarioWith = (file: string): string => {
+    const path = join(dir, `s${Math.abs(hash(file))}.yaml`);
+    writeFileSync(path, `duration: 1\nnodes: [{name: n, cores: 1, memoryMb: 1024}]\nfunctions: [{name: f, work: 1}]\nloads: [{kind: trace, target: f, file: ${JSON.stringify(file)}}]\n`);
+    return path;
+  };
+  function hash(s: string): number {
+    let h = 0;
+    for (const c of s) h = (h * 31 + c.charCodeAt(0)) | 0;
+    return h;
+  }
+
+  test.each([
+    ['../secret.txt'],
+    ['../../../../../../../../etc/passwd'],
+    ['sub/../../secret.txt'],
+    ['/etc/passwd'],
+  ])('%s is refused without reading it', (file) => {
+    const path = scenarioWith(file);
+    const msg = thrown(() => loadScenarioFile(path));
+    expect(msg).toBe(`loads[0].file: expected a trace file inside the scenario's directory, got ${JSON.stringify(file)} (in ${path})`);
+    expect(msg).not.toMatch(/root:/);
+  });
+
+  test('a symbolic link out of the directory is refused', () => {
+    symlinkSync(secret, join(dir, 'link.csv'));
+    const path = scenarioWith('link.csv');
+    const msg = thrown(() => loadScenarioFile(path));
+    expect(msg).toBe(`loads[0].file: expected a trace file inside the scenario's directory, got a link out of it: ${JSON.stringify(join(dir, 'link.csv'))} (in ${path})`);
+    expect(msg).not.toMatch(/root:/);
+  });
+
+  test('a file inside (also in a subdirectory) is accepted, and a non-trace file inside is refused without quoting it', () => {
+    mkdirSync(join(dir, 'data'));
+    writeFileSync(join(dir, 'data', 'inv.csv'), 'HashOwner,HashApp,HashFunction,Trigger,1\no,a,f,http,3\n');
+    expect(loadScenarioFile(scenarioWith('data/inv.csv')).loads[0]).toMatchObject({ file: join(dir, 'data', 'inv.csv') });
+    writeFileSync(join(dir, 'passwd.csv'), 'root:x:0:0:root:/root:/bin/bash\n');
+    const c = new SimClusterFrom(loadScenarioFile(scenarioWith('passwd.csv')));
+    const msg = thrown(() => c.build());
+    expect(msg).toMatch(/line 1, column 1: expected the header column "HashOwner" \(the file's contents are not shown\)/);
+    expect(msg).not.toMatch(/root:/);
+  });
+});
+
+class SimClusterFrom {
+  constructor(private readonly s: ReturnType<typeof loadScenarioFile>) {}
+  build(): unknown {
+    return new SimCluster(this.s);
+  }
+}
+
+// Issue 12: finite but huge values are refused with the bound, instead of hanging a run or exhausting the heap.
+describe('upper bounds', () => {
+  const cases: [string, (s: any) => void, string][] = [
+    ['rate 1e308', (s) => (s.loads[0].rate = 1e308), 'loads[0].rate: expected a number in (0, 100000], got 1e+308'],
+    ['trace count 3e9', (s) => (s.loads[0] = { kind: 'trace', target: 'a', counts: [1, 3e9] }), 'loads[0].counts[1]: expected an integer in [0, 6000000], got 3000000000'],
+    ['duration 1e12', (s) => (s.duration = 1e12), 'duration: expected a number in (0, 10000000], got 1000000000000'],
+    ['warmup 1e12', (s) => (s.warmup = 1e12), 'warmup: expected a number in [0, 10000000], got 1000000000000'],
+    ['parallelism 1e9', (s) => (s.workflows[0].stages[2].parallelism = 1e9), 'workflows[0].stages[2].parallelism: expected an integer in [1, 1000], got 1000000000'],
+    ['users 1e9', (s) => (s.loads[0] = { kind: 'closed', target: 'a', users: 1e9 }), 'loads[0].users: expected an integer in [1, 100000], got 1000000000'],
+    ['replicas 1e9', (s) => (s.functions[0].replicas = 1e9), 'functions[0].replicas: expected an integer in [0, 10000], got 1000000000'],
+    ['cores 1e9', (s) => (s.nodes[0].cores = 1e9), 'nodes[0].cores: expected an integer in [1, 1024], got 1000000000'],
+    ['__proto__ key', (s) => Object.defineProperty(s, '__proto__', { value: { x: 1 }, enumerable: true }), '__proto__: unknown key (allowed: name, seed, duration, warmup, nodes, functions, workflows, loads)'],
+    ['constructor key', (s) => (s.nodes[0].constructor = 1), 'nodes[0].constructor: unknown key (allowed: name, cores, memoryMb, speed, l3Mb, cpuModel, labels, stress, functionMemoryMb)'],
+  ];
+  test.each(cases)('%s', (_label, mutate, expected) => {
+    const s = base();
+    mutate(s);
+    expect(thrown(() => resolveScenario(s))).toBe(expected);
+  });
+  test('a trace file with a count of 3e9 is refused when replayed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'faasgym-bigtrace-'));
+    writeFileSync(join(dir, 'inv.csv'), 'HashOwner,HashApp,HashFunction,Trigger,1,2\no,a,f,http,1,3000000000\n');
+    const s = { duration: 1, nodes: [{ name: 'n', cores: 1, memoryMb: 1024 }], functions: [{ name: 'f', work: 1 }], loads: [{ kind: 'trace', target: 'f', file: 'inv.csv' }] };
+    expect(() => new SimCluster(resolveScenario(s, { baseDir: dir }))).toThrow('trace load: counts[1]: expected an integer in [0, 6000000], got 3000000000');
   });
 });

@@ -57,14 +57,36 @@ describe('config', () => {
     [VERTICAL_ID, { slaMs: [1, 2] }, 'config.slaMs'],
     [VERTICAL_ID, { initialCpuMilli: 100 }, 'config.initialCpuMilli'],
     [VERTICAL_ID, { minCpuMilli: 2000, maxCpuMilli: 1000 }, 'config.maxCpuMilli'],
-    [VERTICAL_ID, { cpuStep: 100 }, 'unknown config key "cpuStep"'],
+    [VERTICAL_ID, { cpuStep: 100 }, 'config.cpuStep: unknown key'],
     [VERTICAL_ID, { backend: { kind: 'nowhere' } }, 'config.backend.kind'],
     [HORIZONTAL_ID, { initialReplicas: 11 }, 'config.initialReplicas'],
     [HORIZONTAL_ID, { maxReplicas: 0 }, 'config.maxReplicas'],
-    [HORIZONTAL_ID, { initialCpuMilli: 500 }, 'unknown config key "initialCpuMilli"'],
+    [HORIZONTAL_ID, { initialCpuMilli: 500 }, 'config.initialCpuMilli: unknown key'],
   ])('%s %j → ConfigError naming %s', (id, config, field) => {
     expect(() => make(id, config)).toThrow(ConfigError);
     expect(() => make(id, config)).toThrow(field);
+  });
+
+  // Issue 12: the cross-field error names the field the user set, not its neighbour.
+  test.each([
+    [VERTICAL_ID, { minCpuMilli: 5000, initialCpuMilli: 100 }, 'Autoscale-Vertical-v0: config.minCpuMilli: expected a number <= config.maxCpuMilli (4000), got 5000'],
+    [VERTICAL_ID, { minCpuMilli: 2000 }, 'Autoscale-Vertical-v0: config.minCpuMilli: expected a number <= config.initialCpuMilli (1000), got 2000'],
+    [VERTICAL_ID, { initialCpuMilli: 100 }, 'Autoscale-Vertical-v0: config.initialCpuMilli: expected a number >= config.minCpuMilli (250), got 100'],
+    [VERTICAL_ID, { maxCpuMilli: 500 }, 'Autoscale-Vertical-v0: config.maxCpuMilli: expected a number >= config.initialCpuMilli (1000), got 500'],
+    [HORIZONTAL_ID, { minReplicas: 20 }, 'Autoscale-Horizontal-v0: config.minReplicas: expected a number <= config.maxReplicas (10), got 20'],
+  ])('%s %j → %s', (id, config, message) => {
+    expect(() => make(id, config)).toThrow(message);
+  });
+
+  // Issue 12: finite but huge values used to hang a step (stepSeconds) or exhaust the heap (rate).
+  test.each([
+    [VERTICAL_ID, { stepSeconds: 1e9 }, 'Autoscale-Vertical-v0: config.stepSeconds: expected a number in (0, 3600], got 1000000000'],
+    [VERTICAL_ID, { rate: 1e9 }, 'Autoscale-Vertical-v0: config.rate: expected a number in (0, 10000], got 1000000000'],
+    [HORIZONTAL_ID, { warmupSeconds: 1e12 }, 'Autoscale-Horizontal-v0: config.warmupSeconds: expected a number in [0, 3600], got 1000000000000'],
+    [VERTICAL_ID, { constructor: 1 }, 'Autoscale-Vertical-v0: config.constructor: unknown key'],
+  ])('%s %j is refused: %s', (id, config, message) => {
+    expect(() => make(id, config)).toThrow(ConfigError);
+    expect(() => make(id, config)).toThrow(message);
   });
 
   test('defaults: SLAs 2.5 × median work, node count fits every function at its maximum', () => {

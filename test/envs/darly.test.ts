@@ -61,14 +61,14 @@ describe('registration and the checker', () => {
 
   test('bad config is a ConfigError naming the field', () => {
     const cases: [Record<string, unknown>, string][] = [
-      [{ qosTarget: 30 }, 'Darly-Custom-v0: unknown config key "qosTarget"'],
-      [{ qosTargets: [30, 0] }, 'config.qosTargets must be an array of numbers > 0, got [30,0]'],
-      [{ qosPhaseSteps: [300] }, 'config.qosPhaseSteps must be an array with one entry per QoS target (2), got [300]'],
-      [{ qosPhaseSteps: [300, 2.5] }, 'config.qosPhaseSteps must be an array of positive integers'],
-      [{ frames: [16, 0.5] }, 'config.frames must be'],
-      [{ stressLevels: [0, 2] }, 'config.stressLevels must be'],
-      [{ maxReplicas: 0 }, 'config.maxReplicas must be an integer in [1, 8], got 0'],
-      [{ controlled: 'some' }, 'config.controlled must be one of "paper", "all"'],
+      [{ qosTarget: 30 }, 'Darly-Custom-v0: config.qosTarget: unknown key'],
+      [{ qosTargets: [30, 0] }, 'config.qosTargets[1]: expected an array of 1 to 64 numbers in (0, 3600], got 0'],
+      [{ qosPhaseSteps: [300] }, 'config.qosPhaseSteps: expected an array with one entry per QoS target (2), got [300]'],
+      [{ qosPhaseSteps: [300, 2.5] }, 'config.qosPhaseSteps[1]: expected an array of 1 to 64 integers in [1, 1000000000], got 2.5'],
+      [{ frames: [16, 0.5] }, 'config.frames[1]: expected'],
+      [{ stressLevels: [0, 2] }, 'config.stressLevels[1]: expected'],
+      [{ maxReplicas: 0 }, 'config.maxReplicas: expected an integer in [1, 8], got 0'],
+      [{ controlled: 'some' }, 'config.controlled: expected one of "paper", "all"'],
       [{ backend: { kind: 'nope' } }, 'config.backend.kind "nope" is not available'],
     ];
     for (const [config, message] of cases) {

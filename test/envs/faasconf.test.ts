@@ -57,13 +57,18 @@ describe('registration', () => {
 
 describe('config', () => {
   test.each([
-    [{ users: 0 }, 'FaaSConf-Sequential-v0: config.users must be an integer in [1, 1000], got 0'],
-    [{ alpha: 0 }, 'config.alpha must be a finite number < 0'],
-    [{ beta: 0 }, 'config.beta must be a finite number > 0, got 0'],
-    [{ workload: 'azure' }, 'config.workload must be one of "static", "azure-dynamic"'],
-    [{ windowSeconds: -30 }, 'config.windowSeconds must be a finite number > 0'],
-    [{ qosLatency: 0 }, 'config.qosLatency must be a finite number > 0'],
-    [{ user: 30 }, 'unknown config key "user"'],
+    [{ users: 0 }, 'FaaSConf-Sequential-v0: config.users: expected an integer in [1, 1000], got 0'],
+    [{ alpha: 0 }, 'config.alpha: expected a number < 0'],
+    [{ beta: 0 }, 'config.beta: expected a number in (0, 1000], got 0'],
+    [{ workload: 'azure' }, 'config.workload: expected one of "static", "azure-dynamic"'],
+    [{ windowSeconds: -30 }, 'config.windowSeconds: expected a number in (0, 3600]'],
+    [{ qosLatency: 0 }, 'config.qosLatency: expected a number in (0, 3600]'],
+    [{ user: 30 }, 'config.user: unknown key'],
+    // Issue 12: a window of 1e9 s never returned from step.
+    [{ windowSeconds: 1e9 }, 'FaaSConf-Sequential-v0: config.windowSeconds: expected a number in (0, 3600], got 1000000000'],
+    [{ users: 1e9 }, 'config.users: expected an integer in [1, 1000], got 1000000000'],
+    [JSON.parse('{"__proto__": {"users": 3}}'), 'config.__proto__: unknown key'],
+    [{ toString: 'x' }, 'config.toString: unknown key'],
     [{ backend: { kind: 'nope' } }, 'config.backend.kind "nope" is not available'],
   ])('%j is refused: %s', (config, message) => {
     expect(() => make('FaaSConf-Sequential-v0', config)).toThrow(ConfigError);
@@ -76,7 +81,7 @@ describe('config', () => {
     expect(new FaaSConfEnv('Parallel').config.qosLatency).toBe(2.5);
     const table = schemaTable(faasconfSchema('Sequential'));
     expect(table).toContain('| `qosLatency` | number | `1.5` |');
-    expect(table.split('\n')).toHaveLength(2 + Object.keys(faasconfSchema('Sequential')).length);
+    expect(table.split('\n')).toHaveLength(2 + Object.keys(faasconfSchema('Sequential').shape).length);
   });
 
   test('action ranges are the paper\'s (000 §5.1.2)', () => {

@@ -90,17 +90,17 @@ describe('contract', () => {
 
 describe('config', () => {
   test.each([
-    [{ sloSeconds: 0 }, 'StepConf-ML-v0: config.sloSeconds must be a finite number > 0, got 0'],
-    [{ memorySizesMb: [64, 1024] }, 'config.memorySizesMb must be a non-empty array of finite numbers in [128, 10240]'],
-    [{ memorySizesMb: [512, 512] }, 'config.memorySizesMb must not repeat a value'],
-    [{ parallelisms: [1, 2.5] }, 'config.parallelisms must hold integers, got [1,2.5]'],
-    [{ intraParallelisms: [] }, 'config.intraParallelisms must be a non-empty array'],
-    [{ jobRange: [150, 50] }, 'config.jobRange must be [low, high] with low <= high, got [150,50]'],
-    [{ referenceConfig: [2048, 2.5, 1] }, 'config.referenceConfig must be [memory MB, p, q] with integer p and q'],
-    [{ missPenaltyUsd: -1 }, 'config.missPenaltyUsd must be a finite number >= 0, got -1'],
-    [{ prewarm: 'yes' }, 'config.prewarm must be a boolean'],
+    [{ sloSeconds: 0 }, 'StepConf-ML-v0: config.sloSeconds: expected a number in (0, 86400], got 0'],
+    [{ memorySizesMb: [64, 1024] }, 'config.memorySizesMb[0]: expected an array of 1 to 64 numbers in [128, 10240], got 64'],
+    [{ memorySizesMb: [512, 512] }, 'config.memorySizesMb: expected no value twice, got [512,512]'],
+    [{ parallelisms: [1, 2.5] }, 'config.parallelisms[1]: expected an array of 1 to 64 integers in [1, 1000], got 2.5'],
+    [{ intraParallelisms: [] }, 'config.intraParallelisms: expected an array of 1 to 64 integers in [1, 64], got []'],
+    [{ jobRange: [150, 50] }, 'config.jobRange: expected [low, high] with low <= high, got [150,50]'],
+    [{ referenceConfig: [2048, 2.5, 1] }, 'config.referenceConfig: expected [memory MB, p, q] with integer p and q'],
+    [{ missPenaltyUsd: -1 }, 'config.missPenaltyUsd: expected a number in [0, 1000], got -1'],
+    [{ prewarm: 'yes' }, 'config.prewarm: expected a boolean'],
     [{ backend: { kind: 'nope' } }, 'config.backend.kind "nope" is not available'],
-    [{ slo: 3 }, 'StepConf-ML-v0: unknown config key "slo"'],
+    [{ slo: 3 }, 'StepConf-ML-v0: config.slo: unknown key'],
   ])('%j is refused', (config, message) => {
     expect(() => make('StepConf-ML-v0', config)).toThrow(ConfigError);
     expect(() => make('StepConf-ML-v0', config)).toThrow(message);

@@ -15,12 +15,18 @@ beforeAll(async () => {
 
 describe('zoo files', () => {
   test('validation errors name the file and the key', () => {
-    expect(() => parseZoo({ 'CartPole-v1': { steps: 0 } }, 'z.yaml')).toThrow('z.yaml: CartPole-v1.steps must be a positive integer, got 0');
-    expect(() => parseZoo({ 'CartPole-v1': { steps: 10, option: {} } }, 'z.yaml')).toThrow('z.yaml: CartPole-v1.option is not a zoo key (known: steps, options, evalEpisodes, evalEvery, stopAtReturn, envConfig)');
-    expect(() => parseZoo({ 'CartPole-v1': { steps: 10, options: [1] } }, 'z.yaml')).toThrow('z.yaml: CartPole-v1.options must be a mapping of agent options, got [1]');
-    expect(() => parseZoo([1, 2], 'z.yaml')).toThrow('z.yaml: a zoo file must map environment ids to entries');
+    expect(() => parseZoo({ 'CartPole-v1': { steps: 0 } }, 'z.yaml')).toThrow('z.yaml: CartPole-v1.steps: expected an integer in [1, 1000000000], got 0');
+    expect(() => parseZoo({ 'CartPole-v1': { steps: 10, option: {} } }, 'z.yaml')).toThrow('z.yaml: CartPole-v1.option: unknown key (known: steps, options, evalEpisodes, evalEvery, stopAtReturn, envConfig)');
+    expect(() => parseZoo({ 'CartPole-v1': { steps: 10, options: [1] } }, 'z.yaml')).toThrow('z.yaml: CartPole-v1.options: expected a mapping of keys to values, got [1]');
+    expect(() => parseZoo([1, 2], 'z.yaml')).toThrow('z.yaml: expected a mapping of environment ids to entries, got [1,2]');
     expect(() => parseZoo({ 'CartPole-v1': { steps: 10, stopAtReturn: 475 } }, 'z.yaml')).toThrow('z.yaml: CartPole-v1.stopAtReturn needs CartPole-v1.evalEvery');
-    expect(() => parseZoo({ 'CartPole-v1': { steps: 10, evalEvery: -5 } }, 'z.yaml')).toThrow('z.yaml: CartPole-v1.evalEvery must be a positive integer, got -5');
+    expect(() => parseZoo({ 'CartPole-v1': { steps: 10, evalEvery: -5 } }, 'z.yaml')).toThrow('z.yaml: CartPole-v1.evalEvery: expected an integer in [1, 1000000000], got -5');
+    expect(() => parseZoo({ 'CartPole-v1': { steps: 1e12 } }, 'z.yaml')).toThrow('z.yaml: CartPole-v1.steps: expected an integer in [1, 1000000000], got 1000000000000');
+    expect(() => parseZoo({ 'CartPole-v1': { evalEvery: 5 } }, 'z.yaml')).toThrow('z.yaml: CartPole-v1.steps: expected an integer in [1, 1000000000], got nothing');
+    expect(() => parseZoo(JSON.parse('{"__proto__": {"steps": 5}}'), 'z.yaml')).toThrow('z.yaml: __proto__: expected an environment id, got "__proto__"');
+    expect(() => parseZoo({ 'CartPole-v1': { steps: 5, constructor: 1 } }, 'z.yaml')).toThrow('z.yaml: CartPole-v1.constructor: unknown key');
+    // Agent options pass through unchanged, a `__proto__` key included, for the agent to refuse.
+    expect(Object.keys(parseZoo({ 'CartPole-v1': { steps: 5, options: JSON.parse('{"__proto__": 1}') } }, 'z.yaml').entries['CartPole-v1']!.options)).toEqual(['__proto__']);
     const dir = mkdtempSync(join(tmpdir(), 'faasgym-zoo-'));
     try {
       writeFileSync(join(dir, 'bad.yaml'), 'CartPole-v1: [unclosed\n');

@@ -222,7 +222,7 @@ describe('trace replay', () => {
   test('validation', () => {
     expect(() => createArrivalProcess({ kind: 'trace', target: 'f' })).toThrow(/counts or file is required/);
     expect(() => createArrivalProcess({ kind: 'trace', target: 'f', counts: [1], file: 'x.csv' })).toThrow(/not both/);
-    expect(() => createArrivalProcess({ kind: 'trace', target: 'f', counts: [1, -2] })).toThrow(/trace load: counts\[1\] must be an integer >= 0, got -2/);
+    expect(() => createArrivalProcess({ kind: 'trace', target: 'f', counts: [1, -2] })).toThrow(/trace load: counts\[1\]: expected an integer in \[0, 6000000\], got -2/);
     expect(() => createArrivalProcess({ kind: 'trace', target: 'f', counts: [1], secondsPerMinute: 0 })).toThrow(/trace load: secondsPerMinute must be a finite number > 0, got 0/);
     expect(() => createArrivalProcess({ kind: 'trace', target: 'f', counts: [1, 2], startMinute: 2 })).toThrow(/startMinute must be an integer in \[0, 1\], got 2/);
   });

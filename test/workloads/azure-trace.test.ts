@@ -37,14 +37,14 @@ describe('parseAzureTrace', () => {
       throw new Error('no error');
     };
     expect(bad('')).toMatch(/^inv\.csv: empty file/);
-    expect(bad('Owner,HashApp,HashFunction,Trigger,1\n')).toBe('inv.csv: line 1, column 1: header column must be "HashOwner", got "Owner"');
+    expect(bad('Owner,HashApp,HashFunction,Trigger,1\n')).toBe('inv.csv: line 1, column 1: expected the header column "HashOwner" (the file\'s contents are not shown)');
     expect(bad('HashOwner,HashApp,HashFunction,Trigger\n')).toMatch(/line 1: header has no minute columns/);
-    expect(bad('HashOwner,HashApp,HashFunction,Trigger,1,3\n')).toBe('inv.csv: line 1, column 6: header minute column must be "2", got "3"');
+    expect(bad('HashOwner,HashApp,HashFunction,Trigger,1,3\n')).toBe('inv.csv: line 1, column 6: expected the header minute column "2" (the file\'s contents are not shown)');
     expect(bad(`${header(3)}\na,b,c,http,1,2,3\na,b,c,http,1,1.5,3\n`)).toBe(
-      'inv.csv: line 3, column 6: minute 2: count must be a non-negative integer, got "1.5"',
+      'inv.csv: line 3, column 6: minute 2: expected a non-negative integer count (the file\'s contents are not shown)',
     );
-    expect(bad(`${header(3)}\na,b,c,http,1,-2,3\n`)).toMatch(/line 2, column 6: minute 2: count must be a non-negative integer, got "-2"/);
-    expect(bad(`${header(3)}\na,b,c,http,1,,3\n`)).toMatch(/line 2, column 6: .*got ""/);
+    expect(bad(`${header(3)}\na,b,c,http,1,-2,3\n`)).toMatch(/line 2, column 6: minute 2: expected a non-negative integer count/);
+    expect(bad(`${header(3)}\na,b,c,http,1,,3\n`)).toMatch(/line 2, column 6: minute 2: expected a non-negative integer count/);
     expect(bad(`${header(3)}\n\na,b,c,http,1,2\n`)).toBe('inv.csv: line 3: expected 7 columns (4 keys + 3 minutes), got 6');
     expect(bad(`${header(1)}\na,,c,http,1\n`)).toMatch(/line 2, column 2: HashApp must not be empty/);
   });

@@ -18,7 +18,7 @@
  *   starting a new one otherwise; idle instances expire after `keepAlive`.
  * - Workflows are DAGs with fan-out, joins and probabilistic branches.
  */
-import { ConfigError, quote } from '../../core/errors.js';
+import { ConfigError, quote, SimulationBudgetError } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
 import { AWS_LAMBDA_X86_PRICES, AZURE_PREMIUM_PRICES } from '../cost.js';
 import { sampler } from '../../workloads/dist.js';
@@ -65,6 +65,22 @@ interface User {
   pool: UserPool;
   alive: boolean;
 }
+
+/**
+ * What one call that runs the engine (one `advance()`) may use before it is
+ * stopped with a `SimulationBudgetError`: events processed, and invocations
+ * alive at once (the simulator's memory grows with them). A finite but huge
+ * load (a rate of 10⁹/s, a window of 10⁹ s) ends with a clear error instead of
+ * running for hours or exhausting the heap.
+ */
+export interface SimBudget {
+  /** Events one call may process. @default 50 000 000 (tens of seconds of wall time) */
+  events: number;
+  /** Invocations alive at once. @default 2 000 000 (some hundreds of MB) */
+  liveInvocations: number;
+}
+
+export const DEFAULT_SIM_BUDGET: Readonly<SimBudget> = Object.freeze({ events: 50_000_000, liveInvocations: 2_000_000 });
 
 export class Engine {
   now = 0;
@@ -147,12 +163,17 @@ export class Engine {
 
   // ------------------------------------------------------------------ running
 
+  /** Events and live invocations one `runUntil`/`runRequests` call may reach (see `SimBudget`). */
+  budget: SimBudget = { ...DEFAULT_SIM_BUDGET };
+
   /** Process every event up to and including time `tEnd`, then set the clock to `tEnd`. */
   runUntil(tEnd: number): void {
     const q = this.q;
+    const stop = this.events + this.budget.events;
     while (q.peekTime() <= tEnd) {
       q.pop();
       this.handle();
+      if ((this.events & 1023) === 0 || this.events >= stop) this.checkBudget(stop, tEnd);
     }
     this.now = tEnd;
   }
@@ -161,6 +182,7 @@ export class Engine {
   runRequests(count: number, tMax: number): boolean {
     const target = this.finishedRequests + count;
     const q = this.q;
+    const stop = this.events + this.budget.events;
     while (this.finishedRequests < target) {
       if (q.peekTime() > tMax) {
         this.now = tMax;
@@ -168,8 +190,23 @@ export class Engine {
       }
       q.pop();
       this.handle();
+      if ((this.events & 1023) === 0 || this.events >= stop) this.checkBudget(stop, tMax);
     }
     return true;
+  }
+
+  private checkBudget(stop: number, tEnd: number): void {
+    const at = `at simulated time ${this.now.toFixed(3)} s of a call running to ${Number.isFinite(tEnd) ? `${tEnd.toFixed(3)} s` : 'its request count'}`;
+    if (this.events >= stop) {
+      throw new SimulationBudgetError(
+        `simulator: one advance processed ${this.budget.events} events (its budget) ${at}; the load is too large for one step: lower the rate, users or window length`,
+      );
+    }
+    if (this.activeInvocations > this.budget.liveInvocations) {
+      throw new SimulationBudgetError(
+        `simulator: ${this.activeInvocations} invocations in flight (budget ${this.budget.liveInvocations}) ${at}; the load outruns the cluster: lower the rate or users, or add capacity`,
+      );
+    }
   }
 
   private handle(): void {

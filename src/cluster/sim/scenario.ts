@@ -4,16 +4,18 @@
  * every default of `spec.ts` applied and every field checked.
  *
  * Every problem is a `ConfigError` whose message starts with the path of the
- * bad field (`functions[2].work.mean must be a finite number > 0, got -1`).
+ * bad field in the one wording of `src/core/schema.ts`
+ * (`nodes[1].cores: expected an integer in [1, 1024], got 2.5`).
  * Unknown keys are rejected (a typo such as `wrok` must not be silently
  * ignored), and cross references (stage functions, edges, branches, node
  * selectors, load targets) are checked after the structure.
  */
-import { accessSync, constants as fsConstants, readFileSync } from 'node:fs';
-import { basename, dirname, extname, isAbsolute, resolve as resolvePath } from 'node:path';
+import { accessSync, constants as fsConstants, readFileSync, realpathSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, relative, resolve as resolvePath } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ConfigError, quote } from '../../core/errors.js';
 import { parseDist } from '../../workloads/dist.js';
+import { MAX_TRACE_COUNT } from '../../workloads/arrivals.js';
 import type { OverflowPolicy, ScalingMode } from '../types.js';
 import { DEFAULT_CONTENTION } from './spec.js';
 import type {
@@ -33,6 +35,34 @@ export interface ResolveScenarioOptions {
   /** Name used when the scenario has none. @default "scenario" */
   defaultName?: string;
 }
+
+/**
+ * Upper bounds of the scenario's fields, each with its reason: a finite but
+ * huge value must be refused here, not left to hang a run or exhaust the heap
+ * (the simulator's per-`advance()` budget is the second line of defence).
+ */
+export const SCENARIO_LIMITS = Object.freeze({
+  /** Simulated seconds of `duration`, `warmup` and every period or offset: 10⁷ s is 116 days; every simulated second may hold events. */
+  duration: 1e7,
+  /** Requests per second of an open-loop load: 10⁵/s is 10⁶ requests in a 10 s step, the scale of the event budget. */
+  rate: 1e5,
+  /** Closed-loop users (and `maxInflight`): each user is simulated. */
+  users: 1e5,
+  /** Minutes of a trace's `counts`: about two years. */
+  traceMinutes: 1e6,
+  /** Parallelism of a workflow stage: every parallel invocation is simulated. */
+  parallelism: 1000,
+  /** Replicas of a function (and scale-out burst/rate): every replica is simulated. */
+  replicas: 10_000,
+  /** Cores of a node and threads of a function: the largest machines have a few hundred. */
+  cores: 1024,
+  /** Items of any list (nodes, functions, stages, loads, …). */
+  items: 10_000,
+  /** Other integer quantities (trace rows). */
+  count: 1e9,
+  /** Any other quantity (memory, work, sizes): beyond 10⁹ sums and products lose meaning. */
+  scalar: 1e9,
+});
 
 /** Tolerance on the sum of branch probabilities. */
 export const BRANCH_PROB_TOLERANCE = 1e-9;
@@ -69,8 +99,8 @@ export function overrideScenario(scenario: ResolvedScenario, overrides: { seed?:
   const out: ResolvedScenario = {
     ...scenario,
     seed: overrides.seed === undefined ? scenario.seed : seedValue(overrides.seed, 'seed'),
-    duration: overrides.duration === undefined ? scenario.duration : positive(overrides.duration, 'duration'),
-    warmup: overrides.warmup === undefined ? scenario.warmup : nonNegative(overrides.warmup, 'warmup'),
+    duration: overrides.duration === undefined ? scenario.duration : positive(overrides.duration, 'duration', SCENARIO_LIMITS.duration),
+    warmup: overrides.warmup === undefined ? scenario.warmup : nonNegative(overrides.warmup, 'warmup', SCENARIO_LIMITS.duration),
   };
   resolvedScenarios.add(out);
   return out;
@@ -83,8 +113,8 @@ export function resolveScenario(input: unknown, options: ResolveScenarioOptions 
 
   const name = root.name === undefined ? (options.defaultName ?? 'scenario') : string(root.name, 'name');
   const seed = root.seed === undefined ? 0 : seedValue(root.seed, 'seed');
-  const duration = positive(required(root, 'duration', ''), 'duration');
-  const warmup = root.warmup === undefined ? 0 : nonNegative(root.warmup, 'warmup');
+  const duration = positive(required(root, 'duration', ''), 'duration', SCENARIO_LIMITS.duration);
+  const warmup = root.warmup === undefined ? 0 : nonNegative(root.warmup, 'warmup', SCENARIO_LIMITS.duration);
 
   const names = new Map<string, string>(); // name → path of its first use
   const claim = (n: string, path: string): void => {
@@ -151,6 +181,10 @@ export function loadScenarioFile(path: string): ResolvedScenario {
       } catch {
         throw new ConfigError(`loads[${i}].file: cannot read trace file ${quote(load.file)} (in ${path})`);
       }
+      // A symbolic link inside the directory may still point out of it: compare the real paths.
+      if (!inside(realpathSync(dirname(file)), realpathSync(load.file))) {
+        throw new ConfigError(`loads[${i}].file: expected a trace file inside the scenario's directory, got a link out of it: ${quote(load.file)} (in ${path})`);
+      }
     }
   });
   return scenario;
@@ -203,7 +237,7 @@ function resolveNode(input: unknown, path: string): ResolvedNode {
   checkKeys(o, path, NODE_KEYS);
   return {
     name: string(required(o, 'name', path), `${path}.name`),
-    cores: positiveInt(required(o, 'cores', path), `${path}.cores`),
+    cores: positiveInt(required(o, 'cores', path), `${path}.cores`, SCENARIO_LIMITS.cores),
     memoryMb: positive(required(o, 'memoryMb', path), `${path}.memoryMb`),
     speed: o.speed === undefined ? 1 : positive(o.speed, `${path}.speed`),
     l3Mb: o.l3Mb === undefined ? 32 : positive(o.l3Mb, `${path}.l3Mb`),
@@ -218,7 +252,7 @@ function labels(input: unknown, path: string): Record<string, string> {
   const o = object(input, path);
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(o)) {
-    if (typeof v !== 'string') throw new ConfigError(`${path}.${k} must be a string, got ${quote(v)}`);
+    if (typeof v !== 'string') throw new ConfigError(`${path}.${k}: expected a string, got ${quote(v)}`);
     out[k] = v;
   }
   return out;
@@ -237,18 +271,18 @@ function resolveStress(input: unknown, path: string): StressSpec {
         const pp = `${path}.points[${i}]`;
         const po = object(p, pp);
         checkKeys(po, pp, ['at', 'level']);
-        return { at: nonNegative(required(po, 'at', pp), `${pp}.at`), level: unit(required(po, 'level', pp), `${pp}.level`) };
+        return { at: nonNegative(required(po, 'at', pp), `${pp}.at`, SCENARIO_LIMITS.duration), level: unit(required(po, 'level', pp), `${pp}.level`) };
       });
       for (let i = 1; i < points.length; i++) {
         const prev = points[i - 1]!.at, at = points[i]!.at;
-        if (!(at > prev)) throw new ConfigError(`${path}.points[${i}].at must be greater than the previous point's at (${prev}), got ${at}`);
+        if (!(at > prev)) throw new ConfigError(`${path}.points[${i}].at: expected a number > the previous point's at (${prev}), got ${at}`);
       }
       return { kind, points };
     }
     case 'random': {
       checkKeys(o, path, ['kind', 'levels', 'every']);
       const levels = array(required(o, 'levels', path), `${path}.levels`, true).map((l, i) => unit(l, `${path}.levels[${i}]`));
-      return { kind, levels, every: positive(required(o, 'every', path), `${path}.every`) };
+      return { kind, levels, every: positive(required(o, 'every', path), `${path}.every`, SCENARIO_LIMITS.duration) };
     }
   }
 }
@@ -281,7 +315,7 @@ function resolveFunction(input: unknown, path: string, nodeNames: Set<string>): 
     cpuMilli = Math.max(1, Math.round((1000 * memoryMb) / cpuPerMemoryMb));
   }
 
-  let maxInflight = o.maxInflight === undefined ? 0 : nonNegativeInt(o.maxInflight, `${path}.maxInflight`);
+  let maxInflight = o.maxInflight === undefined ? 0 : nonNegativeInt(o.maxInflight, `${path}.maxInflight`, SCENARIO_LIMITS.users);
   if (perRequest) {
     if (maxInflight > 1) {
       throw new ConfigError(`${path}.maxInflight: per-request scaling runs one request per instance (maxInflight 1), got ${maxInflight}; use scaling "replicas" for concurrent requests per instance`);
@@ -292,15 +326,15 @@ function resolveFunction(input: unknown, path: string, nodeNames: Set<string>): 
   let keepAlive: number | null;
   if (o.keepAlive === undefined) keepAlive = perRequest ? 600 : null;
   else if (o.keepAlive === null) keepAlive = null;
-  else keepAlive = nonNegative(o.keepAlive, `${path}.keepAlive`, 'or null (never)');
+  else keepAlive = nonNegative(o.keepAlive, `${path}.keepAlive`, SCENARIO_LIMITS.duration, 'or null (never)');
 
   let scaleOutBurst = Infinity;
   if (o.scaleOutBurst !== undefined && o.scaleOutBurst !== Infinity) {
-    scaleOutBurst = positiveInt(o.scaleOutBurst, `${path}.scaleOutBurst`, 'or Infinity');
+    scaleOutBurst = positiveInt(o.scaleOutBurst, `${path}.scaleOutBurst`, SCENARIO_LIMITS.replicas, 'or Infinity');
   }
   let scaleOutRate = Infinity;
   if (o.scaleOutRate !== undefined && o.scaleOutRate !== Infinity) {
-    scaleOutRate = positive(o.scaleOutRate, `${path}.scaleOutRate`);
+    scaleOutRate = positive(o.scaleOutRate, `${path}.scaleOutRate`, SCENARIO_LIMITS.replicas);
   }
 
   const dispatch = o.dispatch === undefined ? 'fleet' : oneOf<'fleet' | 'invoker'>(o.dispatch, `${path}.dispatch`, ['fleet', 'invoker']);
@@ -322,18 +356,18 @@ function resolveFunction(input: unknown, path: string, nodeNames: Set<string>): 
   return {
     name,
     work,
-    threads: o.threads === undefined ? 1 : positiveInt(o.threads, `${path}.threads`),
+    threads: o.threads === undefined ? 1 : positiveInt(o.threads, `${path}.threads`, SCENARIO_LIMITS.cores),
     parallelFraction: o.parallelFraction === undefined ? 1 : unit(o.parallelFraction, `${path}.parallelFraction`),
     memoryFootprintMb: o.memoryFootprintMb === undefined ? 0 : nonNegative(o.memoryFootprintMb, `${path}.memoryFootprintMb`),
     coldStart: dist0('coldStart'),
-    initSeconds: o.initSeconds === undefined ? 0 : nonNegative(o.initSeconds, `${path}.initSeconds`),
+    initSeconds: o.initSeconds === undefined ? 0 : nonNegative(o.initSeconds, `${path}.initSeconds`, SCENARIO_LIMITS.duration),
     download: dist0('download'),
     upload: dist0('upload'),
     transferMb: o.transferMb === undefined ? 0 : nonNegative(o.transferMb, `${path}.transferMb`),
     interferenceSensitivity: o.interferenceSensitivity === undefined ? 1 : nonNegative(o.interferenceSensitivity, `${path}.interferenceSensitivity`),
     contention: o.contention === undefined ? DEFAULT_CONTENTION : nonNegative(o.contention, `${path}.contention`),
     scaling,
-    replicas: o.replicas === undefined ? (perRequest ? 0 : 1) : nonNegativeInt(o.replicas, `${path}.replicas`),
+    replicas: o.replicas === undefined ? (perRequest ? 0 : 1) : nonNegativeInt(o.replicas, `${path}.replicas`, SCENARIO_LIMITS.replicas),
     cpuMilli,
     memoryMb,
     cpuPerMemoryMb,
@@ -361,7 +395,7 @@ function resolveWorkflow(input: unknown, path: string, fnNames: Set<string>): Re
     let stage: ResolvedStage;
     if (typeof s === 'string') {
       stage = { id: s, fn: s, parallelism: 1 };
-      if (s.length === 0) throw new ConfigError(`${sp} must be a non-empty string or {id?, fn, parallelism?}, got ""`);
+      if (s.length === 0) throw new ConfigError(`${sp}: expected a non-empty string or {id?, fn, parallelism?}, got ""`);
       if (!fnNames.has(s)) throw new ConfigError(`${sp}: unknown function ${quote(s)}`);
     } else {
       const so = object(s, sp, 'a function name or {id?, fn, parallelism?}');
@@ -371,7 +405,7 @@ function resolveWorkflow(input: unknown, path: string, fnNames: Set<string>): Re
       stage = {
         id: so.id === undefined ? fn : string(so.id, `${sp}.id`),
         fn,
-        parallelism: so.parallelism === undefined ? 1 : positiveInt(so.parallelism, `${sp}.parallelism`),
+        parallelism: so.parallelism === undefined ? 1 : positiveInt(so.parallelism, `${sp}.parallelism`, SCENARIO_LIMITS.parallelism),
       };
     }
     return stage;
@@ -391,7 +425,7 @@ function resolveWorkflow(input: unknown, path: string, fnNames: Set<string>): Re
 
   const edges: [string, string][] = o.edges === undefined ? [] : array(o.edges, `${path}.edges`).map((e, i) => {
     const ep = `${path}.edges[${i}]`;
-    if (!Array.isArray(e) || e.length !== 2) throw new ConfigError(`${ep} must be a pair [from, to] of stage ids, got ${quote(e)}`);
+    if (!Array.isArray(e) || e.length !== 2) throw new ConfigError(`${ep}: expected a pair [from, to] of stage ids, got ${quote(e)}`);
     return [stageRef(e[0], `${ep}[0]`), stageRef(e[1], `${ep}[1]`)];
   });
   const seenEdges = new Set<string>();
@@ -409,10 +443,10 @@ function resolveWorkflow(input: unknown, path: string, fnNames: Set<string>): Re
     const to = array(required(bo, 'to', bp), `${bp}.to`, true).map((t, j) => stageRef(t, `${bp}.to[${j}]`));
     const dup = to.find((t, j) => to.indexOf(t) !== j);
     if (dup !== undefined) throw new ConfigError(`${bp}.to: stage ${quote(dup)} listed twice`);
-    const probs = array(required(bo, 'probs', bp), `${bp}.probs`, true).map((p, j) => nonNegative(p, `${bp}.probs[${j}]`));
-    if (probs.length !== to.length) throw new ConfigError(`${bp}.probs must have one probability per target (${to.length}), got ${probs.length}`);
+    const probs = array(required(bo, 'probs', bp), `${bp}.probs`, true).map((p, j) => unit(p, `${bp}.probs[${j}]`));
+    if (probs.length !== to.length) throw new ConfigError(`${bp}.probs: expected one probability per target (${to.length}), got ${probs.length}`);
     const sum = probs.reduce((a, c) => a + c, 0);
-    if (Math.abs(sum - 1) > BRANCH_PROB_TOLERANCE) throw new ConfigError(`${bp}.probs must sum to 1 (±${BRANCH_PROB_TOLERANCE}), got ${sum}`);
+    if (Math.abs(sum - 1) > BRANCH_PROB_TOLERANCE) throw new ConfigError(`${bp}.probs: expected probabilities summing to 1 (±${BRANCH_PROB_TOLERANCE}), got ${sum}`);
     return { from, to, probs };
   });
 
@@ -484,23 +518,23 @@ function resolveLoad(input: unknown, path: string, targets: Set<string>, baseDir
   switch (kind) {
     case 'poisson':
     case 'constant':
-      return { kind, target, rate: positive(req('rate'), p('rate')) };
+      return { kind, target, rate: positive(req('rate'), p('rate'), SCENARIO_LIMITS.rate) };
     case 'ramp':
-      return { kind, target, from: nonNegative(req('from'), p('from')), to: nonNegative(req('to'), p('to')), duration: positive(req('duration'), p('duration')) };
+      return { kind, target, from: nonNegative(req('from'), p('from'), SCENARIO_LIMITS.rate), to: nonNegative(req('to'), p('to'), SCENARIO_LIMITS.rate), duration: positive(req('duration'), p('duration'), SCENARIO_LIMITS.duration) };
     case 'diurnal': {
-      const mean = nonNegative(req('mean'), p('mean'));
-      const amplitude = nonNegative(req('amplitude'), p('amplitude'));
-      if (amplitude > mean) throw new ConfigError(`${p('amplitude')} must be <= mean (${mean}) so that the rate stays >= 0, got ${amplitude}`);
-      const load: LoadSpec = { kind, target, mean, amplitude, period: positive(req('period'), p('period')) };
-      if (o.phase !== undefined) load.phase = finite(o.phase, p('phase'));
+      const mean = nonNegative(req('mean'), p('mean'), SCENARIO_LIMITS.rate);
+      const amplitude = nonNegative(req('amplitude'), p('amplitude'), SCENARIO_LIMITS.rate);
+      if (amplitude > mean) throw new ConfigError(`${p('amplitude')}: expected a number <= mean (${mean}) so that the rate stays >= 0, got ${amplitude}`);
+      const load: LoadSpec = { kind, target, mean, amplitude, period: positive(req('period'), p('period'), SCENARIO_LIMITS.duration) };
+      if (o.phase !== undefined) load.phase = finite(o.phase, p('phase'), SCENARIO_LIMITS.duration);
       return load;
     }
     case 'burst': {
-      const every = positive(req('every'), p('every'));
-      const duration = positive(req('duration'), p('duration'));
-      if (duration > every) throw new ConfigError(`${p('duration')} must be <= every (${every}), got ${duration}`);
-      const load: LoadSpec = { kind, target, base: nonNegative(req('base'), p('base')), peak: nonNegative(req('peak'), p('peak')), every, duration };
-      if (o.offset !== undefined) load.offset = nonNegative(o.offset, p('offset'));
+      const every = positive(req('every'), p('every'), SCENARIO_LIMITS.duration);
+      const duration = positive(req('duration'), p('duration'), SCENARIO_LIMITS.duration);
+      if (duration > every) throw new ConfigError(`${p('duration')}: expected a number <= every (${every}), got ${duration}`);
+      const load: LoadSpec = { kind, target, base: nonNegative(req('base'), p('base'), SCENARIO_LIMITS.rate), peak: nonNegative(req('peak'), p('peak'), SCENARIO_LIMITS.rate), every, duration };
+      if (o.offset !== undefined) load.offset = nonNegative(o.offset, p('offset'), SCENARIO_LIMITS.duration);
       return load;
     }
     case 'trace': {
@@ -509,25 +543,25 @@ function resolveLoad(input: unknown, path: string, targets: Set<string>, baseDir
       }
       const load: LoadSpec = { kind, target };
       if (o.counts !== undefined) {
-        load.counts = array(o.counts, p('counts'), true).map((c, i) => nonNegative(c, `${p('counts')}[${i}]`));
+        load.counts = array(o.counts, p('counts'), true, SCENARIO_LIMITS.traceMinutes).map((c, i) => nonNegativeInt(c, `${p('counts')}[${i}]`, MAX_TRACE_COUNT));
         if (o.row !== undefined) throw new ConfigError(`${p('row')}: row selects a line of a trace file; it is not allowed with counts`);
       } else {
         const f = string(o.file, p('file'));
-        load.file = baseDir !== undefined && !isAbsolute(f) ? resolvePath(baseDir, f) : f;
-        if (o.row !== undefined) load.row = nonNegativeInt(o.row, p('row'));
+        load.file = baseDir !== undefined ? containedPath(baseDir, f, p('file')) : f;
+        if (o.row !== undefined) load.row = nonNegativeInt(o.row, p('row'), SCENARIO_LIMITS.count);
       }
-      if (o.secondsPerMinute !== undefined) load.secondsPerMinute = positive(o.secondsPerMinute, p('secondsPerMinute'));
+      if (o.secondsPerMinute !== undefined) load.secondsPerMinute = positive(o.secondsPerMinute, p('secondsPerMinute'), 3600);
       if (o.startMinute !== undefined) {
-        load.startMinute = nonNegativeInt(o.startMinute, p('startMinute'));
+        load.startMinute = nonNegativeInt(o.startMinute, p('startMinute'), SCENARIO_LIMITS.traceMinutes);
         if (load.counts !== undefined && load.startMinute >= load.counts.length) {
-          throw new ConfigError(`${p('startMinute')} must be < the number of counts (${load.counts.length}), got ${load.startMinute}`);
+          throw new ConfigError(`${p('startMinute')}: expected an integer < the number of counts (${load.counts.length}), got ${load.startMinute}`);
         }
       }
       return load;
     }
     case 'closed': {
-      const load: LoadSpec = { kind, target, users: positiveInt(req('users'), p('users')) };
-      if (o.spawnRate !== undefined) load.spawnRate = positive(o.spawnRate, p('spawnRate'));
+      const load: LoadSpec = { kind, target, users: positiveInt(req('users'), p('users'), SCENARIO_LIMITS.users) };
+      if (o.spawnRate !== undefined) load.spawnRate = positive(o.spawnRate, p('spawnRate'), SCENARIO_LIMITS.rate);
       if (o.think !== undefined) load.think = parseDist(o.think, p('think'));
       return load;
     }
@@ -536,22 +570,41 @@ function resolveLoad(input: unknown, path: string, targets: Set<string>, baseDir
 
 // ---------------------------------------------------------------- field checks
 
+function inside(dir: string, file: string): boolean {
+  const rel = relative(dir, file);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+/**
+ * A trace `file` resolved against the scenario's directory, which it may not
+ * leave (no `..` out of it, no absolute path elsewhere): a scenario names data
+ * beside it, never an arbitrary file of the machine. The file's contents are
+ * never quoted in errors.
+ */
+function containedPath(baseDir: string, f: string, path: string): string {
+  const abs = resolvePath(baseDir, f);
+  if (!inside(resolvePath(baseDir), abs)) throw new ConfigError(`${path}: expected a trace file inside the scenario's directory, got ${quote(f)}`);
+  return abs;
+}
+
 type Obj = Record<string, unknown>;
 
 function object(v: unknown, path: string, what = 'an object'): Obj {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ConfigError(`${path} must be ${what}, got ${quote(v)}`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ConfigError(`${path}: expected ${what}, got ${quote(v)}`);
   return v as Obj;
 }
 
-function array(v: unknown, path: string, nonEmpty = false): unknown[] {
-  if (!Array.isArray(v)) throw new ConfigError(`${path} must be ${nonEmpty ? 'a non-empty array' : 'an array'}, got ${quote(v)}`);
-  if (nonEmpty && v.length === 0) throw new ConfigError(`${path} must be a non-empty array, got []`);
+function array(v: unknown, path: string, nonEmpty = false, maxLength: number = SCENARIO_LIMITS.items): unknown[] {
+  const what = `an array of ${nonEmpty ? '1 to' : 'at most'} ${maxLength} items`;
+  if (!Array.isArray(v) || (nonEmpty && v.length === 0) || v.length > maxLength) {
+    throw new ConfigError(`${path}: expected ${what}, got ${Array.isArray(v) && v.length > maxLength ? `${v.length} items` : quote(v)}`);
+  }
   return v;
 }
 
 function required(o: Obj, key: string, path: string): unknown {
-  const v = o[key];
-  if (v === undefined) throw new ConfigError(`${path ? `${path}.` : ''}${key} is required`);
+  const v = Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
+  if (v === undefined) throw new ConfigError(`${path ? `${path}.` : ''}${key}: required, got nothing`);
   return v;
 }
 
@@ -589,57 +642,53 @@ function editDistance(a: string, b: string): number {
 }
 
 function string(v: unknown, path: string): string {
-  if (typeof v !== 'string' || v.length === 0) throw new ConfigError(`${path} must be a non-empty string, got ${quote(v)}`);
+  if (typeof v !== 'string' || v.length === 0) throw new ConfigError(`${path}: expected a non-empty string, got ${quote(v)}`);
   return v;
 }
 
 function boolean(v: unknown, path: string): boolean {
-  if (typeof v !== 'boolean') throw new ConfigError(`${path} must be true or false, got ${quote(v)}`);
+  if (typeof v !== 'boolean') throw new ConfigError(`${path}: expected a boolean, got ${quote(v)}`);
   return v;
 }
 
 function oneOf<T extends string>(v: unknown, path: string, options: readonly T[]): T {
   if (typeof v !== 'string' || !options.includes(v as T)) {
-    throw new ConfigError(`${path} must be one of ${options.map((x) => quote(x)).join(', ')}, got ${quote(v)}`);
+    throw new ConfigError(`${path}: expected one of ${options.map((x) => quote(x)).join(', ')}, got ${quote(v)}`);
   }
   return v as T;
 }
 
-function finite(v: unknown, path: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ConfigError(`${path} must be a finite number, got ${quote(v)}`);
-  return v;
-}
-
-function positive(v: unknown, path: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || !(v > 0)) throw new ConfigError(`${path} must be a finite number > 0, got ${quote(v)}`);
-  return v;
-}
-
-function nonNegative(v: unknown, path: string, extra = ''): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || !(v >= 0)) {
-    throw new ConfigError(`${path} must be a finite number >= 0${extra ? ` ${extra}` : ''}, got ${quote(v)}`);
+function inRange(v: unknown, path: string, lo: string, ok: (x: number) => boolean, max: number, int: boolean, extra = ''): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || (int && !Number.isSafeInteger(v)) || !ok(v) || !(v <= max)) {
+    throw new ConfigError(`${path}: expected ${int ? 'an integer' : 'a number'} in ${lo}, ${max}]${extra ? ` ${extra}` : ''}, got ${quote(v)}`);
   }
   return v;
+}
+
+function finite(v: unknown, path: string, max: number = SCENARIO_LIMITS.scalar): number {
+  return inRange(v, path, `[${-max}`, (x) => x >= -max, max, false);
+}
+
+function positive(v: unknown, path: string, max: number = SCENARIO_LIMITS.scalar): number {
+  return inRange(v, path, '(0', (x) => x > 0, max, false);
+}
+
+function nonNegative(v: unknown, path: string, max: number = SCENARIO_LIMITS.scalar, extra = ''): number {
+  return inRange(v, path, '[0', (x) => x >= 0, max, false, extra);
 }
 
 function unit(v: unknown, path: string): number {
-  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new ConfigError(`${path} must be a number in [0, 1], got ${quote(v)}`);
-  return v;
+  return inRange(v, path, '[0', (x) => x >= 0, 1, false);
 }
 
-function positiveInt(v: unknown, path: string, extra = ''): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) {
-    throw new ConfigError(`${path} must be a positive integer${extra ? ` ${extra}` : ''}, got ${quote(v)}`);
-  }
-  return v;
+function positiveInt(v: unknown, path: string, max: number = SCENARIO_LIMITS.count, extra = ''): number {
+  return inRange(v, path, '[1', (x) => x >= 1, max, true, extra);
 }
 
-function nonNegativeInt(v: unknown, path: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new ConfigError(`${path} must be a non-negative integer, got ${quote(v)}`);
-  return v;
+function nonNegativeInt(v: unknown, path: string, max: number = SCENARIO_LIMITS.count): number {
+  return inRange(v, path, '[0', (x) => x >= 0, max, true);
 }
 
 function seedValue(v: unknown, path: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new ConfigError(`${path} must be a non-negative safe integer, got ${quote(v)}`);
-  return v;
+  return inRange(v, path, '[0', (x) => x >= 0, Number.MAX_SAFE_INTEGER, true);
 }

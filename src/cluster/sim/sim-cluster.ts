@@ -2,12 +2,12 @@
  * `SimCluster`: the embedded default backend, a `Cluster` over the
  * discrete-event engine. `advance` runs virtual time and never waits on I/O.
  */
-import { BackendError, ConfigError, quote } from '../../core/errors.js';
+import { BackendError, ConfigError, quote, SimulationBudgetError } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
 import type {
   ApplyResult, Cluster, ClusterSnapshot, ConfigChange, DecisionControl, DecisionPoint, FunctionState, InvokerState, NodeInfo, StageReport, WindowSpec,
 } from '../types.js';
-import { DEAD, DRAINING, Engine, READY } from './engine.js';
+import { DEAD, DRAINING, DEFAULT_SIM_BUDGET, Engine, READY, type SimBudget } from './engine.js';
 import type { Replica, SimFn, SimNode } from './entities.js';
 import { buildSnapshot, type SnapshotOptions } from './metrics.js';
 import { resolveScenario } from './scenario.js';
@@ -16,6 +16,8 @@ import type { ResolvedScenario, ScenarioSpec } from './spec.js';
 export interface SimClusterOptions extends SnapshotOptions {
   /** Directory that relative trace files are resolved against. */
   baseDir?: string;
+  /** Event and memory budget of one `advance()` (any field left out keeps its default). @default DEFAULT_SIM_BUDGET */
+  budget?: Partial<SimBudget>;
 }
 
 const PHASES = ['starting', 'ready', 'draining'] as const;
@@ -25,11 +27,14 @@ export class SimCluster implements Cluster {
   readonly engine: Engine;
   private readonly snapshotRng: Rng;
   private closed = false;
+  /** Why a budget stopped the cluster, if one did. */
+  private stopped: string | null = null;
 
   /** @param scenario a scenario (validated here) or an already resolved one. */
   constructor(scenario: ScenarioSpec | ResolvedScenario, private readonly opts: SimClusterOptions = {}) {
     this.scenario = resolveScenario(scenario); // returns an already resolved scenario as it is
     this.engine = new Engine(this.scenario, opts.baseDir === undefined ? {} : { baseDir: opts.baseDir });
+    this.engine.budget = { ...DEFAULT_SIM_BUDGET, ...opts.budget };
     this.snapshotRng = new Rng(this.scenario.seed).fork();
   }
 
@@ -132,13 +137,22 @@ export class SimCluster implements Cluster {
   runWindow(until: WindowSpec): ClusterSnapshot {
     this.assertOpen();
     const e = this.engine;
-    if ('seconds' in until) {
-      if (!(until.seconds >= 0) || !Number.isFinite(until.seconds)) throw new ConfigError(`advance: seconds must be a finite number >= 0, got ${quote(until.seconds)}`);
-      e.runUntil(e.now + until.seconds);
-    } else {
-      if (!Number.isSafeInteger(until.requests) || until.requests < 1) throw new ConfigError(`advance: requests must be a positive integer, got ${quote(until.requests)}`);
-      const max = until.maxSeconds ?? 86_400;
-      e.runRequests(until.requests, e.now + max);
+    try {
+      if ('seconds' in until) {
+        if (!(until.seconds >= 0) || !Number.isFinite(until.seconds)) throw new ConfigError(`advance: seconds must be a finite number >= 0, got ${quote(until.seconds)}`);
+        e.runUntil(e.now + until.seconds);
+      } else {
+        if (!Number.isSafeInteger(until.requests) || until.requests < 1) throw new ConfigError(`advance: requests must be a positive integer, got ${quote(until.requests)}`);
+        const max = until.maxSeconds ?? 86_400;
+        e.runRequests(until.requests, e.now + max);
+      }
+    } catch (err) {
+      // A window stopped half-way leaves the engine mid-event-loop: nothing after it would be meaningful.
+      if (err instanceof SimulationBudgetError) {
+        this.closed = true;
+        this.stopped = err.message;
+      }
+      throw err;
     }
     e.flush();
     const snapshot = buildSnapshot(e, this.snapshotRng, this.opts);
@@ -170,7 +184,7 @@ export class SimCluster implements Cluster {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new BackendError('the simulated cluster is closed');
+    if (this.closed) throw new BackendError(this.stopped === null ? 'the simulated cluster is closed' : `the simulated cluster was stopped: ${this.stopped}`);
   }
 
   private fn(name: string): SimFn | string {
