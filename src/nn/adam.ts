@@ -19,6 +19,7 @@
  */
 import { CheckpointError, type GroupEntry, type LoadedCheckpoint } from './checkpoint.js';
 import { ConfigError, quote } from '../core/errors.js';
+import { ParamSet } from './params.js';
 import { tf } from './tf.js';
 
 /**
@@ -253,4 +254,73 @@ export class FlatAdam {
   values(): { step: number; m: number[]; v: number[] } {
     return { step: this.step, m: Array.from(this.m), v: Array.from(this.v) };
   }
+}
+
+/**
+ * `FlatAdam` over a list of tf.Variables (bound by a `ParamSet`): gradients
+ * are written into `grad` (the fast path) or given as the map
+ * `tf.variableGrads` returns (`apply`, the reference path); `step()` clips,
+ * takes the Adam step and writes the variables.
+ */
+export class VariableAdam {
+  readonly adam: FlatAdam;
+  readonly params: ParamSet;
+
+  constructor(readonly vars: readonly tf.Variable[], public learningRate: number, readonly maxGradNorm = 0, opts: AdamOptions & { weightDecay?: number } = {}) {
+    this.adam = new FlatAdam(vars.reduce((a, v) => a + v.size, 0), opts);
+    this.params = new ParamSet(vars, this.adam.theta);
+    this.weightDecay = opts.weightDecay ?? 0;
+  }
+
+  readonly weightDecay: number;
+
+  /** Updates applied (Adam's t). */
+  get step(): number {
+    return this.adam.step;
+  }
+
+  get size(): number {
+    return this.adam.size;
+  }
+
+  /** The flat gradient the next `update()` applies, laid out as `vars`. */
+  get grad(): Float32Array {
+    return this.adam.grad;
+  }
+
+  /** Clip `grad`, one Adam step, write the variables. */
+  update(): void {
+    this.params.pull(); // variables given new data since the last step (load, setWeights)
+    this.adam.update(this.learningRate, this.maxGradNorm, this.weightDecay);
+    this.params.push();
+  }
+
+  /** Apply gradients given as the map `tf.variableGrads` returns (keyed by variable name). */
+  apply(grads: tf.NamedTensorMap): void {
+    this.params.gradsInto(grads, this.adam.grad);
+    this.update();
+  }
+
+  exportState(): AdamState {
+    return this.adam.exportState();
+  }
+
+  importState(state: AdamState, label?: string): void {
+    this.adam.importState(state, label);
+  }
+
+  group(): GroupEntry[] {
+    return this.adam.group();
+  }
+
+  restore(group: LoadedCheckpoint['groups'][string] | undefined, step: unknown, label: string): void {
+    this.adam.restore(group, step, label);
+  }
+
+  values(): { step: number; m: number[]; v: number[] } {
+    return this.adam.values();
+  }
+
+  /** (Nothing to free: the state lives in JavaScript arrays.) */
+  dispose(): void {}
 }

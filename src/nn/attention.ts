@@ -139,3 +139,121 @@ export class AgentAttention {
     this.wk.dispose();
   }
 }
+
+// ================================================================ THE FAST PATH
+
+/** What `attentionForward` keeps for `attentionBackward`. */
+export interface AttentionCache {
+  batch: number;
+  /** States [B, N, D], as given. */
+  states: Float32Array;
+  /** Queries [B, N, d_k] (shared) or q_j = s_j W_q^j. */
+  q: Float32Array;
+  /** Keys: shared [B, N, d_k]; per agent [B, N (j), N (l), d_k] = s_l W_k^j. */
+  k: Float32Array;
+  /** The weights [B, N, N]. */
+  w: Float32Array;
+}
+
+/**
+ * `AgentAttention.weights` in JavaScript on flat arrays (the learners' fast
+ * path: at a few agents the arithmetic is small and the tfjs ops around it
+ * cost far more): states [B, N, D] row-major, `wq`/`wk` the module's
+ * variables' values ([D, d_k], or [N, D, d_k] per agent), `adjacency` [N, N].
+ * Returns the weights [B, N, N] and what the backward pass needs.
+ */
+export function attentionForward(states: Float32Array, batch: number, module: { agents: number; stateDim: number; keyDim: number; shared: boolean }, wq: Float32Array, wk: Float32Array, adjacency: Float32Array): AttentionCache {
+  const N = module.agents, D = module.stateDim, K = module.keyDim, shared = module.shared;
+  const scale = 1 / Math.sqrt(K);
+  const q = new Float32Array(batch * N * K);
+  const k = new Float32Array(shared ? batch * N * K : batch * N * N * K);
+  const w = new Float32Array(batch * N * N);
+  const project = (src: Float32Array, s: number, mat: Float32Array, m: number, out: Float32Array, o: number): void => {
+    for (let c = 0; c < K; c++) {
+      let sum = 0;
+      for (let i = 0; i < D; i++) sum += (src[s + i] as number) * (mat[m + i * K + c] as number);
+      out[o + c] = sum;
+    }
+  };
+  const scores = new Float64Array(N);
+  for (let b = 0; b < batch; b++) {
+    for (let j = 0; j < N; j++) {
+      const s = (b * N + j) * D;
+      project(states, s, wq, shared ? 0 : j * D * K, q, (b * N + j) * K);
+      if (shared) project(states, s, wk, 0, k, (b * N + j) * K);
+      else for (let l = 0; l < N; l++) project(states, (b * N + l) * D, wk, j * D * K, k, ((b * N + j) * N + l) * K);
+    }
+    for (let j = 0; j < N; j++) {
+      let max = -Infinity;
+      for (let l = 0; l < N; l++) {
+        if (!((adjacency[j * N + l] as number) > 0)) continue;
+        const qo = (b * N + j) * K, ko = shared ? (b * N + l) * K : ((b * N + j) * N + l) * K;
+        let dot = 0;
+        for (let c = 0; c < K; c++) dot += (q[qo + c] as number) * (k[ko + c] as number);
+        scores[l] = dot * scale;
+        if ((scores[l] as number) > max) max = scores[l] as number;
+      }
+      if (max === -Infinity) continue; // no neighbour: all-zero weights
+      let total = 0;
+      const wo = (b * N + j) * N;
+      for (let l = 0; l < N; l++) {
+        const a = adjacency[j * N + l] as number;
+        if (!(a > 0)) continue;
+        const e = Math.exp((scores[l] as number) - max) * a;
+        w[wo + l] = e;
+        total += e;
+      }
+      for (let l = 0; l < N; l++) w[wo + l] = (w[wo + l] as number) / total;
+    }
+  }
+  return { batch, states, q, k, w };
+}
+
+/**
+ * ∂loss/∂W_q and ∂loss/∂W_k (added into `dWq`, `dWk`, laid out as the
+ * variables) from ∂loss/∂weights `dw` [B, N, N]: the masked softmax's
+ * Jacobian, then the scaled dot products and the projections. The states are
+ * inputs, not differentiated.
+ */
+export function attentionBackward(cache: AttentionCache, module: { agents: number; stateDim: number; keyDim: number; shared: boolean }, dw: Float32Array, dWq: Float32Array, dWk: Float32Array): void {
+  const N = module.agents, D = module.stateDim, K = module.keyDim, shared = module.shared;
+  const { batch, states, q, k, w } = cache;
+  const scale = 1 / Math.sqrt(K);
+  const dsc = new Float64Array(N);
+  const dq = new Float64Array(K);
+  const dk = new Float64Array(K);
+  for (let b = 0; b < batch; b++) {
+    for (let j = 0; j < N; j++) {
+      const wo = (b * N + j) * N;
+      let inner = 0;
+      for (let l = 0; l < N; l++) inner += (w[wo + l] as number) * (dw[wo + l] as number);
+      for (let l = 0; l < N; l++) dsc[l] = (w[wo + l] as number) * ((dw[wo + l] as number) - inner) * scale;
+      // score_jl = q_j · k_l (scaled): dq_j = Σ_l dsc_jl k_l; dk_l = dsc_jl q_j.
+      dq.fill(0);
+      const qo = (b * N + j) * K;
+      for (let l = 0; l < N; l++) {
+        const g = dsc[l] as number;
+        if (g === 0) continue;
+        const ko = shared ? (b * N + l) * K : ((b * N + j) * N + l) * K;
+        for (let c = 0; c < K; c++) {
+          dq[c] = (dq[c] as number) + g * (k[ko + c] as number);
+          dk[c] = g * (q[qo + c] as number);
+        }
+        // k_l = s_l W_k (agent j's W_k when not shared): ∂W_k += s_lᵀ dk_l.
+        const so = (b * N + l) * D, m = shared ? 0 : j * D * K;
+        for (let i = 0; i < D; i++) {
+          const x = states[so + i] as number;
+          if (x === 0) continue;
+          for (let c = 0; c < K; c++) dWk[m + i * K + c] = (dWk[m + i * K + c] as number) + x * (dk[c] as number);
+        }
+      }
+      // q_j = s_j W_q (agent j's): ∂W_q += s_jᵀ dq_j.
+      const so = (b * N + j) * D, m = shared ? 0 : j * D * K;
+      for (let i = 0; i < D; i++) {
+        const x = states[so + i] as number;
+        if (x === 0) continue;
+        for (let c = 0; c < K; c++) dWq[m + i * K + c] = (dWq[m + i * K + c] as number) + x * (dq[c] as number);
+      }
+    }
+  }
+}

@@ -9,7 +9,7 @@ function checkTau(tau: number): void {
   if (!(tau > 0 && tau <= 1)) throw new ConfigError(`polyak: tau must be in (0, 1], got ${quote(tau)}`);
 }
 
-/** θ' ← τ·θ + (1 − τ)·θ' elementwise, in place of `target`. */
+/** θ' ← τ·θ + (1 − τ)·θ' elementwise, in place of `target` (float32 arithmetic). */
 export function polyak(target: Float32Array, source: Float32Array, tau: number): void {
   checkTau(tau);
   if (target.length !== source.length) throw new ConfigError(`polyak: target has ${target.length} numbers, source ${source.length}`);
@@ -17,8 +17,9 @@ export function polyak(target: Float32Array, source: Float32Array, tau: number):
     target.set(source);
     return;
   }
-  const keep = 1 - tau;
-  for (let i = 0; i < target.length; i++) target[i] = tau * (source[i] as number) + keep * (target[i] as number);
+  // In float32 arithmetic, as tfjs computes s·τ + t·(1 − τ): the same bits as `polyakVariables`.
+  const t32 = Math.fround(tau), u32 = Math.fround(1 - tau);
+  for (let i = 0; i < target.length; i++) target[i] = Math.fround((source[i] as number) * t32) + Math.fround((target[i] as number) * u32);
 }
 
 /** θ' ← τ·θ + (1 − τ)·θ' over paired variables, computed by tfjs (τ = 1 copies). */
