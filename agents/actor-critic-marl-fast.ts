@@ -9,6 +9,7 @@
  * attention's masked softmax and its gradient (`attentionForward`/
  * `attentionBackward`, src/nn/attention.ts) in JavaScript.
  */
+import { ConfigError } from '../src/core/errors.js';
 import type { VariableAdam } from '../src/nn/adam.js';
 import { attentionBackward, attentionForward, type AgentAttention, type AttentionCache } from '../src/nn/attention.js';
 import { Tape } from '../src/nn/dense.js';
@@ -82,7 +83,7 @@ export class MarlFastPath {
   private statesOf(obs: Float32Array, B: number): Float32Array {
     const { N, D } = this;
     const out = new Float32Array(B * N * D);
-    for (let j = 0; j < N; j++) for (let k = 0; k < B; k++) out.set(obs.subarray((j * B + k) * D, (j * B + k + 1) * D), (k * N + j) * D);
+    for (let j = 0; j < N; j++) for (let k = 0; k < B; k++) copy(out, (k * N + j) * D, obs, (j * B + k) * D, D);
     return out;
   }
 
@@ -116,7 +117,7 @@ export class MarlFastPath {
     const { N, D } = this;
     const width = (nets.actorAttention ? 2 * D : D) + this.ids;
     const x = new Float32Array(N * B * width);
-    for (let r = 0; r < N * B; r++) x.set(obs.subarray(r * D, (r + 1) * D), r * width);
+    for (let r = 0; r < N * B; r++) copy(x, r * width, obs, r * D, D);
     let attention: AttentionCache | null = null, states: Float32Array | null = null;
     if (nets.actorAttention) {
       states = this.statesOf(obs, B);
@@ -148,14 +149,14 @@ export class MarlFastPath {
         const o = (j * B + k) * width;
         const at = this.ownColumn(j);
         if (variant === 'maddpg') {
-          if (global) x.set(global.subarray(k * G, (k + 1) * G), o);
-          else for (let l = 0; l < N; l++) x.set(obs.subarray((l * B + k) * D, (l * B + k + 1) * D), o + l * D);
+          if (global) copy(x, o, global, k * G, G);
+          else for (let l = 0; l < N; l++) copy(x, o + l * D, obs, (l * B + k) * D, D);
           const g = at - j * M;
-          for (let l = 0; l < N; l++) x.set((l === j ? own : others).subarray((l * B + k) * M, (l * B + k + 1) * M), o + g + l * M);
+          for (let l = 0; l < N; l++) copy(x, o + g + l * M, l === j ? own : others, (l * B + k) * M, M);
           continue;
         }
-        x.set(obs.subarray((j * B + k) * D, (j * B + k + 1) * D), o);
-        x.set(own.subarray((j * B + k) * M, (j * B + k + 1) * M), o + at);
+        copy(x, o, obs, (j * B + k) * D, D);
+        copy(x, o + at, own, (j * B + k) * M, M);
         if (variant === 'meanfield') {
           for (let l = 0; l < N; l++) {
             const c = this.layout.meanField[j * N + l] as number;
@@ -347,6 +348,11 @@ export class MarlFastPath {
   }
 }
 
+/** dst[d … d + n) = src[s … s + n), without allocating a view. */
+function copy(dst: Float32Array, d: number, src: Float32Array, s: number, n: number): void {
+  for (let i = 0; i < n; i++) dst[d + i] = src[s + i] as number;
+}
+
 const offsets = new WeakMap<VariableAdam, Map<tf.Variable, number>>();
 
 function offsetOf(opt: VariableAdam, v: tf.Variable): number {
@@ -356,6 +362,6 @@ function offsetOf(opt: VariableAdam, v: tf.Variable): number {
     offsets.set(opt, map);
   }
   const at = map.get(v);
-  if (at === undefined) throw new Error(`MarlFastPath: variable ${v.name} is not one the optimizer trains`);
+  if (at === undefined) throw new ConfigError(`MarlFastPath: variable ${v.name} is not one the optimizer trains`);
   return at;
 }
