@@ -7,7 +7,7 @@ import { DQN, dqnFactory, type DQNOptions } from '../../agents/dqn.js';
 import { agentNames, getAgentFactory } from '../../agents/index.js';
 import { BaseEnv } from '../../src/core/base-env.js';
 import type { Env, ResetResult, StepResult } from '../../src/core/env.js';
-import { CheckpointError } from '../../src/nn/checkpoint.js';
+import { CheckpointError, loadCheckpoint, modelGroup, saveCheckpoint } from '../../src/nn/checkpoint.js';
 import { initTf, tf } from '../../src/nn/tf.js';
 import { make } from '../../src/registry/index.js';
 import { Box } from '../../src/spaces/box.js';
@@ -327,5 +327,42 @@ describe('fast path', () => {
     expect(fast.losses.length).toBe(30);
     fast.losses.forEach((l, i) => expect(Math.abs(l - (ref.losses[i] as number))).toBeLessThan(1e-4 * Math.max(1, Math.abs(l))));
     fast.w.forEach((x, i) => expect(Math.abs(x - (ref.w[i] as number))).toBeLessThan(1e-4));
+  });
+});
+
+describe('checkpoints written before FlatAdam', () => {
+  test("tfjs Adam's state (iter, <variable>/m …, <variable>/v …) loads into FlatAdam in the variables' order", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'faasgym-dqn-legacy-'));
+    try {
+      const env = make('CartPole-v1') as Env<unknown, unknown>;
+      const agent = new DQN(env, SMALL, 1);
+      await agent.save(dir);
+      const vars = agent.online.trainableWeights.map((w) => w.read() as tf.Variable);
+      const m = vars.map((v, i) => tf.fill(v.shape, 0.01 * (i + 1)));
+      const v = vars.map((x, i) => tf.fill(x.shape, 0.001 * (i + 1)));
+      const legacy = [
+        { name: 'iter', tensor: tf.scalar(7, 'int32'), dispose: true },
+        ...vars.map((x, i) => ({ name: `${x.name}/m`, tensor: m[i] as tf.Tensor, dispose: true })),
+        ...vars.map((x, i) => ({ name: `${x.name}/v`, tensor: v[i] as tf.Tensor, dispose: true })),
+      ];
+      const ckpt = loadCheckpoint(dir);
+      const { optimizerStep: _, ...extra } = ckpt.manifest.extra as Record<string, unknown>;
+      const other = new DQN(env, SMALL, 1);
+      await saveCheckpoint(dir, {
+        agent: 'dqn', env: ckpt.manifest.env ?? null, hyperparameters: ckpt.manifest.hyperparameters, extra,
+        groups: { online: modelGroup(other.online), target: modelGroup(other.target), optimizer: legacy },
+      });
+      const fresh = new DQN(env, SMALL, 2);
+      await fresh.load(dir);
+      const state = await fresh.optimizerState();
+      expect(state[0]).toEqual({ name: 'step', values: [7] });
+      const expectM = vars.flatMap((x, i) => new Array<number>(x.size).fill(Math.fround(0.01 * (i + 1))));
+      const expectV = vars.flatMap((x, i) => new Array<number>(x.size).fill(Math.fround(0.001 * (i + 1))));
+      expect(state[1]?.values).toEqual(expectM);
+      expect(state[2]?.values).toEqual(expectV);
+      for (const a of [agent, other, fresh]) a.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
