@@ -2,7 +2,8 @@
  * Machinery shared by the deterministic actor-critic learners (DDPG, MADDPG,
  * mean-field and attention mean-field): option validation, Box action
  * scaling, exploration noise, a growable replay of named columns, and
- * checkpoint groups for raw variables and optimizers.
+ * checkpoint groups for raw variables (Adam and Polyak averaging are
+ * src/nn/adam.ts's and src/nn/polyak.ts's).
  */
 import { ConfigError, quote } from '../src/core/errors.js';
 import { batchSize, bufferSize, gamma, gradientSteps, hidden, learningRate, maxGradNorm, number, oneOf, steps, tau } from './option-fields.js';
@@ -230,79 +231,6 @@ export class ColumnReplay<K extends string> {
   }
 }
 
-// ================================================================ OPTIMIZER
-
-/**
- * Adam (Kingma & Ba 2015, with PyTorch's ε = 1e-8 as SB3 uses) over a list of
- * variables, done on their gradients concatenated into one flat vector:
- * clipping by global norm and the moment updates cost a handful of ops
- * whatever the number of variables (tfjs's Adam spends ~14 ops per variable,
- * and per-op overhead dominates small networks on tfjs-wasm).
- */
-export class FlatAdam {
-  readonly m: tf.Variable;
-  readonly v: tf.Variable;
-  /** Updates applied (Adam's t). */
-  step = 0;
-  readonly size: number;
-
-  constructor(readonly vars: readonly tf.Variable[], readonly learningRate: number, readonly maxGradNorm = 0, readonly beta1 = 0.9, readonly beta2 = 0.999, readonly epsilon = 1e-8) {
-    this.size = vars.reduce((a, v) => a + v.size, 0);
-    this.m = tf.variable(tf.zeros([this.size]), false);
-    this.v = tf.variable(tf.zeros([this.size]), false);
-  }
-
-  /** Apply gradients given as the map `tf.variableGrads` returns (keyed by variable name). */
-  apply(grads: tf.NamedTensorMap): void {
-    this.step++;
-    const t = this.step;
-    tf.tidy(() => {
-      let g: tf.Tensor = tf.concat(this.vars.map((v) => {
-        const gv = grads[v.name];
-        return gv ? gv.reshape([-1]) : tf.zeros([v.size]);
-      }));
-      if (this.maxGradNorm > 0) {
-        const norm = g.square().sum().sqrt();
-        g = g.mul(tf.minimum(1, tf.div(this.maxGradNorm, norm.maximum(1e-12))));
-      }
-      const m = this.m.mul(this.beta1).add(g.mul(1 - this.beta1));
-      const v = this.v.mul(this.beta2).add(g.square().mul(1 - this.beta2));
-      this.m.assign(m);
-      this.v.assign(v);
-      // θ ← θ − lr / (1 − β1^t) · m / (√v / √(1 − β2^t) + ε)
-      const delta = m.div(v.sqrt().div(Math.sqrt(1 - this.beta2 ** t)).add(this.epsilon)).mul(-this.learningRate / (1 - this.beta1 ** t));
-      const parts = tf.split(delta, this.vars.map((x) => x.size));
-      this.vars.forEach((x, i) => x.assign(x.add((parts[i] as tf.Tensor).reshape(x.shape))));
-    });
-  }
-
-  /** The moments as a checkpoint group (the step goes with the agent's JSON state). */
-  group(): TensorGroup {
-    return [{ name: 'm', tensor: this.m }, { name: 'v', tensor: this.v }];
-  }
-
-  restore(group: LoadedCheckpoint['groups'][string] | undefined, step: unknown, label: string): void {
-    if (!group) throw new CheckpointError(`checkpoint has no optimizer state for ${quote(label)}`);
-    if (!Number.isSafeInteger(step) || (step as number) < 0) throw new CheckpointError(`${label}: optimizer step must be a non-negative integer, got ${quote(step)}`);
-    for (const [name, variable] of [['m', this.m], ['v', this.v]] as const) {
-      const g = group.find((e) => e.name === name);
-      if (!g || g.values.length !== this.size) throw new CheckpointError(`${label}: optimizer ${name} has ${g?.values.length ?? 0} numbers in the checkpoint, the agent has ${this.size} parameters`);
-      tf.tidy(() => variable.assign(tf.tensor1d(g.values)));
-    }
-    this.step = step as number;
-  }
-
-  /** Moments and step as plain arrays (tests compare them across save/load). */
-  values(): { step: number; m: number[]; v: number[] } {
-    return { step: this.step, m: Array.from(this.m.dataSync()), v: Array.from(this.v.dataSync()) };
-  }
-
-  dispose(): void {
-    this.m.dispose();
-    this.v.dispose();
-  }
-}
-
 // ================================================================ CHECKPOINT GROUPS
 
 export type TensorGroup = { name: string; tensor: tf.Tensor }[];
@@ -315,15 +243,5 @@ export function restoreVariables(vars: readonly tf.Variable[], group: LoadedChec
     const g = group[i] as { name: string; shape: number[]; values: Float32Array };
     if (g.shape.join('x') !== v.shape.join('x')) throw new CheckpointError(`${label}: tensor ${i} (${quote(g.name)}) has shape ${quote(g.shape)} in the checkpoint but ${quote(v.shape)} here`);
     tf.tidy(() => v.assign(tf.tensor(g.values, g.shape)));
-  });
-}
-
-/** θ' ← τ·θ + (1 − τ)·θ' over paired variables (τ = 1 copies). */
-export function softUpdate(targets: readonly tf.Variable[], sources: readonly tf.Variable[], tau: number): void {
-  tf.tidy(() => {
-    targets.forEach((t, i) => {
-      const s = sources[i] as tf.Variable;
-      t.assign(tau === 1 ? s.clone() : s.mul(tau).add(t.mul(1 - tau)));
-    });
   });
 }

@@ -44,10 +44,14 @@ import { AgentAttention, adjacencyTensor, smallBatchMatMul } from '../src/nn/att
 import { CheckpointError, loadCheckpoint, saveCheckpoint, type GroupEntry } from '../src/nn/checkpoint.js';
 import type { Noise } from '../src/nn/noise.js';
 import { initTf, tf } from '../src/nn/tf.js';
+import { VariableAdam, type AdamState } from '../src/nn/adam.js';
+import { ParamSet } from '../src/nn/params.js';
+import { polyak, polyakVariables } from '../src/nn/polyak.js';
 import {
-  ActionScaler, ColumnReplay, FlatAdam, actorCriticFields, boxActionRefusal, type ActorCriticCommon, makeNoise, noiseState, restoreNoiseState,
-  restoreVariables, softUpdate, type HiddenActivation, type NoiseType,
+  ActionScaler, ColumnReplay, actorCriticFields, boxActionRefusal, type ActorCriticCommon, makeNoise, noiseState, restoreNoiseState,
+  restoreVariables, type HiddenActivation, type NoiseType,
 } from './actor-critic-common.js';
+import { MarlFastPath, type MarlBatch } from './actor-critic-marl-fast.js';
 import { StackedMlp } from './actor-critic-nets.js';
 import type { ActOptions, Agent, Losses, MultiTransition } from './agent.js';
 import { boolean, literal, number, options, parseOptions, type z } from './option-fields.js';
@@ -159,8 +163,20 @@ export abstract class MultiAgentActorCritic implements Agent {
   /** Minibatch updates done. */
   numGradientSteps = 0;
 
-  private readonly actorOptimizer: FlatAdam;
-  private readonly criticOptimizer: FlatAdam;
+  /**
+   * The update path: `true` (the default) is `MarlFastPath`
+   * (actor-critic-marl-fast.ts), `false` tfjs's automatic differentiation
+   * (the reference the tests compare it with). Both feed the same Adam and
+   * Polyak averaging.
+   */
+  fastPath = true;
+
+  private readonly actorOptimizer: VariableAdam;
+  private readonly criticOptimizer: VariableAdam;
+  private readonly fast: MarlFastPath;
+  /** Every online and target variable as flat vectors, for Polyak averaging. */
+  private readonly onlineParams: ParamSet;
+  private readonly targetParams: ParamSet;
   private readonly variant: MarlVariant;
   private readonly envId: string | null;
   private readonly obsSpaces: Space<unknown>[];
@@ -244,11 +260,13 @@ export abstract class MultiAgentActorCritic implements Agent {
     });
     this.online = build('');
     this.target = build('_target');
-    softUpdate(netVariables(this.target), netVariables(this.online), 1);
+    polyakVariables(netVariables(this.target), netVariables(this.online), 1);
     this.actorVars = [...this.online.actor.variables, ...(this.online.actorAttention?.variables ?? [])];
     this.criticVars = [...this.online.critic.variables, ...(this.online.criticAttention?.variables ?? [])];
-    this.actorOptimizer = new FlatAdam(this.actorVars, hp.actorLearningRate, hp.maxGradNorm);
-    this.criticOptimizer = new FlatAdam(this.criticVars, hp.criticLearningRate, hp.maxGradNorm);
+    this.actorOptimizer = new VariableAdam(this.actorVars, hp.actorLearningRate, hp.maxGradNorm);
+    this.criticOptimizer = new VariableAdam(this.criticVars, hp.criticLearningRate, hp.maxGradNorm);
+    this.onlineParams = new ParamSet(netVariables(this.online));
+    this.targetParams = new ParamSet(netVariables(this.target));
 
     this.adjacencyT = adjacencyTensor(this.adjacency, N);
     this.meanFieldT = tf.tidy(() => {
@@ -267,6 +285,17 @@ export abstract class MultiAgentActorCritic implements Agent {
     const columns: Record<Column, number> = { obs: N * D, action: N * M, reward: N, nextObs: N * D, done: N, live: N, state: stateDim, nextState: stateDim };
     this.replay = new ColumnReplay<Column>(columns, hp.bufferSize);
     this.noise = makeNoise(hp.noise, N * M, hp.noiseSigma, hp.noiseTheta);
+    this.fast = new MarlFastPath({
+      variant,
+      agents: N,
+      obsDim: D,
+      actionDim: M,
+      globalStateDim: stateDim,
+      agentIds: hp.agentIds,
+      adjacency: Float32Array.from(this.adjacency.flat()),
+      meanField: this.meanFieldT.dataSync() as Float32Array,
+      actionMask: uniform ? null : mask,
+    });
   }
 
   /** `await initTf()` first; the variants' `create` do. */
@@ -348,6 +377,7 @@ export abstract class MultiAgentActorCritic implements Agent {
     const N = this.agentIds.length;
     const rows = new Float32Array(N * this.obsDim);
     this.obsRows(obs, rows);
+    if (this.fastPath) return this.fast.policy(this.online, rows, 1);
     return tf.tidy(() => this.policy(this.online, tf.tensor3d(rows, [N, 1, this.obsDim])).dataSync() as Float32Array);
   }
 
@@ -423,50 +453,99 @@ export abstract class MultiAgentActorCritic implements Agent {
 
   /** One minibatch update of all critics, then all actors, then the soft target update; returns [critic loss, actor loss]. */
   private gradientStep(): [number, number] {
+    const batch = this.sampleBatch(this.replay.sampleIndices(this.hyperparameters.batchSize, this.replayRng));
+    const path = this.fastPath ? 'fast' : 'reference';
+    const critic = this.criticGradients(batch, path);
+    this.criticOptimizer.update();
+    const actor = this.actorGradients(batch, path); // with the critics just updated
+    this.actorOptimizer.update();
+    this.onlineParams.pull();
+    this.targetParams.pull();
+    polyak(this.targetParams.theta, this.onlineParams.theta, this.hyperparameters.tau);
+    this.targetParams.push();
+    this.numGradientSteps++;
+    return [critic, actor];
+  }
+
+  /** Replay rows `idx` as flat agent-major arrays. */
+  sampleBatch(idx: Int32Array): MarlBatch {
+    const N = this.agentIds.length, G = this.globalStateDim;
+    const col = (c: Column): Float32Array => this.replay.gatherGroupMajor(c, idx, N);
+    return {
+      size: idx.length,
+      obs: col('obs'),
+      nextObs: col('nextObs'),
+      actions: col('action'),
+      reward: col('reward'),
+      done: col('done'),
+      live: col('live'),
+      state: G > 0 ? this.replay.gather('state', idx) : null,
+      nextState: G > 0 ? this.replay.gather('nextState', idx) : null,
+    };
+  }
+
+  /** The critics' loss (eq. 3) and its gradient, into the critic optimizer's flat gradient. */
+  criticGradients(b: MarlBatch, path: 'fast' | 'reference'): number {
     const hp = this.hyperparameters;
-    const B = hp.batchSize, N = this.agentIds.length, D = this.obsDim, M = this.actionDim, G = this.globalStateDim;
-    const idx = this.replay.sampleIndices(B, this.replayRng);
-    const losses = tf.tidy(() => {
-      const obs = tf.tensor3d(this.replay.gatherGroupMajor('obs', idx, N), [N, B, D]);
-      const nextObs = tf.tensor3d(this.replay.gatherGroupMajor('nextObs', idx, N), [N, B, D]);
-      const actions = tf.tensor3d(this.replay.gatherGroupMajor('action', idx, N), [N, B, M]);
-      const reward = tf.tensor3d(this.replay.gatherGroupMajor('reward', idx, N), [N, B, 1]);
-      const notDone = tf.scalar(1).sub(tf.tensor3d(this.replay.gatherGroupMajor('done', idx, N), [N, B, 1]));
-      const live = tf.tensor3d(this.replay.gatherGroupMajor('live', idx, N), [N, B, 1]);
-      const liveCount = live.sum().maximum(1);
-      const state = G > 0 ? tf.tensor2d(this.replay.gather('state', idx), [B, G]) : null;
-      const nextState = G > 0 ? tf.tensor2d(this.replay.gather('nextState', idx), [B, G]) : null;
-
+    if (path === 'fast') return this.fast.criticGradients(b, this.online, this.target, hp.gamma, this.criticOptimizer);
+    return tf.tidy(() => {
+      const t = this.batchTensors(b);
       // y_j = r_j + γ (1 − done_j) Q'_j(s', π'(s')) (eq. 3)
-      const nextActions = this.policy(this.target, nextObs);
-      const nextQ = this.target.critic.apply(this.criticInput(this.target, nextObs, nextActions, nextActions, nextState));
-      const y = reward.add(notDone.mul(nextQ).mul(hp.gamma));
-
-      const critic = tf.variableGrads(() => {
-        const q = this.online.critic.apply(this.criticInput(this.online, obs, actions, actions, state));
-        return q.sub(y).square().mul(live).sum().div(liveCount) as tf.Scalar;
+      const nextActions = this.policy(this.target, t.nextObs);
+      const nextQ = this.target.critic.apply(this.criticInput(this.target, t.nextObs, nextActions, nextActions, t.nextState));
+      const y = t.reward.add(t.notDone.mul(nextQ).mul(hp.gamma));
+      const { value, grads } = tf.variableGrads(() => {
+        const q = this.online.critic.apply(this.criticInput(this.online, t.obs, t.actions, t.actions, t.state));
+        return q.sub(y).square().mul(t.live).sum().div(t.liveCount) as tf.Scalar;
       }, this.criticVars);
-      this.criticOptimizer.apply(critic.grads);
+      this.criticOptimizer.params.gradsInto(grads, this.criticOptimizer.grad);
+      return value.dataSync()[0] as number;
+    });
+  }
 
+  /** The actors' loss (eq. 4, plus the output regularisation) and its gradient, into the actor optimizer's flat gradient. */
+  actorGradients(b: MarlBatch, path: 'fast' | 'reference'): number {
+    const hp = this.hyperparameters;
+    if (path === 'fast') return this.fast.actorGradients(b, this.online, hp.actionRegularization, this.actorOptimizer);
+    const M = this.actionDim;
+    return tf.tidy(() => {
+      const t = this.batchTensors(b);
       // ∇ −Q_j(…, a_j = π_j(·), …) with the others' actions from the replay (eq. 4)
-      const actor = tf.variableGrads(() => {
-        const input = this.actorInput(this.online, obs);
+      const { value, grads } = tf.variableGrads(() => {
+        const input = this.actorInput(this.online, t.obs);
         const z = this.online.actor.logits(input);
         const a = z.tanh() as tf.Tensor3D;
         const own = this.actionMaskT ? (a.mul(this.actionMaskT) as tf.Tensor3D) : a;
-        const q = this.online.critic.apply(this.criticInput(this.online, obs, own, actions, state));
-        const loss = q.mul(live).sum().div(liveCount).neg() as tf.Scalar;
+        const q = this.online.critic.apply(this.criticInput(this.online, t.obs, own, t.actions, t.state));
+        const loss = q.mul(t.live).sum().div(t.liveCount).neg() as tf.Scalar;
         // Lowe et al.'s p_reg: λ·mean(z²) over live agents' pre-tanh outputs.
-        return hp.actionRegularization > 0 ? (loss.add(z.square().mul(live).sum().div(liveCount.mul(M)).mul(hp.actionRegularization)) as tf.Scalar) : loss;
+        return hp.actionRegularization > 0 ? (loss.add(z.square().mul(t.live).sum().div(t.liveCount.mul(M)).mul(hp.actionRegularization)) as tf.Scalar) : loss;
       }, this.actorVars);
-      this.actorOptimizer.apply(actor.grads);
-      return tf.stack([critic.value, actor.value]);
+      this.actorOptimizer.params.gradsInto(grads, this.actorOptimizer.grad);
+      return value.dataSync()[0] as number;
     });
-    const values = losses.dataSync();
-    losses.dispose();
-    softUpdate(netVariables(this.target), netVariables(this.online), hp.tau);
-    this.numGradientSteps++;
-    return [values[0] as number, values[1] as number];
+  }
+
+  /** A batch as tensors [N, B, ·] (call inside `tf.tidy`). */
+  private batchTensors(b: MarlBatch): { obs: tf.Tensor3D; nextObs: tf.Tensor3D; actions: tf.Tensor3D; reward: tf.Tensor3D; notDone: tf.Tensor3D; live: tf.Tensor3D; liveCount: tf.Tensor; state: tf.Tensor2D | null; nextState: tf.Tensor2D | null } {
+    const B = b.size, N = this.agentIds.length, D = this.obsDim, M = this.actionDim, G = this.globalStateDim;
+    const live = tf.tensor3d(b.live, [N, B, 1]);
+    return {
+      obs: tf.tensor3d(b.obs, [N, B, D]),
+      nextObs: tf.tensor3d(b.nextObs, [N, B, D]),
+      actions: tf.tensor3d(b.actions, [N, B, M]),
+      reward: tf.tensor3d(b.reward, [N, B, 1]),
+      notDone: tf.scalar(1).sub(tf.tensor3d(b.done, [N, B, 1])) as tf.Tensor3D,
+      live,
+      liveCount: live.sum().maximum(1),
+      state: b.state && G > 0 ? tf.tensor2d(b.state, [B, G]) : null,
+      nextState: b.nextState && G > 0 ? tf.tensor2d(b.nextState, [B, G]) : null,
+    };
+  }
+
+  /** The flat gradients the last `criticGradients`/`actorGradients` calls wrote (copies; tests compare the two paths). */
+  lastGradients(): { critic: Float32Array; actor: Float32Array } {
+    return { critic: this.criticOptimizer.grad.slice(), actor: this.actorOptimizer.grad.slice() };
   }
 
   /** Attention weights [N, N] of one joint observation (attmf; rows sum to 1 over neighbours), for diagnostics. */
@@ -557,14 +636,29 @@ export abstract class MultiAgentActorCritic implements Agent {
   }
 
   /** Both Adam states as plain arrays (tests compare them across save/load). */
-  optimizerStates(): { actor: ReturnType<FlatAdam['values']>; critic: ReturnType<FlatAdam['values']> } {
+  optimizerStates(): { actor: ReturnType<VariableAdam['values']>; critic: ReturnType<VariableAdam['values']> } {
     return { actor: this.actorOptimizer.values(), critic: this.criticOptimizer.values() };
+  }
+
+  /** Both Adam states (step counts and moments, copies), for checkpoints. */
+  exportOptimizerState(): { actor: AdamState; critic: AdamState } {
+    return { actor: this.actorOptimizer.exportState(), critic: this.criticOptimizer.exportState() };
+  }
+
+  importOptimizerState(state: { actor: AdamState; critic: AdamState }): void {
+    this.actorOptimizer.importState(state.actor, 'actor_optimizer');
+    this.criticOptimizer.importState(state.critic, 'critic_optimizer');
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const v of [...netVariables(this.online), ...netVariables(this.target)]) v.dispose();
+    for (const n of [this.online, this.target]) {
+      n.actor.dispose();
+      n.critic.dispose();
+      n.actorAttention?.dispose();
+      n.criticAttention?.dispose();
+    }
     this.actorOptimizer.dispose();
     this.criticOptimizer.dispose();
     for (const t of [this.adjacencyT, this.meanFieldT, this.actionMaskT, this.ownBlockT, this.otherBlocksT, this.idsT]) t?.dispose();

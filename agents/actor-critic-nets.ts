@@ -8,6 +8,7 @@
  */
 import { ConfigError, quote } from '../src/core/errors.js';
 import type { Rng } from '../src/core/rng.js';
+import { DenseStack } from '../src/nn/dense.js';
 import { linear } from '../src/nn/linear.js';
 import { tf } from '../src/nn/tf.js';
 
@@ -105,7 +106,22 @@ export class StackedMlp {
     return (n === 1 ? (out[0] as tf.Tensor).reshape([1, b, this.opts.output]) : tf.stack(out)) as tf.Tensor3D;
   }
 
+  private stacks: DenseStack[] | null = null;
+
+  /** Weight group `g`'s layers as a `DenseStack` (src/nn/dense.ts), the learners' fast path; made once. */
+  dense(g = 0): DenseStack {
+    this.stacks ??= (this.kernels[0] as tf.Variable[]).map((_, group) =>
+      new DenseStack(this.kernels.map((ks, l) => ({
+        kernel: ks[group] as tf.Variable,
+        bias: (this.biases[l] as tf.Variable[])[group] as tf.Variable,
+        activation: l === this.kernels.length - 1 ? this.opts.outputActivation : this.opts.activation,
+      }))),
+    );
+    return this.stacks[g] as DenseStack;
+  }
+
   dispose(): void {
+    for (const s of this.stacks ?? []) s.dispose();
     for (const v of this.variables) v.dispose();
   }
 }

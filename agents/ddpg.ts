@@ -40,9 +40,13 @@ import type { Space } from '../src/spaces/space.js';
 import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../src/nn/checkpoint.js';
 import type { Noise } from '../src/nn/noise.js';
 import { initTf, tf } from '../src/nn/tf.js';
+import { VariableAdam, type AdamState } from '../src/nn/adam.js';
+import { Tape } from '../src/nn/dense.js';
+import { ParamSet } from '../src/nn/params.js';
+import { polyak, polyakVariables } from '../src/nn/polyak.js';
 import {
-  ActionScaler, ColumnReplay, FlatAdam, actorCriticFields, boxActionRefusal, makeNoise, noiseState, restoreNoiseState,
-  restoreVariables, softUpdate, type HiddenActivation, type NoiseType,
+  ActionScaler, ColumnReplay, actorCriticFields, boxActionRefusal, makeNoise, noiseState, restoreNoiseState,
+  restoreVariables, type HiddenActivation, type NoiseType,
 } from './actor-critic-common.js';
 import { StackedMlp } from './actor-critic-nets.js';
 import type { ActOptions, Agent, AgentFactory, Losses, SingleTransition } from './agent.js';
@@ -127,6 +131,26 @@ export function ddpgSupports(env: AnyEnv): string | null {
 
 type Column = 'obs' | 'action' | 'reward' | 'nextObs' | 'done';
 
+/** A minibatch as flat row-major arrays. */
+export interface DdpgBatch {
+  size: number;
+  obs: Float32Array;
+  nextObs: Float32Array;
+  action: Float32Array;
+  reward: Float32Array;
+  done: Float32Array;
+}
+
+/** Rows [a_k, b_k] of `a` [rows, aw] and `b` [rows, bw]. */
+function concatRows(a: Float32Array, aw: number, b: Float32Array, bw: number, rows: number): Float32Array {
+  const out = new Float32Array(rows * (aw + bw));
+  for (let k = 0; k < rows; k++) {
+    out.set(a.subarray(k * aw, (k + 1) * aw), k * (aw + bw));
+    out.set(b.subarray(k * bw, (k + 1) * bw), k * (aw + bw) + aw);
+  }
+  return out;
+}
+
 export class DDPG implements Agent {
   readonly name = 'ddpg';
   readonly kind = 'single' as const;
@@ -144,8 +168,19 @@ export class DDPG implements Agent {
   /** Minibatch updates done. */
   numGradientSteps = 0;
 
-  private readonly actorOptimizer: FlatAdam;
-  private readonly criticOptimizer: FlatAdam;
+  /**
+   * The update path: `true` (the default) computes losses and gradients by
+   * hand (`DenseStack`, src/nn/dense.ts), `false` through tfjs's automatic
+   * differentiation (the reference the tests compare it with). Both feed the
+   * same Adam (`VariableAdam`) and Polyak averaging.
+   */
+  fastPath = true;
+
+  private readonly actorOptimizer: VariableAdam;
+  private readonly criticOptimizer: VariableAdam;
+  /** Online and target parameters as flat vectors, for Polyak averaging. */
+  private readonly onlineParams: ParamSet;
+  private readonly targetParams: ParamSet;
   private readonly envId: string | null;
   private readonly obsSpace: Space<unknown>;
   private readonly actionSpace: Box;
@@ -186,12 +221,14 @@ export class DDPG implements Agent {
     this.critic = net('critic', this.observationDim + this.actionDim, 1, 'linear');
     this.actorTarget = net('actor_target', this.observationDim, this.actionDim, 'tanh');
     this.criticTarget = net('critic_target', this.observationDim + this.actionDim, 1, 'linear');
-    softUpdate(this.actorTarget.variables, this.actor.variables, 1);
-    softUpdate(this.criticTarget.variables, this.critic.variables, 1);
+    polyakVariables(this.actorTarget.variables, this.actor.variables, 1);
+    polyakVariables(this.criticTarget.variables, this.critic.variables, 1);
     this.actorVars = this.actor.variables;
     this.criticVars = this.critic.variables;
-    this.actorOptimizer = new FlatAdam(this.actorVars, hp.actorLearningRate, hp.maxGradNorm);
-    this.criticOptimizer = new FlatAdam(this.criticVars, hp.criticLearningRate, hp.maxGradNorm);
+    this.actorOptimizer = new VariableAdam(this.actorVars, hp.actorLearningRate, hp.maxGradNorm);
+    this.criticOptimizer = new VariableAdam(this.criticVars, hp.criticLearningRate, hp.maxGradNorm);
+    this.onlineParams = new ParamSet([...this.actorVars, ...this.criticVars]);
+    this.targetParams = new ParamSet([...this.actorTarget.variables, ...this.criticTarget.variables]);
 
     this.replay = new ColumnReplay<Column>({ obs: this.observationDim, action: this.actionDim, reward: 1, nextObs: this.observationDim, done: 1 }, hp.bufferSize);
     this.noise = makeNoise(hp.noise, this.actionDim, hp.noiseSigma, hp.noiseTheta);
@@ -217,7 +254,7 @@ export class DDPG implements Agent {
   /** μ(obs) in the actor's [-1, 1] scale. */
   private policy(obs: unknown): Float32Array {
     const row = this.flatObs(obs, this.obsRow);
-    return tf.tidy(() => this.actor.apply(tf.tensor3d(row, [1, 1, this.observationDim])).dataSync() as Float32Array);
+    return this.actor.dense().forward(row, 1);
   }
 
   async act(obs: unknown, opts: ActOptions): Promise<number[]> {
@@ -259,34 +296,96 @@ export class DDPG implements Agent {
 
   /** One minibatch update of critic and actor, then the soft target update; returns [critic loss, actor loss]. */
   private gradientStep(): [number, number] {
-    const hp = this.hyperparameters;
-    const B = hp.batchSize, dim = this.observationDim, adim = this.actionDim;
-    const idx = this.replay.sampleIndices(B, this.replayRng);
-    const losses = tf.tidy(() => {
-      // Tensors are [1, B, ·]: one "agent" for StackedMlp.
-      const obs = tf.tensor3d(this.replay.gather('obs', idx), [1, B, dim]);
-      const nextObs = tf.tensor3d(this.replay.gather('nextObs', idx), [1, B, dim]);
-      const action = tf.tensor3d(this.replay.gather('action', idx), [1, B, adim]);
-      const reward = tf.tensor3d(this.replay.gather('reward', idx), [1, B, 1]);
-      const notDone = tf.scalar(1).sub(tf.tensor3d(this.replay.gather('done', idx), [1, B, 1]));
-
-      // y = r + γ (1 − done) Q'(s', μ'(s'))
-      const nextQ = this.criticTarget.apply(tf.concat([nextObs, this.actorTarget.apply(nextObs)], 2));
-      const y = reward.add(notDone.mul(nextQ).mul(hp.gamma));
-
-      const critic = tf.variableGrads(() => this.critic.apply(tf.concat([obs, action], 2)).sub(y).square().mean() as tf.Scalar, this.criticVars);
-      this.criticOptimizer.apply(critic.grads);
-
-      const actor = tf.variableGrads(() => this.critic.apply(tf.concat([obs, this.actor.apply(obs)], 2)).mean().neg() as tf.Scalar, this.actorVars);
-      this.actorOptimizer.apply(actor.grads);
-      return tf.stack([critic.value, actor.value]);
-    });
-    const values = losses.dataSync();
-    losses.dispose();
-    softUpdate(this.criticTarget.variables, this.critic.variables, hp.tau);
-    softUpdate(this.actorTarget.variables, this.actor.variables, hp.tau);
+    const batch = this.sampleBatch(this.replay.sampleIndices(this.hyperparameters.batchSize, this.replayRng));
+    const path = this.fastPath ? 'fast' : 'reference';
+    const critic = this.criticGradients(batch, path);
+    this.criticOptimizer.update();
+    const actor = this.actorGradients(batch, path); // with the critic just updated, as SB3
+    this.actorOptimizer.update();
+    this.onlineParams.pull();
+    this.targetParams.pull();
+    polyak(this.targetParams.theta, this.onlineParams.theta, this.hyperparameters.tau);
+    this.targetParams.push();
     this.numGradientSteps++;
-    return [values[0] as number, values[1] as number];
+    return [critic, actor];
+  }
+
+  /** Replay rows `idx` as flat arrays. */
+  sampleBatch(idx: Int32Array): DdpgBatch {
+    return {
+      size: idx.length,
+      obs: this.replay.gather('obs', idx),
+      nextObs: this.replay.gather('nextObs', idx),
+      action: this.replay.gather('action', idx),
+      reward: this.replay.gather('reward', idx),
+      done: this.replay.gather('done', idx),
+    };
+  }
+
+  /**
+   * The critic's loss mean (Q(s, a) − y)², y = r + γ (1 − done) Q'(s', μ'(s')),
+   * and its gradient (into the critic optimizer's `grad`, returned with it).
+   */
+  criticGradients(b: DdpgBatch, path: 'fast' | 'reference'): number {
+    const hp = this.hyperparameters;
+    const B = b.size, dim = this.observationDim, adim = this.actionDim;
+    if (path === 'reference') {
+      return tf.tidy(() => {
+        const obs = tf.tensor3d(b.obs, [1, B, dim]);
+        const nextObs = tf.tensor3d(b.nextObs, [1, B, dim]);
+        const action = tf.tensor3d(b.action, [1, B, adim]);
+        const reward = tf.tensor3d(b.reward, [1, B, 1]);
+        const notDone = tf.scalar(1).sub(tf.tensor3d(b.done, [1, B, 1]));
+        const nextQ = this.criticTarget.apply(tf.concat([nextObs, this.actorTarget.apply(nextObs)], 2));
+        const y = reward.add(notDone.mul(nextQ).mul(hp.gamma));
+        const { value, grads } = tf.variableGrads(() => this.critic.apply(tf.concat([obs, action], 2)).sub(y).square().mean() as tf.Scalar, this.criticVars);
+        this.criticOptimizer.params.gradsInto(grads, this.criticOptimizer.grad);
+        return value.dataSync()[0] as number;
+      });
+    }
+    const nextA = this.actorTarget.dense().forward(b.nextObs, B);
+    const nextQ = this.criticTarget.dense().forward(concatRows(b.nextObs, dim, nextA, adim, B), B);
+    const tape = new Tape();
+    const q = this.critic.dense().forward(concatRows(b.obs, dim, b.action, adim, B), B, { tape });
+    const dq = new Float32Array(B);
+    let loss = 0;
+    for (let k = 0; k < B; k++) {
+      const y = (b.reward[k] as number) + (1 - (b.done[k] as number)) * (nextQ[k] as number) * hp.gamma;
+      const td = (q[k] as number) - y;
+      loss += td * td;
+      dq[k] = (2 * td) / B;
+    }
+    this.critic.dense().backward(tape, dq, this.criticOptimizer.grad);
+    return loss / B;
+  }
+
+  /** The actor's loss −mean Q(s, μ(s)) and its gradient (into the actor optimizer's `grad`). */
+  actorGradients(b: DdpgBatch, path: 'fast' | 'reference'): number {
+    const B = b.size, dim = this.observationDim, adim = this.actionDim;
+    if (path === 'reference') {
+      return tf.tidy(() => {
+        const obs = tf.tensor3d(b.obs, [1, B, dim]);
+        const { value, grads } = tf.variableGrads(() => this.critic.apply(tf.concat([obs, this.actor.apply(obs)], 2)).mean().neg() as tf.Scalar, this.actorVars);
+        this.actorOptimizer.params.gradsInto(grads, this.actorOptimizer.grad);
+        return value.dataSync()[0] as number;
+      });
+    }
+    const actorTape = new Tape(), criticTape = new Tape();
+    const a = this.actor.dense().forward(b.obs, B, { tape: actorTape });
+    const q = this.critic.dense().forward(concatRows(b.obs, dim, a, adim, B), B, { tape: criticTape });
+    let loss = 0;
+    for (let k = 0; k < B; k++) loss -= q[k] as number;
+    const dInput = new Float32Array(B * (dim + adim));
+    this.critic.dense().backward(criticTape, new Float32Array(B).fill(-1 / B), null, dInput);
+    const da = new Float32Array(B * adim);
+    for (let k = 0; k < B; k++) for (let i = 0; i < adim; i++) da[k * adim + i] = dInput[k * (dim + adim) + dim + i] as number;
+    this.actor.dense().backward(actorTape, da, this.actorOptimizer.grad);
+    return loss / B;
+  }
+
+  /** The flat gradients the last `criticGradients`/`actorGradients` calls wrote (copies; tests compare the two paths). */
+  lastGradients(): { critic: Float32Array; actor: Float32Array } {
+    return { critic: this.criticOptimizer.grad.slice(), actor: this.actorOptimizer.grad.slice() };
   }
 
   // ================================================================ CHECKPOINTS
@@ -355,8 +454,18 @@ export class DDPG implements Agent {
   }
 
   /** Both Adam states as plain arrays (tests compare them across save/load). */
-  optimizerStates(): { actor: ReturnType<FlatAdam['values']>; critic: ReturnType<FlatAdam['values']> } {
+  optimizerStates(): { actor: ReturnType<VariableAdam['values']>; critic: ReturnType<VariableAdam['values']> } {
     return { actor: this.actorOptimizer.values(), critic: this.criticOptimizer.values() };
+  }
+
+  /** Both Adam states (step counts and moments, copies), for checkpoints. */
+  exportOptimizerState(): { actor: AdamState; critic: AdamState } {
+    return { actor: this.actorOptimizer.exportState(), critic: this.criticOptimizer.exportState() };
+  }
+
+  importOptimizerState(state: { actor: AdamState; critic: AdamState }): void {
+    this.actorOptimizer.importState(state.actor, 'actor_optimizer');
+    this.criticOptimizer.importState(state.critic, 'critic_optimizer');
   }
 
   dispose(): void {

@@ -45,8 +45,11 @@ import { Discrete } from '../src/spaces/discrete.js';
 import { flatdim, flatten } from '../src/spaces/flatten.js';
 import { MultiDiscrete } from '../src/spaces/multi-discrete.js';
 import type { Space } from '../src/spaces/space.js';
-import { CheckpointError, loadCheckpoint, modelGroup, optimizerGroup, restoreModel, restoreOptimizer, saveCheckpoint } from '../src/nn/checkpoint.js';
-import { clipByGlobalNorm, mlp, mlpForward, mlpPredict, updateTarget, type Activation } from '../src/nn/mlp.js';
+import { CheckpointError, loadCheckpoint, modelGroup, restoreModel, saveCheckpoint, type LoadedCheckpoint } from '../src/nn/checkpoint.js';
+import { FlatAdam, type AdamState } from '../src/nn/adam.js';
+import { DenseStack, Tape } from '../src/nn/dense.js';
+import { mlp, mlpForward, mlpPredict, updateTarget, type Activation } from '../src/nn/mlp.js';
+import { ParamSet } from '../src/nn/params.js';
 import { mlpPredictRelease } from '../src/nn/mlp-predict.js';
 import { ReplayBuffer, type Batch, type ReplayState } from '../src/nn/replay.js';
 import { constantSchedule, linearSchedule, type Schedule } from '../src/nn/schedule.js';
@@ -266,7 +269,19 @@ export class DQN implements Agent {
   /** The current ε of ε-greedy exploration. */
   explorationRate: number;
 
-  private optimizer: tf.Optimizer;
+  /**
+   * The update path: `true` (the default) computes the loss and its gradient
+   * by hand (`DenseStack`, src/nn/dense.ts), `false` through tfjs's automatic
+   * differentiation (the reference the tests compare it with). Both feed the
+   * same clipping and Adam (`FlatAdam`).
+   */
+  fastPath = true;
+
+  /** Adam (PyTorch's ε = 1e-8) over the online network's parameters as one flat vector. */
+  private readonly optimizer: FlatAdam;
+  private readonly params: ParamSet;
+  private readonly onlineNet: DenseStack;
+  private readonly targetNet: DenseStack;
   private readonly envId: string | null;
   private readonly obsSpace: Space<unknown>;
   private readonly actionSpace: Discrete | MultiDiscrete;
@@ -309,7 +324,10 @@ export class DQN implements Agent {
     this.target = buildQNetwork(this.observationDim, this.heads, hp, 'q_target', initRng);
     updateTarget(this.target, this.online);
     this.trainable = this.online.trainableWeights.map((w) => w.read() as tf.Variable);
-    this.optimizer = tf.train.adam(hp.learningRate);
+    this.optimizer = new FlatAdam(this.trainable.reduce((a, v) => a + v.size, 0));
+    this.params = new ParamSet(this.trainable, this.optimizer.theta);
+    this.onlineNet = DenseStack.fromModel(this.online);
+    this.targetNet = DenseStack.fromModel(this.target);
 
     this.replay = new ReplayBuffer({
       capacity: Math.min(hp.bufferSize, hp.totalSteps),
@@ -413,14 +431,117 @@ export class DQN implements Agent {
   /** One minibatch update of the online network; returns the loss. */
   private gradientStep(): number {
     const hp = this.hyperparameters;
-    const B = hp.batchSize, D = this.heads.length, dim = this.observationDim;
-    const batch: Batch = this.replay.sample(B, this.replayRng, this.beta(this.numTimesteps));
-    // tfjs's Adam reads its (protected) learningRate field on every step.
-    (this.optimizer as unknown as { learningRate: number }).learningRate = this.learningRate(this.numTimesteps);
+    const batch: Batch = this.replay.sample(hp.batchSize, this.replayRng, this.beta(this.numTimesteps));
     if (this.obsStats) {
-      this.obsStats.normalize(batch.obs, B, hp.observationClip);
-      this.obsStats.normalize(batch.nextObs, B, hp.observationClip);
+      this.obsStats.normalize(batch.obs, batch.size, hp.observationClip);
+      this.obsStats.normalize(batch.nextObs, batch.size, hp.observationClip);
     }
+    const { loss, tdAbs } = this.gradients(batch, this.fastPath ? 'fast' : 'reference');
+    this.optimizer.update(this.learningRate(this.numTimesteps), hp.maxGradNorm);
+    this.params.push();
+    if (tdAbs) this.replay.updatePriorities(batch.indices, tdAbs, hp.priorityEps);
+    this.numGradientSteps++;
+    return loss;
+  }
+
+  /**
+   * The loss of `batch` (observations already normalised) and its gradient
+   * with respect to the online parameters, written into the optimizer's flat
+   * gradient (`grad`, returned; laid out as `online.trainableWeights`), by the
+   * hand-written fast path or by tfjs's automatic differentiation. Also the
+   * mean |TD error| per row when replay is prioritised.
+   */
+  gradients(batch: Batch, path: 'fast' | 'reference'): { loss: number; grad: Float32Array; tdAbs: Float32Array | null } {
+    this.params.pull(); // weights given new data since the last step (load, setWeights)
+    const r = path === 'fast' ? this.fastGradients(batch) : this.referenceGradients(batch);
+    return { ...r, grad: this.optimizer.grad };
+  }
+
+  /**
+   * TD target y = r + γ (1 − done) · mean_d Q'_d(s', a*_d), a*_d by the target
+   * net (DQN) or the online net (double DQN); per-head losses (Huber δ = 1 or
+   * squared) averaged over heads, weighted by the importance weights and
+   * averaged over the batch. Forward passes through `DenseStack`; the loss and
+   * ∂loss/∂(network output) in JavaScript; then the hand-written backward pass.
+   */
+  private fastGradients(batch: Batch): { loss: number; tdAbs: Float32Array | null } {
+    const hp = this.hyperparameters;
+    const B = batch.size, D = this.heads.length, dueling = hp.dueling;
+    const O = this.onlineNet.outputs;
+    const nextTarget = this.targetNet.forward(batch.nextObs, B);
+    const nextOnline = hp.doubleQ ? this.onlineNet.forward(batch.nextObs, B) : null;
+    const tape = new Tape();
+    const raw = this.onlineNet.forward(batch.obs, B, { tape });
+    // Head d's Q-values are raw[k·O + at_d + a] (dueling: V + A − mean(A), with V = raw[k·O]).
+    const starts: number[] = [];
+    let at = dueling ? 1 : 0;
+    for (const n of this.heads) {
+      starts.push(at);
+      at += n;
+    }
+    const meanAdv = (q: Float32Array, k: number, d: number): number => {
+      let sum = 0;
+      const n = this.heads[d] as number, base = k * O + (starts[d] as number);
+      for (let a = 0; a < n; a++) sum += q[base + a] as number;
+      return sum / n;
+    };
+    const headQ = (q: Float32Array, k: number, d: number, a: number, mean: number): number =>
+      dueling ? (q[k * O] as number) + ((q[k * O + (starts[d] as number) + a] as number) - mean) : (q[k * O + (starts[d] as number) + a] as number);
+    const dRaw = new Float32Array(B * O);
+    const tdAbs = hp.prioritizedReplay ? new Float32Array(B) : null;
+    let loss = 0;
+    for (let k = 0; k < B; k++) {
+      let nextValue = 0;
+      for (let d = 0; d < D; d++) {
+        const n = this.heads[d] as number;
+        const meanT = dueling ? meanAdv(nextTarget, k, d) : 0;
+        let best = 0;
+        if (nextOnline) {
+          const meanO = dueling ? meanAdv(nextOnline, k, d) : 0;
+          for (let a = 1; a < n; a++) if (headQ(nextOnline, k, d, a, meanO) > headQ(nextOnline, k, d, best, meanO)) best = a;
+          nextValue += headQ(nextTarget, k, d, best, meanT);
+        } else {
+          let max = headQ(nextTarget, k, d, 0, meanT);
+          for (let a = 1; a < n; a++) max = Math.max(max, headQ(nextTarget, k, d, a, meanT));
+          nextValue += max;
+        }
+      }
+      const y = (batch.reward[k] as number) + (1 - (batch.done[k] as number)) * (nextValue / D) * hp.gamma;
+      const w = (batch.weights[k] as number) / (B * D);
+      let rowLoss = 0, rowAbs = 0;
+      for (let d = 0; d < D; d++) {
+        const n = this.heads[d] as number;
+        const mean = dueling ? meanAdv(raw, k, d) : 0;
+        const a = batch.action[k * D + d] as number;
+        const td = headQ(raw, k, d, a, mean) - y;
+        const abs = Math.abs(td);
+        rowAbs += abs;
+        let g: number;
+        if (hp.loss === 'huber') {
+          rowLoss += abs < 1 ? 0.5 * td * td : abs - 0.5;
+          g = Math.max(-1, Math.min(1, td)) * w;
+        } else {
+          rowLoss += td * td;
+          g = 2 * td * w;
+        }
+        const base = k * O + (starts[d] as number);
+        if (dueling) {
+          dRaw[k * O] = (dRaw[k * O] as number) + g;
+          for (let j = 0; j < n; j++) dRaw[base + j] = (dRaw[base + j] as number) - g / n;
+        }
+        dRaw[base + a] = (dRaw[base + a] as number) + g;
+      }
+      loss += (rowLoss / D) * (batch.weights[k] as number);
+      if (tdAbs) tdAbs[k] = rowAbs / D;
+    }
+    this.onlineNet.backward(tape, dRaw, this.optimizer.grad);
+    return { loss: loss / B, tdAbs };
+  }
+
+  /** The same loss and gradient through tfjs's automatic differentiation (the reference path). */
+  private referenceGradients(batch: Batch): { loss: number; tdAbs: Float32Array | null } {
+    const hp = this.hyperparameters;
+    const B = batch.size, D = this.heads.length, dim = this.observationDim;
     let tdAbs: tf.Tensor | null = null;
     const loss = tf.tidy(() => {
       const obs = tf.tensor2d(batch.obs, [B, dim]);
@@ -430,7 +551,6 @@ export class DQN implements Agent {
       const notDone = tf.scalar(1).sub(tf.tensor1d(batch.done));
       const weights = tf.tensor1d(batch.weights);
 
-      // TD target y = r + γ (1 − done) · mean_d Q'_d(s', a*_d), a*_d by the target net (DQN) or the online net (double DQN).
       const nextTarget = qHeads(this.target, nextObs, this.heads, hp.dueling);
       const nextOnline = hp.doubleQ ? qHeads(this.online, nextObs, this.heads, hp.dueling) : null;
       const nextValues = nextTarget.map((qt, d) => {
@@ -453,28 +573,26 @@ export class DQN implements Agent {
         const elementwise = hp.loss === 'huber' ? inside.square().mul(0.5).add(abs.sub(inside)) : td.square();
         return elementwise.mean(1).mul(weights).mean() as tf.Scalar;
       }, this.trainable);
-      this.optimizer.applyGradients(clipByGlobalNorm(grads, hp.maxGradNorm));
+      this.params.gradsInto(grads, this.optimizer.grad);
       return value;
     });
     const lossValue = loss.dataSync()[0] as number;
     loss.dispose();
+    let abs: Float32Array | null = null;
     if (tdAbs) {
       const t = tdAbs as tf.Tensor;
-      this.replay.updatePriorities(batch.indices, t.dataSync(), hp.priorityEps);
+      abs = Float32Array.from(t.dataSync());
       t.dispose();
     }
-    this.numGradientSteps++;
-    return lossValue;
+    return { loss: lossValue, tdAbs: abs };
   }
 
   // ================================================================ CHECKPOINTS
 
   /** Online and target weights, Adam state, hyperparameters, counters, ε and Rng states, normalisation statistics and the replay buffer (a resumed run continues exactly). */
   async save(dir: string): Promise<string> {
-    const optimizer = await optimizerGroup(this.optimizer);
     const replay = this.replay.snapshot();
-    try {
-      return await saveCheckpoint(dir, {
+    return saveCheckpoint(dir, {
         agent: this.name,
         env: this.envId,
         hyperparameters: { ...this.hyperparameters },
@@ -489,14 +607,10 @@ export class DQN implements Agent {
           replayRng: this.replayRng.getState(),
           obsStats: this.obsStats ? { count: this.obsStats.count, mean: Array.from(this.obsStats.mean), m2: Array.from(this.obsStats.m2) } : null,
           replay: replay.state,
+          optimizerStep: this.optimizer.step,
         },
-        groups: { online: modelGroup(this.online), target: modelGroup(this.target), optimizer, replay: replay.entries },
+        groups: { online: modelGroup(this.online), target: modelGroup(this.target), optimizer: this.optimizer.group(), replay: replay.entries },
       });
-    } finally {
-      // tfjs creates the iteration counter afresh for getWeights(); saveCheckpoint frees it once written,
-      // this frees it when the save failed first (disposing twice is a no-op).
-      for (const w of optimizer) if (w.name === 'iter') w.tensor.dispose();
-    }
   }
 
   async load(dir: string): Promise<void> {
@@ -517,10 +631,7 @@ export class DQN implements Agent {
     }
     restoreModel(this.online, ckpt.groups.online, 'online');
     restoreModel(this.target, ckpt.groups.target, 'target');
-    // A fresh optimizer receives the saved moments (tfjs's setWeights does not free the old ones).
-    this.optimizer.dispose();
-    this.optimizer = tf.train.adam(this.hyperparameters.learningRate);
-    await restoreOptimizer(this.optimizer, ckpt.groups.optimizer);
+    restoreAdam(this.optimizer, ckpt.groups.optimizer, extra.optimizerStep);
     this.numTimesteps = extra.numTimesteps as number;
     this.numGradientSteps = extra.numGradientSteps as number;
     this.explorationRate = extra.explorationRate as number;
@@ -538,10 +649,17 @@ export class DQN implements Agent {
 
   /** Adam's state as plain arrays (tests compare it across save/load). */
   async optimizerState(): Promise<{ name: string; values: number[] }[]> {
-    const weights = await this.optimizer.getWeights();
-    const out = weights.map((w) => ({ name: w.name, values: Array.from(w.tensor.dataSync()) }));
-    for (const w of weights) if (w.name === 'iter') w.tensor.dispose();
-    return out;
+    const { step, m, v } = this.optimizer.values();
+    return [{ name: 'step', values: [step] }, { name: 'm', values: m }, { name: 'v', values: v }];
+  }
+
+  /** The Adam state (step count and moments, copies), for checkpoints. */
+  exportOptimizerState(): AdamState {
+    return this.optimizer.exportState();
+  }
+
+  importOptimizerState(state: AdamState): void {
+    this.optimizer.importState(state);
   }
 
   dispose(): void {
@@ -550,8 +668,34 @@ export class DQN implements Agent {
     mlpPredictRelease(this.online);
     this.online.dispose();
     this.target.dispose();
-    this.optimizer.dispose();
+    this.onlineNet.dispose();
+    this.targetNet.dispose();
   }
+}
+
+/**
+ * Restore Adam from a checkpoint group: `FlatAdam`'s (`m`, `v`, the step in
+ * the manifest) or, for checkpoints written before it, tfjs's Adam (`iter`,
+ * then one `<variable>/m` and one `<variable>/v` per weight tensor, in the
+ * variables' order).
+ */
+function restoreAdam(adam: FlatAdam, group: LoadedCheckpoint['groups'][string] | undefined, step: unknown): void {
+  if (group && !group.some((e) => e.name === 'm') && group.some((e) => e.name === 'iter')) {
+    const join = (suffix: string): Float32Array => {
+      const parts = group.filter((e) => e.name.endsWith(suffix));
+      const out = new Float32Array(parts.reduce((a, e) => a + e.values.length, 0));
+      let at = 0;
+      for (const e of parts) {
+        out.set(e.values, at);
+        at += e.values.length;
+      }
+      return out;
+    };
+    const iter = group.find((e) => e.name === 'iter')?.values[0] ?? 0;
+    adam.importState({ step: Math.round(iter), m: join('/m'), v: join('/v') }, 'optimizer');
+    return;
+  }
+  adam.restore(group, step, 'optimizer');
 }
 
 // ================================================================ FACTORY

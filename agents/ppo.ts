@@ -41,6 +41,7 @@ import { Rng } from '../src/core/rng.js';
 import { CheckpointError, loadCheckpoint, modelGroup, optimizerGroup, restoreModel, restoreOptimizer, saveCheckpoint, type LoadedCheckpoint } from '../src/nn/checkpoint.js';
 import { clipByGlobalNorm, mlp, type Activation } from '../src/nn/mlp.js';
 import { RolloutBuffer } from '../src/nn/rollout.js';
+import { updateMeanVar } from '../src/core/running-mean-std.js';
 import { initTf, tf } from '../src/nn/tf.js';
 import { Box } from '../src/spaces/box.js';
 import { Discrete } from '../src/spaces/discrete.js';
@@ -456,11 +457,7 @@ export class PPO implements Agent {
   private normalizeReward(reward: number, done: boolean): number {
     const st = this.returnStats;
     st.ret = st.ret * this.options.gamma + reward;
-    // RunningMeanStd.update with a batch of one (Chan et al.'s parallel algorithm).
-    const count = st.count + 1, delta = st.ret - st.mean;
-    st.mean += delta / count;
-    st.var = (st.var * st.count + delta * delta * st.count / count) / count;
-    st.count = count;
+    updateMeanVar(st, st.ret); // RunningMeanStd.update with a batch of one (src/core/running-mean-std.ts)
     if (done) st.ret = 0;
     return reward / Math.sqrt(st.var + 1e-8);
   }

@@ -139,3 +139,130 @@ export class AgentAttention {
     this.wk.dispose();
   }
 }
+
+// ================================================================ THE FAST PATH
+
+/** What `attentionForward` keeps for `attentionBackward`. */
+export interface AttentionCache {
+  batch: number;
+  /** States [B, N, D], as given. */
+  states: Float32Array;
+  /** Queries q_j = s_j W_q (agent j's W_q when not shared) [B, N, d_k]. */
+  q: Float64Array;
+  /** u_j = W_k q_j [B, N, D], so that score_jl = u_j · s_l / √d_k. */
+  u: Float64Array;
+  /** The key projection's values. */
+  wk: Float32Array;
+  /** The weights [B, N, N]. */
+  w: Float32Array;
+}
+
+type Module = { agents: number; stateDim: number; keyDim: number; shared: boolean };
+
+/**
+ * `AgentAttention.weights` in JavaScript on flat arrays (the learners' fast
+ * path: at a few agents the arithmetic is small and the tfjs ops around it
+ * cost far more): states [B, N, D] row-major, `wq`/`wk` the module's
+ * variables' values ([D, d_k], or [N, D, d_k] per agent), `adjacency` [N, N].
+ * The scores are computed as (W_k q_j) · s_l, the same product regrouped.
+ * Returns the weights [B, N, N] and what the backward pass needs.
+ */
+export function attentionForward(states: Float32Array, batch: number, module: Module, wq: Float32Array, wk: Float32Array, adjacency: Float32Array): AttentionCache {
+  const N = module.agents, D = module.stateDim, K = module.keyDim, shared = module.shared;
+  const scale = 1 / Math.sqrt(K);
+  const q = new Float64Array(batch * N * K);
+  const u = new Float64Array(batch * N * D);
+  const w = new Float32Array(batch * N * N);
+  const scores = new Float64Array(N);
+  for (let b = 0; b < batch; b++) {
+    for (let j = 0; j < N; j++) {
+      const s = (b * N + j) * D, m = shared ? 0 : j * D * K, qo = (b * N + j) * K;
+      for (let i = 0; i < D; i++) {
+        const x = states[s + i] as number;
+        if (x === 0) continue;
+        const row = m + i * K;
+        for (let c = 0; c < K; c++) q[qo + c] = (q[qo + c] as number) + x * (wq[row + c] as number);
+      }
+      for (let i = 0; i < D; i++) {
+        const row = m + i * K;
+        let sum = 0;
+        for (let c = 0; c < K; c++) sum += (wk[row + c] as number) * (q[qo + c] as number);
+        u[s + i] = sum;
+      }
+    }
+    for (let j = 0; j < N; j++) {
+      let max = -Infinity;
+      const uo = (b * N + j) * D;
+      for (let l = 0; l < N; l++) {
+        if (!((adjacency[j * N + l] as number) > 0)) continue;
+        const so = (b * N + l) * D;
+        let dot = 0;
+        for (let i = 0; i < D; i++) dot += (u[uo + i] as number) * (states[so + i] as number);
+        scores[l] = dot * scale;
+        if ((scores[l] as number) > max) max = scores[l] as number;
+      }
+      if (max === -Infinity) continue; // no neighbour: all-zero weights
+      let total = 0;
+      const wo = (b * N + j) * N;
+      for (let l = 0; l < N; l++) {
+        const a = adjacency[j * N + l] as number;
+        if (!(a > 0)) continue;
+        const e = Math.exp((scores[l] as number) - max) * a;
+        scores[l] = e;
+        total += e;
+      }
+      for (let l = 0; l < N; l++) if ((adjacency[j * N + l] as number) > 0) w[wo + l] = (scores[l] as number) / total;
+    }
+  }
+  return { batch, states, q, u, wk, w };
+}
+
+/**
+ * ∂loss/∂W_q and ∂loss/∂W_k (added into `dWq`, `dWk`, laid out as the
+ * variables) from ∂loss/∂weights `dw` [B, N, N]: the masked softmax's
+ * Jacobian, then the scaled dot products and the projections. The states are
+ * inputs, not differentiated.
+ */
+export function attentionBackward(cache: AttentionCache, module: Module, dw: Float32Array, dWq: Float32Array, dWk: Float32Array): void {
+  const N = module.agents, D = module.stateDim, K = module.keyDim, shared = module.shared;
+  const { batch, states, q, wk, w } = cache;
+  const scale = 1 / Math.sqrt(K);
+  const t = new Float64Array(D);
+  const dq = new Float64Array(K);
+  for (let b = 0; b < batch; b++) {
+    for (let j = 0; j < N; j++) {
+      const wo = (b * N + j) * N;
+      let inner = 0;
+      for (let l = 0; l < N; l++) inner += (w[wo + l] as number) * (dw[wo + l] as number);
+      // ∂score_jl, then t_j = Σ_l ∂score_jl · s_l (score_jl = u_j · s_l, u_j = W_k q_j).
+      t.fill(0);
+      let any = false;
+      for (let l = 0; l < N; l++) {
+        const g = (w[wo + l] as number) * ((dw[wo + l] as number) - inner) * scale;
+        if (g === 0) continue;
+        any = true;
+        const so = (b * N + l) * D;
+        for (let i = 0; i < D; i++) t[i] = (t[i] as number) + g * (states[so + i] as number);
+      }
+      if (!any) continue;
+      const m = shared ? 0 : j * D * K, qo = (b * N + j) * K, so = (b * N + j) * D;
+      dq.fill(0);
+      for (let i = 0; i < D; i++) {
+        const ti = t[i] as number;
+        const row = m + i * K;
+        // ∂W_k[i, c] += t_j[i] q_j[c]; ∂q_j[c] += W_k[i, c] t_j[i].
+        for (let c = 0; c < K; c++) {
+          dWk[row + c] = (dWk[row + c] as number) + ti * (q[qo + c] as number);
+          dq[c] = (dq[c] as number) + (wk[row + c] as number) * ti;
+        }
+      }
+      // q_j = s_j W_q: ∂W_q[i, c] += s_j[i] ∂q_j[c].
+      for (let i = 0; i < D; i++) {
+        const x = states[so + i] as number;
+        if (x === 0) continue;
+        const row = m + i * K;
+        for (let c = 0; c < K; c++) dWq[row + c] = (dWq[row + c] as number) + x * (dq[c] as number);
+      }
+    }
+  }
+}

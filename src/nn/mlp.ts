@@ -2,6 +2,7 @@ import { ConfigError, quote } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
 import { seedWeights } from './init.js';
 import { linear } from './linear.js';
+import { polyakVariables } from './polyak.js';
 import { tf } from './tf.js';
 
 export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'linear' | 'elu';
@@ -77,18 +78,11 @@ function denseLayers(model: tf.LayersModel): { kernel: tf.Tensor2D; bias: tf.Ten
 
 export { mlpPredict, mlpPredictRelease } from './mlp-predict.js';
 
-/** Copy `source`'s weights into `target` (hard update), or blend with factor τ: θ' ← τ·θ + (1 − τ)·θ' (soft update). */
+/** Copy `source`'s weights into `target` (hard update), or blend with factor τ: θ' ← τ·θ + (1 − τ)·θ' (soft update; src/nn/polyak.ts). */
 export function updateTarget(target: tf.LayersModel, source: tf.LayersModel, tau = 1): void {
   if (!(tau > 0 && tau <= 1)) throw new ConfigError(`updateTarget: tau must be in (0, 1], got ${quote(tau)}`);
-  const src = source.getWeights();
-  if (tau === 1) {
-    target.setWeights(src);
-    return;
-  }
-  const dst = target.getWeights();
-  const blended = tf.tidy(() => src.map((w, i) => w.mul(tau).add((dst[i] as tf.Tensor).mul(1 - tau))));
-  target.setWeights(blended);
-  for (const t of blended) t.dispose();
+  const vars = (m: tf.LayersModel): tf.Variable[] => m.weights.map((w) => w.read() as tf.Variable);
+  polyakVariables(vars(target), vars(source), tau);
 }
 
 /** Clip gradients by their global norm (in place of the map's tensors, disposing the originals). */

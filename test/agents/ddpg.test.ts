@@ -188,3 +188,53 @@ describe('learning', () => {
     agent.dispose();
   });
 });
+
+describe('fast path', () => {
+  const worstRelative = (a: Float32Array, b: Float32Array): number => {
+    let scale = 0, worst = 0;
+    for (let i = 0; i < a.length; i++) scale = Math.max(scale, Math.abs(b[i] as number));
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs((a[i] as number) - (b[i] as number)));
+    expect(scale).toBeGreaterThan(0);
+    return worst / scale;
+  };
+
+  test.each([['relu'], ['tanh'], ['elu']])('critic and actor losses and gradients equal the tfjs autodiff reference on the same weights and batch (%s)', async (activation) => {
+    const agent = new DDPG(new PendulumEnv(), { ...FAST, activation, learningStarts: 0 }, 6);
+    const env = new TimeLimit(new PendulumEnv(), 50);
+    let obs = (await env.reset({ seed: 1 })).obs;
+    for (let i = 0; i < 40; i++) {
+      const action = await agent.act(obs, { explore: true });
+      const r = await env.step(action);
+      agent.observe({ obs, action, reward: r.reward, nextObs: r.obs, terminated: i % 7 === 0, truncated: r.truncated, info: r.info });
+      await agent.update(); // targets drift away from the online networks
+      obs = r.truncated ? (await env.reset()).obs : r.obs;
+    }
+    const batch = agent.sampleBatch(Int32Array.from({ length: 24 }, (_, k) => (k * 7) % 40));
+    const before = tf.memory().numTensors;
+    const fast = { critic: agent.criticGradients(batch, 'fast'), actor: agent.actorGradients(batch, 'fast'), grads: agent.lastGradients() };
+    const ref = { critic: agent.criticGradients(batch, 'reference'), actor: agent.actorGradients(batch, 'reference'), grads: agent.lastGradients() };
+    expect(tf.memory().numTensors).toBe(before);
+    expect(fast.critic).toBeCloseTo(ref.critic, 4);
+    expect(fast.actor).toBeCloseTo(ref.actor, 4);
+    expect(worstRelative(fast.grads.critic, ref.grads.critic)).toBeLessThan(1e-4);
+    expect(worstRelative(fast.grads.actor, ref.grads.actor)).toBeLessThan(1e-4);
+    agent.dispose();
+  });
+
+  test('training on the reference path follows the fast path within float32 rounding', async () => {
+    const go = async (fastPath: boolean) => {
+      const agent = new DDPG(new ContinuousBandit(), FAST, 2);
+      agent.fastPath = fastPath;
+      const r = await run(agent, 40, 1);
+      const w = values(agent.actor.variables).flatMap((x) => Array.from(x));
+      agent.dispose();
+      return { ...r, w };
+    };
+    const fast = await go(true), ref = await go(false);
+    fast.losses.forEach((l, i) => {
+      if (!l) return expect(ref.losses[i]).toBeNull();
+      expect(Math.abs((l.critic as number) - (ref.losses[i]?.critic as number))).toBeLessThan(1e-4);
+    });
+    fast.w.forEach((x, i) => expect(Math.abs(x - (ref.w[i] as number))).toBeLessThan(1e-4));
+  });
+});

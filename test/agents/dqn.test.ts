@@ -7,7 +7,7 @@ import { DQN, dqnFactory, type DQNOptions } from '../../agents/dqn.js';
 import { agentNames, getAgentFactory } from '../../agents/index.js';
 import { BaseEnv } from '../../src/core/base-env.js';
 import type { Env, ResetResult, StepResult } from '../../src/core/env.js';
-import { CheckpointError } from '../../src/nn/checkpoint.js';
+import { CheckpointError, loadCheckpoint, modelGroup, saveCheckpoint } from '../../src/nn/checkpoint.js';
 import { initTf, tf } from '../../src/nn/tf.js';
 import { make } from '../../src/registry/index.js';
 import { Box } from '../../src/spaces/box.js';
@@ -282,4 +282,96 @@ describe('learning', () => {
     expect(after.lengths).toEqual([7, 7, 7, 7, 7]);
     agent.dispose();
   }, 120_000);
+});
+
+describe('fast path', () => {
+  test.each([
+    ['plain Huber', {}, 'discrete'],
+    ['double + dueling + prioritised + mse + tanh', { doubleQ: true, dueling: true, prioritizedReplay: true, loss: 'mse', activation: 'tanh' }, 'discrete'],
+    ['factored MultiDiscrete with dueling and double', { multiDiscrete: 'factored', dueling: true, doubleQ: true }, 'factored'],
+  ])('loss, gradient and |TD| equal the tfjs autodiff reference on the same weights and batch (%s)', async (_name, extra, kind) => {
+    const env = kind === 'factored' ? new Corridor(6, 12, new MultiDiscrete([2, 3, 4]) as Space<number | number[]>) : make('CartPole-v1');
+    const agent = new DQN(env, { ...SMALL, ...(extra as DQNOptions), learningStarts: 0, targetUpdateInterval: 3 }, 4);
+    await drive(agent, env as Env<unknown, unknown>, 25, 0); // target and online differ; Adam has moved the weights
+    const D = agent.heads.length, dim = agent.observationDim;
+    const rng = new Rng(9);
+    const B = 16;
+    const batch = {
+      size: B,
+      obs: Float32Array.from({ length: B * dim }, () => rng.uniform(-1, 1)),
+      nextObs: Float32Array.from({ length: B * dim }, () => rng.uniform(-1, 1)),
+      action: Float32Array.from({ length: B * D }, (_, i) => rng.integer(0, agent.heads[i % D] as number)),
+      reward: Float32Array.from({ length: B }, () => rng.uniform(-2, 2)),
+      done: Float32Array.from({ length: B }, (_, k) => (k % 4 === 0 ? 1 : 0)),
+      weights: Float32Array.from({ length: B }, () => rng.uniform(0.2, 1)),
+      indices: Int32Array.from({ length: B }, (_, k) => k),
+    };
+    const fast = agent.gradients(batch, 'fast');
+    const fastGrad = fast.grad.slice();
+    const ref = agent.gradients(batch, 'reference');
+    expect(fast.loss).toBeGreaterThan(0);
+    expect(Math.abs(fast.loss - ref.loss) / ref.loss).toBeLessThan(1e-5);
+    let scale = 0, worst = 0;
+    for (let i = 0; i < fastGrad.length; i++) scale = Math.max(scale, Math.abs(ref.grad[i] as number));
+    for (let i = 0; i < fastGrad.length; i++) worst = Math.max(worst, Math.abs((fastGrad[i] as number) - (ref.grad[i] as number)));
+    expect(scale).toBeGreaterThan(0);
+    expect(worst / scale).toBeLessThan(1e-5);
+    if ((extra as DQNOptions).prioritizedReplay) {
+      for (let k = 0; k < B; k++) expect(fast.tdAbs?.[k]).toBeCloseTo(ref.tdAbs?.[k] as number, 5);
+    } else expect(fast.tdAbs).toBeNull();
+    agent.dispose();
+  });
+
+  test('training on the reference path follows the fast path within float32 rounding', async () => {
+    const run = async (fastPath: boolean) => {
+      const env = make('CartPole-v1') as Env<unknown, unknown>;
+      const agent = new DQN(env, { ...SMALL, learningStarts: 0 }, 3);
+      agent.fastPath = fastPath;
+      const r = await drive(agent, env, 30, 1);
+      const w = weightsOf(agent.online).flat();
+      agent.dispose();
+      return { ...r, w };
+    };
+    const fast = await run(true), ref = await run(false);
+    expect(fast.losses.length).toBe(30);
+    fast.losses.forEach((l, i) => expect(Math.abs(l - (ref.losses[i] as number))).toBeLessThan(1e-4 * Math.max(1, Math.abs(l))));
+    fast.w.forEach((x, i) => expect(Math.abs(x - (ref.w[i] as number))).toBeLessThan(1e-4));
+  });
+});
+
+describe('checkpoints written before FlatAdam', () => {
+  test("tfjs Adam's state (iter, <variable>/m …, <variable>/v …) loads into FlatAdam in the variables' order", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'faasgym-dqn-legacy-'));
+    try {
+      const env = make('CartPole-v1') as Env<unknown, unknown>;
+      const agent = new DQN(env, SMALL, 1);
+      await agent.save(dir);
+      const vars = agent.online.trainableWeights.map((w) => w.read() as tf.Variable);
+      const m = vars.map((v, i) => tf.fill(v.shape, 0.01 * (i + 1)));
+      const v = vars.map((x, i) => tf.fill(x.shape, 0.001 * (i + 1)));
+      const legacy = [
+        { name: 'iter', tensor: tf.scalar(7, 'int32'), dispose: true },
+        ...vars.map((x, i) => ({ name: `${x.name}/m`, tensor: m[i] as tf.Tensor, dispose: true })),
+        ...vars.map((x, i) => ({ name: `${x.name}/v`, tensor: v[i] as tf.Tensor, dispose: true })),
+      ];
+      const ckpt = loadCheckpoint(dir);
+      const { optimizerStep: _, ...extra } = ckpt.manifest.extra as Record<string, unknown>;
+      const other = new DQN(env, SMALL, 1);
+      await saveCheckpoint(dir, {
+        agent: 'dqn', env: ckpt.manifest.env ?? null, hyperparameters: ckpt.manifest.hyperparameters, extra,
+        groups: { online: modelGroup(other.online), target: modelGroup(other.target), optimizer: legacy },
+      });
+      const fresh = new DQN(env, SMALL, 2);
+      await fresh.load(dir);
+      const state = await fresh.optimizerState();
+      expect(state[0]).toEqual({ name: 'step', values: [7] });
+      const expectM = vars.flatMap((x, i) => new Array<number>(x.size).fill(Math.fround(0.01 * (i + 1))));
+      const expectV = vars.flatMap((x, i) => new Array<number>(x.size).fill(Math.fround(0.001 * (i + 1))));
+      expect(state[1]?.values).toEqual(expectM);
+      expect(state[2]?.values).toEqual(expectV);
+      for (const a of [agent, other, fresh]) a.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

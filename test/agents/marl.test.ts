@@ -284,3 +284,61 @@ describe.each(['maddpg', 'meanfield', 'attmf'] as const)('%s', (variant) => {
     agent.dispose();
   });
 });
+
+describe('fast path', () => {
+  const worstRelative = (a: Float32Array, b: Float32Array): number => {
+    let scale = 0, worst = 0;
+    for (let i = 0; i < a.length; i++) scale = Math.max(scale, Math.abs(b[i] as number));
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs((a[i] as number) - (b[i] as number)));
+    expect(scale).toBeGreaterThan(0);
+    return worst / scale;
+  };
+
+  test.each([
+    ['maddpg', 'per-agent', {}],
+    ['maddpg', 'shared, with agent ids and output regularisation', { shareParameters: true, agentIds: true, actionRegularization: 0.01 }],
+    ['meanfield', 'shared', {}],
+    ['meanfield', 'per-agent, tanh', { shareParameters: false, activation: 'tanh' }],
+    ['attmf', 'shared', {}],
+    ['attmf', 'per-agent, with agent ids, elu', { shareParameters: false, agentIds: true, activation: 'elu' }],
+  ] as [Variant, string, Record<string, unknown>][])('%s (%s): losses and gradients equal the tfjs autodiff reference on the same weights and batch', async (variant, _what, extra) => {
+    const agent = await make(variant, new CooperativeTargets(3, 10), { ...FAST, ...extra, learningStarts: 0 }, 5);
+    await run(agent, 30, 1); // targets drift away from the online networks
+    const batch = agent.sampleBatch(Int32Array.from({ length: 20 }, (_, k) => (k * 7) % 30));
+    const before = tf.memory().numTensors;
+    const fast = { critic: agent.criticGradients(batch, 'fast'), actor: agent.actorGradients(batch, 'fast'), grads: agent.lastGradients() };
+    const ref = { critic: agent.criticGradients(batch, 'reference'), actor: agent.actorGradients(batch, 'reference'), grads: agent.lastGradients() };
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Math.abs(fast.critic - ref.critic)).toBeLessThan(1e-5 * Math.max(1, Math.abs(ref.critic)));
+    expect(Math.abs(fast.actor - ref.actor)).toBeLessThan(1e-5 * Math.max(1, Math.abs(ref.actor)));
+    expect(worstRelative(fast.grads.critic, ref.grads.critic)).toBeLessThan(1e-4);
+    expect(worstRelative(fast.grads.actor, ref.grads.actor)).toBeLessThan(1e-4);
+    agent.dispose();
+  });
+
+  test.each(['maddpg', 'meanfield', 'attmf'] as const)('%s with padded agents of different sizes: the two paths agree', async (variant) => {
+    const agent = await make(variant, new Hetero(), { ...FAST, learningStarts: 0, agentIds: true }, 2);
+    const env = new Hetero();
+    let obs = (await env.reset({ seed: 3 })).obs;
+    for (let i = 0; i < 25; i++) {
+      const a = await agent.act(obs, { explore: true });
+      const r = await env.step(a);
+      agent.observe({ obs, actions: a, rewards: r.rewards, nextObs: r.obs, terminations: r.terminations, truncations: r.truncations, infos: r.infos, state: env.state(), nextState: env.state() });
+      await agent.update();
+      obs = r.obs;
+    }
+    const batch = agent.sampleBatch(Int32Array.from({ length: 16 }, (_, k) => k));
+    const fast = { critic: agent.criticGradients(batch, 'fast'), actor: agent.actorGradients(batch, 'fast'), grads: agent.lastGradients() };
+    const ref = { critic: agent.criticGradients(batch, 'reference'), actor: agent.actorGradients(batch, 'reference'), grads: agent.lastGradients() };
+    expect(fast.critic).toBeCloseTo(ref.critic, 4);
+    expect(fast.actor).toBeCloseTo(ref.actor, 4);
+    expect(worstRelative(fast.grads.critic, ref.grads.critic)).toBeLessThan(1e-4);
+    expect(worstRelative(fast.grads.actor, ref.grads.actor)).toBeLessThan(1e-4);
+    // Acting: the fast policy is the reference one.
+    const fastActions = agent.policyActions(obs);
+    agent.fastPath = false;
+    const refActions = agent.policyActions(obs);
+    fastActions.forEach((x, i) => expect(x).toBeCloseTo(refActions[i] as number, 5));
+    agent.dispose();
+  });
+});

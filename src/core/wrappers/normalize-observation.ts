@@ -1,5 +1,6 @@
 import { ConfigError, quote } from '../errors.js';
 import type { Env, ResetOptions, ResetResult, StepResult } from '../env.js';
+import { RunningMeanStd } from '../running-mean-std.js';
 import { Box } from '../../spaces/box.js';
 import type { Space } from '../../spaces/space.js';
 import { Wrapper } from './wrapper.js';
@@ -36,9 +37,7 @@ export class NormalizeObservation<A> extends Wrapper<number[], A, number[], A> {
   updateRunningMean = true;
   readonly epsilon: number;
   private readonly outer: Box;
-  private mean: number[];
-  private var: number[];
-  private count = 1e-4;
+  private readonly stats: RunningMeanStd;
 
   constructor(env: Env<number[], A>, options: NormalizeObservationOptions = {}) {
     super(env);
@@ -54,8 +53,7 @@ export class NormalizeObservation<A> extends Wrapper<number[], A, number[], A> {
     }
     this.epsilon = epsilon;
     this.outer = new Box({ low: -Infinity, high: Infinity, shape: space.shape, dtype: 'float32' });
-    this.mean = new Array<number>(space.size).fill(0);
-    this.var = new Array<number>(space.size).fill(1);
+    this.stats = new RunningMeanStd(space.size);
   }
 
   override get observationSpace(): Space<number[]> {
@@ -74,12 +72,12 @@ export class NormalizeObservation<A> extends Wrapper<number[], A, number[], A> {
 
   /** A copy of the running statistics. */
   getState(): RunningMeanStdState {
-    return { mean: [...this.mean], var: [...this.var], count: this.count };
+    return { mean: [...this.stats.mean], var: [...this.stats.var], count: this.stats.count };
   }
 
   /** Restore statistics from `getState()`. */
   setState(state: RunningMeanStdState): void {
-    const n = this.mean.length;
+    const n = this.stats.dim;
     const ok = (xs: unknown, positive: boolean): boolean =>
       Array.isArray(xs) && xs.length === n && xs.every((v) => typeof v === 'number' && Number.isFinite(v) && (!positive || v >= 0));
     if (typeof state !== 'object' || state === null || !ok(state.mean, false) || !ok(state.var, true)) {
@@ -88,29 +86,17 @@ export class NormalizeObservation<A> extends Wrapper<number[], A, number[], A> {
     if (typeof state.count !== 'number' || !Number.isFinite(state.count) || !(state.count > 0)) {
       throw new ConfigError(`NormalizeObservation state count must be a finite number > 0, got ${quote(state.count)}`);
     }
-    this.mean = [...state.mean];
-    this.var = [...state.var];
-    this.count = state.count;
+    this.stats.mean = [...state.mean];
+    this.stats.var = [...state.var];
+    this.stats.count = state.count;
   }
 
   private observation(obs: number[]): number[] {
-    const n = this.mean.length;
-    if (this.updateRunningMean) {
-      // RunningMeanStd.update_mean_var_count_from_moments with batch_mean = obs, batch_var = 0, batch_count = 1.
-      const count = this.count;
-      const totCount = count + 1;
-      for (let i = 0; i < n; i++) {
-        const mean = this.mean[i] as number;
-        const delta = (obs[i] as number) - mean;
-        const m2 = (this.var[i] as number) * count + (delta * delta * count) / totCount;
-        this.mean[i] = mean + delta / totCount;
-        this.var[i] = m2 / totCount;
-      }
-      this.count = totCount;
-    }
+    const n = this.stats.dim;
+    if (this.updateRunningMean) this.stats.update(obs);
     const out = new Array<number>(n);
     for (let i = 0; i < n; i++) {
-      out[i] = Math.fround(((obs[i] as number) - (this.mean[i] as number)) / Math.sqrt((this.var[i] as number) + this.epsilon));
+      out[i] = Math.fround(((obs[i] as number) - (this.stats.mean[i] as number)) / Math.sqrt((this.stats.var[i] as number) + this.epsilon));
     }
     return out;
   }

@@ -44,24 +44,26 @@ export function registerBenchCommand(program: Command, out: (s: string) => void)
     });
   bench
     .command('agents')
-    .description('DQN training steps/s (batch 32, 35→256→128→64→15) and batch-1 action latency, with ratios to the same network in PyTorch on the CPU measured in the same run (bench/torch_dqn_bench.py)')
+    .description('each registered learner (dqn, ddpg, maddpg, meanfield, attmf, ppo): update steps/s, batch-1 action latency and action-after-update latency, with ratios to a PyTorch CPU reference of the same networks and update measured in the same run (bench/torch_agents_bench.py); and end to end, train() steps/s on each paper environment next to the random policy\'s')
     .option('--json', 'print one JSON object')
-    .option('--steps <n>', 'timed training steps per round and side', intOption('--steps'), 300)
-    .option('--actions <n>', 'timed batch-1 actions per round and side', intOption('--actions'), 2000)
-    .option('--rounds <n>', 'alternating rounds (the medians are reported)', intOption('--rounds'), 5)
-    .option('--warmup <n>', 'untimed training steps (and actions) of each side before the first round (default: --steps)', intOption('--warmup'))
+    .option('--steps <n>', 'timed updates per round, learner and side', intOption('--steps'), 100)
+    .option('--actions <n>', 'timed batch-1 actions per round, learner and side', intOption('--actions'), 1000)
+    .option('--rounds <n>', 'alternating rounds (the medians are reported)', intOption('--rounds'), 3)
+    .option('--warmup <n>', 'untimed updates (and actions) of each side before the first round', intOption('--warmup'), 20)
+    .option('--learners <name...>', 'only these learners')
+    .option('--e2e-steps <n>', 'environment steps of the end-to-end row per learner (0: skip it)', intOption('--e2e-steps'), 300)
     .option('--python <path>', 'python3 with torch (default: $FAASGYM_PYTHON, else /usr/bin/python3, else python3)')
-    .option('--no-agent', 'do not also time agents/dqn.ts as it is')
-    .action(async (opts: { json?: boolean; steps: number; actions: number; rounds: number; warmup?: number; python?: string; agent: boolean }) => {
+    .action(async (opts: { json?: boolean; steps: number; actions: number; rounds: number; warmup: number; learners?: string[]; e2eSteps: number; python?: string }) => {
       // Imported here so that other commands do not pay for loading TensorFlow.js.
-      const { formatAgentBenchReport, runAgentBench } = await import('../bench-agents.js');
+      const { formatAgentBenchReport, runAgentBench } = await import('../bench/agents.js');
       const report = await runAgentBench({
         steps: Math.max(1, opts.steps),
         actions: Math.max(1, opts.actions),
         rounds: Math.max(1, opts.rounds),
-        agent: opts.agent,
+        warmup: opts.warmup,
+        endToEndSteps: opts.e2eSteps,
         onProgress: (line) => process.stderr.write(`${line}\n`),
-        ...(opts.warmup !== undefined ? { warmup: opts.warmup } : {}),
+        ...(opts.learners !== undefined ? { learners: opts.learners } : {}),
         ...(opts.python !== undefined ? { python: opts.python } : {}),
       });
       out(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatAgentBenchReport(report));

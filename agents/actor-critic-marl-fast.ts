@@ -1,0 +1,367 @@
+/**
+ * The fast path of the multi-agent actor-critics (MADDPG, mean-field, AttMF):
+ * the same losses and gradients as the tfjs autodiff update in
+ * `actor-critic-marl.ts` (its reference path), computed with src/nn's
+ * machinery. Inputs (global state, joint actions, neighbour means, attention)
+ * are assembled in JavaScript on flat agent-major arrays [N, B, ·]; actors and
+ * critics run as `DenseStack`s (one over N·B rows with parameter sharing,
+ * else one per agent over B rows); the losses, ∂loss/∂output, the
+ * attention's masked softmax and its gradient (`attentionForward`/
+ * `attentionBackward`, src/nn/attention.ts) in JavaScript.
+ */
+import { ConfigError } from '../src/core/errors.js';
+import type { VariableAdam } from '../src/nn/adam.js';
+import { attentionBackward, attentionForward, type AgentAttention, type AttentionCache } from '../src/nn/attention.js';
+import { Tape } from '../src/nn/dense.js';
+import type { tf } from '../src/nn/tf.js';
+import type { StackedMlp } from './actor-critic-nets.js';
+
+export type MarlVariantName = 'maddpg' | 'meanfield' | 'attmf';
+
+/** A minibatch as flat agent-major arrays. */
+export interface MarlBatch {
+  size: number;
+  /** [N, B, D]. */
+  obs: Float32Array;
+  nextObs: Float32Array;
+  /** [N, B, M] in [-1, 1]. */
+  actions: Float32Array;
+  /** [N, B]. */
+  reward: Float32Array;
+  done: Float32Array;
+  live: Float32Array;
+  /** [B, G] (MADDPG's global state), or null. */
+  state: Float32Array | null;
+  nextState: Float32Array | null;
+}
+
+export interface MarlFastNets {
+  actor: StackedMlp;
+  critic: StackedMlp;
+  actorAttention: AgentAttention | null;
+  criticAttention: AgentAttention | null;
+}
+
+export interface MarlLayout {
+  variant: MarlVariantName;
+  agents: number;
+  obsDim: number;
+  actionDim: number;
+  globalStateDim: number;
+  agentIds: boolean;
+  /** [N, N], diagonal zeroed. */
+  adjacency: Float32Array;
+  /** [N, N], rows normalised (mean over neighbours). */
+  meanField: Float32Array;
+  /** [N, M]: 1 on each agent's real action elements; null when every agent has M. */
+  actionMask: Float32Array | null;
+}
+
+interface Input {
+  x: Float32Array;
+  width: number;
+  /** Attention weights and their cache (attmf). */
+  attention: AttentionCache | null;
+  /** States [B, N, D] (attmf). */
+  states: Float32Array | null;
+}
+
+export class MarlFastPath {
+  private readonly N: number;
+  private readonly D: number;
+  private readonly M: number;
+  private readonly ids: number;
+
+  constructor(readonly layout: MarlLayout) {
+    this.N = layout.agents;
+    this.D = layout.obsDim;
+    this.M = layout.actionDim;
+    this.ids = layout.agentIds ? layout.agents : 0;
+  }
+
+  /** [N, B, D] agent-major → [B, N, D]. */
+  private statesOf(obs: Float32Array, B: number): Float32Array {
+    const { N, D } = this;
+    const out = new Float32Array(B * N * D);
+    for (let j = 0; j < N; j++) for (let k = 0; k < B; k++) copy(out, (k * N + j) * D, obs, (j * B + k) * D, D);
+    return out;
+  }
+
+  private attend(module: AgentAttention, states: Float32Array, B: number): AttentionCache {
+    return attentionForward(states, B, module, module.wq.dataSync() as Float32Array, module.wk.dataSync() as Float32Array, this.layout.adjacency);
+  }
+
+  /** out[j, k, at … at + X) = Σ_l w[k, j, l] · values[l, k, ·] (values agent-major [N, B, X]). */
+  private weightedMean(w: Float32Array, values: Float32Array, X: number, B: number, out: Float32Array, width: number, at: number): void {
+    const N = this.N;
+    for (let j = 0; j < N; j++) {
+      for (let k = 0; k < B; k++) {
+        const o = (j * B + k) * width + at;
+        for (let l = 0; l < N; l++) {
+          const c = w[(k * N + j) * N + l] as number;
+          if (c === 0) continue;
+          const v = (l * B + k) * X;
+          for (let i = 0; i < X; i++) out[o + i] = (out[o + i] as number) + c * (values[v + i] as number);
+        }
+      }
+    }
+  }
+
+  private writeIds(x: Float32Array, width: number, B: number): void {
+    if (!this.ids) return;
+    for (let j = 0; j < this.N; j++) for (let k = 0; k < B; k++) x[(j * B + k) * width + width - this.N + j] = 1;
+  }
+
+  /** Actor input [N, B, ·]: s_j (and ŝ_j, attmf), then the agent id. */
+  actorInput(nets: MarlFastNets, obs: Float32Array, B: number): Input {
+    const { N, D } = this;
+    const width = (nets.actorAttention ? 2 * D : D) + this.ids;
+    const x = new Float32Array(N * B * width);
+    for (let r = 0; r < N * B; r++) copy(x, r * width, obs, r * D, D);
+    let attention: AttentionCache | null = null, states: Float32Array | null = null;
+    if (nets.actorAttention) {
+      states = this.statesOf(obs, B);
+      attention = this.attend(nets.actorAttention, states, B);
+      this.weightedMean(attention.w, obs, D, B, x, width, D);
+    }
+    this.writeIds(x, width, B);
+    return { x, width, attention, states };
+  }
+
+  /** Where agent j's own action sits in its critic input. */
+  private ownColumn(j: number): number {
+    const { N, D, M } = this;
+    const G = this.layout.globalStateDim;
+    if (this.layout.variant === 'maddpg') return (G > 0 ? G : N * D) + j * M;
+    return this.layout.variant === 'meanfield' ? D : 2 * D;
+  }
+
+  /** Critic input [N, B, ·] with agent j's own action from `own`, the others' from `others` (both [N, B, M]). */
+  criticInput(nets: MarlFastNets, obs: Float32Array, own: Float32Array, others: Float32Array, global: Float32Array | null, B: number): Input {
+    const { N, D, M } = this;
+    const G = this.layout.globalStateDim;
+    const variant = this.layout.variant;
+    const width = (variant === 'maddpg' ? (G > 0 ? G : N * D) + N * M : variant === 'meanfield' ? D + 2 * M : 2 * D + 2 * M) + this.ids;
+    const x = new Float32Array(N * B * width);
+    let attention: AttentionCache | null = null, states: Float32Array | null = null;
+    for (let j = 0; j < N; j++) {
+      for (let k = 0; k < B; k++) {
+        const o = (j * B + k) * width;
+        const at = this.ownColumn(j);
+        if (variant === 'maddpg') {
+          if (global) copy(x, o, global, k * G, G);
+          else for (let l = 0; l < N; l++) copy(x, o + l * D, obs, (l * B + k) * D, D);
+          const g = at - j * M;
+          for (let l = 0; l < N; l++) copy(x, o + g + l * M, l === j ? own : others, (l * B + k) * M, M);
+          continue;
+        }
+        copy(x, o, obs, (j * B + k) * D, D);
+        copy(x, o + at, own, (j * B + k) * M, M);
+        if (variant === 'meanfield') {
+          for (let l = 0; l < N; l++) {
+            const c = this.layout.meanField[j * N + l] as number;
+            if (c === 0) continue;
+            for (let i = 0; i < M; i++) x[o + D + M + i] = (x[o + D + M + i] as number) + c * (others[(l * B + k) * M + i] as number);
+          }
+        }
+      }
+    }
+    if (variant === 'attmf' && nets.criticAttention) {
+      states = this.statesOf(obs, B);
+      attention = this.attend(nets.criticAttention, states, B);
+      this.weightedMean(attention.w, obs, D, B, x, width, D);
+      this.weightedMean(attention.w, others, M, B, x, width, 2 * D + M);
+    }
+    this.writeIds(x, width, B);
+    return { x, width, attention, states };
+  }
+
+  /** A stacked network's outputs [N, B, out] (`tapes`: keep each weight group's forward pass). */
+  run(net: StackedMlp, x: Float32Array, B: number, tapes: Tape[] | null, logits = false): Float32Array {
+    const N = this.N, width = net.opts.input, out = net.opts.output;
+    if (net.opts.shared) {
+      const tape = tapes ? new Tape() : undefined;
+      if (tape) tapes?.push(tape);
+      return net.dense(0).forward(x, N * B, { tape, logits });
+    }
+    const y = new Float32Array(N * B * out);
+    for (let j = 0; j < N; j++) {
+      const tape = tapes ? new Tape() : undefined;
+      if (tape) tapes?.push(tape);
+      net.dense(j).forward(x.subarray(j * B * width, (j + 1) * B * width), B, { tape, logits, out: y.subarray(j * B * out, (j + 1) * B * out) });
+    }
+    return y;
+  }
+
+  /**
+   * Back-propagate `dOut` [N, B, out] through `run`'s taped passes: parameter
+   * gradients into `opt`'s flat gradient (null: not wanted), ∂loss/∂input into
+   * `dInput` [N, B, in] (null: not wanted).
+   */
+  back(net: StackedMlp, tapes: Tape[], dOut: Float32Array, B: number, opt: VariableAdam | null, dInput: Float32Array | null): void {
+    const N = this.N, width = net.opts.input, out = net.opts.output;
+    const groups = net.opts.shared ? 1 : N;
+    const rows = net.opts.shared ? N * B : B;
+    for (let g = 0; g < groups; g++) {
+      const stack = net.dense(g);
+      const grad = opt ? new Float32Array(stack.size) : null;
+      stack.backward(tapes[g] as Tape, dOut.subarray(g * rows * out, (g + 1) * rows * out), grad, dInput ? dInput.subarray(g * rows * width, (g + 1) * rows * width) : null);
+      if (opt && grad) {
+        stack.layers.forEach((l, i) => {
+          const o = stack.offsets[i] as { w: number; b: number };
+          opt.grad.set(grad.subarray(o.w, o.b), offsetOf(opt, l.kernel));
+          opt.grad.set(grad.subarray(o.b, o.b + l.bias.size), offsetOf(opt, l.bias));
+        });
+      }
+    }
+  }
+
+  /** Masked actions [N, B, M] of `nets`' actors for observations [N, B, D]. */
+  policy(nets: MarlFastNets, obs: Float32Array, B: number): Float32Array {
+    const a = this.run(nets.actor, this.actorInput(nets, obs, B).x, B, null);
+    this.mask(a, B);
+    return a;
+  }
+
+  private mask(a: Float32Array, B: number): void {
+    const m = this.layout.actionMask;
+    if (!m) return;
+    const { N, M } = this;
+    for (let j = 0; j < N; j++) for (let k = 0; k < B; k++) for (let i = 0; i < M; i++) a[(j * B + k) * M + i] = (a[(j * B + k) * M + i] as number) * (m[j * M + i] as number);
+  }
+
+  /** ∂loss/∂weights [B, N, N] of an attention from ∂loss/∂(weighted means) in the columns of `dInput` (rows of `width`). */
+  private attentionGrad(w: Float32Array, parts: { values: Float32Array; X: number; at: number }[], dInput: Float32Array, width: number, B: number): Float32Array {
+    const N = this.N;
+    const dw = new Float32Array(B * N * N);
+    for (let k = 0; k < B; k++) {
+      for (let j = 0; j < N; j++) {
+        const d = (j * B + k) * width;
+        for (let l = 0; l < N; l++) {
+          if ((w[(k * N + j) * N + l] as number) === 0 && (this.layout.adjacency[j * N + l] as number) <= 0) continue;
+          let sum = 0;
+          for (const { values, X, at } of parts) for (let i = 0; i < X; i++) sum += (dInput[d + at + i] as number) * (values[(l * B + k) * X + i] as number);
+          dw[(k * N + j) * N + l] = sum;
+        }
+      }
+    }
+    return dw;
+  }
+
+  private attentionParamGrad(module: AgentAttention, cache: AttentionCache, dw: Float32Array, opt: VariableAdam): void {
+    const dWq = opt.params.slice(opt.grad, opt.params.vars.indexOf(module.wq));
+    const dWk = opt.params.slice(opt.grad, opt.params.vars.indexOf(module.wk));
+    dWq.fill(0);
+    dWk.fill(0);
+    attentionBackward(cache, module, dw, dWq, dWk);
+  }
+
+  /** Critic loss Σ live (Q_j − y_j)² / Σ live, y_j = r_j + γ (1 − done_j) Q'_j(s', π'(s')), and its gradient into `opt`. */
+  criticGradients(b: MarlBatch, online: MarlFastNets, target: MarlFastNets, gamma: number, opt: VariableAdam): number {
+    const B = b.size, N = this.N;
+    const nextActions = this.policy(target, b.nextObs, B);
+    const nextQ = this.run(target.critic, this.criticInput(target, b.nextObs, nextActions, nextActions, b.nextState, B).x, B, null);
+    const input = this.criticInput(online, b.obs, b.actions, b.actions, b.state, B);
+    const tapes: Tape[] = [];
+    const q = this.run(online.critic, input.x, B, tapes);
+    let liveCount = 0;
+    for (let r = 0; r < N * B; r++) liveCount += b.live[r] as number;
+    liveCount = Math.max(liveCount, 1);
+    const dq = new Float32Array(N * B);
+    let loss = 0;
+    for (let r = 0; r < N * B; r++) {
+      const y = (b.reward[r] as number) + (1 - (b.done[r] as number)) * (nextQ[r] as number) * gamma;
+      const td = (q[r] as number) - y;
+      const live = b.live[r] as number;
+      loss += td * td * live;
+      dq[r] = (2 * td * live) / liveCount;
+    }
+    const attention = online.criticAttention && input.attention;
+    const dInput = attention ? new Float32Array(input.x.length) : null;
+    this.back(online.critic, tapes, dq, B, opt, dInput);
+    if (online.criticAttention && input.attention && dInput) {
+      const { D, M } = this;
+      const dw = this.attentionGrad(input.attention.w, [{ values: b.obs, X: D, at: D }, { values: b.actions, X: M, at: 2 * D + M }], dInput, input.width, B);
+      this.attentionParamGrad(online.criticAttention, input.attention, dw, opt);
+    }
+    return loss / liveCount;
+  }
+
+  /**
+   * Actor loss −Σ live Q_j(…, a_j = π_j(·), …) / Σ live with the others'
+   * actions from the replay (+ λ·mean(z²) over the pre-tanh outputs), and its
+   * gradient into `opt`.
+   */
+  actorGradients(b: MarlBatch, online: MarlFastNets, actionRegularization: number, opt: VariableAdam): number {
+    const B = b.size, { N, D, M } = this;
+    const actorIn = this.actorInput(online, b.obs, B);
+    const actorTapes: Tape[] = [];
+    const z = this.run(online.actor, actorIn.x, B, actorTapes, true);
+    const a = new Float32Array(z.length);
+    for (let i = 0; i < z.length; i++) a[i] = Math.tanh(z[i] as number);
+    const own = a.slice();
+    this.mask(own, B);
+    const criticIn = this.criticInput(online, b.obs, own, b.actions, b.state, B);
+    const criticTapes: Tape[] = [];
+    const q = this.run(online.critic, criticIn.x, B, criticTapes);
+    let liveCount = 0;
+    for (let r = 0; r < N * B; r++) liveCount += b.live[r] as number;
+    liveCount = Math.max(liveCount, 1);
+    let loss = 0;
+    const dq = new Float32Array(N * B);
+    for (let r = 0; r < N * B; r++) {
+      loss -= (q[r] as number) * (b.live[r] as number);
+      dq[r] = -(b.live[r] as number) / liveCount;
+    }
+    loss /= liveCount;
+    const dCritic = new Float32Array(criticIn.x.length);
+    this.back(online.critic, criticTapes, dq, B, null, dCritic);
+    const lambda = actionRegularization;
+    const mask = this.layout.actionMask;
+    const dz = new Float32Array(z.length);
+    let reg = 0;
+    for (let j = 0; j < N; j++) {
+      const at = this.ownColumn(j);
+      for (let k = 0; k < B; k++) {
+        const r = j * B + k, live = b.live[r] as number;
+        for (let i = 0; i < M; i++) {
+          const e = r * M + i;
+          const m = mask ? (mask[j * M + i] as number) : 1;
+          const y = a[e] as number;
+          dz[e] = (dCritic[r * criticIn.width + at + i] as number) * m * (1 - y * y);
+          if (lambda > 0) {
+            const zi = z[e] as number;
+            reg += zi * zi * live;
+            dz[e] = (dz[e] as number) + (lambda * 2 * zi * live) / (liveCount * M);
+          }
+        }
+      }
+    }
+    if (lambda > 0) loss += (lambda * reg) / (liveCount * M);
+    const dActor = online.actorAttention && actorIn.attention ? new Float32Array(actorIn.x.length) : null;
+    this.back(online.actor, actorTapes, dz, B, opt, dActor);
+    if (online.actorAttention && actorIn.attention && dActor) {
+      const dw = this.attentionGrad(actorIn.attention.w, [{ values: b.obs, X: D, at: D }], dActor, actorIn.width, B);
+      this.attentionParamGrad(online.actorAttention, actorIn.attention, dw, opt);
+    }
+    return loss;
+  }
+}
+
+/** dst[d … d + n) = src[s … s + n), without allocating a view. */
+function copy(dst: Float32Array, d: number, src: Float32Array, s: number, n: number): void {
+  for (let i = 0; i < n; i++) dst[d + i] = src[s + i] as number;
+}
+
+const offsets = new WeakMap<VariableAdam, Map<tf.Variable, number>>();
+
+function offsetOf(opt: VariableAdam, v: tf.Variable): number {
+  let map = offsets.get(opt);
+  if (!map) {
+    map = new Map(opt.params.vars.map((x, i) => [x, opt.params.offsets[i] as number]));
+    offsets.set(opt, map);
+  }
+  const at = map.get(v);
+  if (at === undefined) throw new ConfigError(`MarlFastPath: variable ${v.name} is not one the optimizer trains`);
+  return at;
+}
