@@ -53,6 +53,7 @@ export function expandCells(x: ResolvedExperiment): CellSpec[] {
   const packageVersion = version();
   for (const e of x.envs) {
     for (const a of x.agents) {
+      if (a.envs && !a.envs.includes(e.label)) continue;
       for (const seed of x.seeds) {
         const metrics = x.metrics.filter((m) => {
           const d = metricDef(m);

@@ -38,6 +38,8 @@ export interface ResolvedAgent {
   zoo: boolean;
   /** Steps per cell; null: the zoo entry's, else 100000 (resolved per cell). */
   budget: number | null;
+  /** Env labels it runs on (null: every env). */
+  envs: string[] | null;
 }
 
 export interface ResolvedEval {
@@ -109,13 +111,30 @@ function isSim(backend: unknown): boolean {
 export function resolveExperiment(data: unknown, file: string, opts: { quick?: boolean } = {}): ResolvedExperiment {
   const r = ExperimentSchema.safeParse(data);
   if (!r.success) throw new ExperimentError(formatIssues(r.error as z.ZodError, data, file).join('\n'));
-  const x = r.data;
   const quick = opts.quick === true;
-  const q = quick ? x.quick : undefined;
+  const q = quick ? r.data.quick : undefined;
   const problems: string[] = [];
   const bad = (path: string, what: string): void => {
     problems.push(`${file}: ${path}: ${what}`);
   };
+  const x = { ...r.data };
+  if (q?.onlyEnvs) {
+    const keep = new Set(q.onlyEnvs);
+    q.onlyEnvs.forEach((l, i) => {
+      if (!x.envs.some((e) => (e.label ?? e.id) === l)) bad(`quick.onlyEnvs[${i}]`, `no env has the label ${quote(l)}`);
+    });
+    x.envs = x.envs.filter((e) => keep.has(e.label ?? e.id));
+    x.agents = x.agents.map((a) => (a.envs ? { ...a, envs: a.envs.filter((l) => keep.has(l)) } : a)).filter((a) => a.envs === undefined || a.envs.length > 0);
+    x.claims = (x.claims ?? []).filter((c) => c.env === undefined || keep.has(c.env));
+  }
+  if (q?.onlyAgents) {
+    const keep = new Set(q.onlyAgents);
+    q.onlyAgents.forEach((l, i) => {
+      if (!x.agents.some((a) => (a.label ?? a.agent) === l)) bad(`quick.onlyAgents[${i}]`, `no agent has the label ${quote(l)}`);
+    });
+    x.agents = x.agents.filter((a) => keep.has(a.label ?? a.agent));
+    x.claims = (x.claims ?? []).filter((c) => (c.type === 'relative' ? keep.has(c.a) && keep.has(c.b) : keep.has(c.agent)));
+  }
 
   // Envs.
   const envs: ResolvedEnv[] = [];
@@ -144,7 +163,10 @@ export function resolveExperiment(data: unknown, file: string, opts: { quick?: b
     const qa = q?.agents?.[lbl];
     const options = { ...(a.options ?? {}), ...(qa?.options ?? {}) };
     const steps = qa?.budget ?? qBudget?.perAgent[lbl] ?? (qBudget ? qBudget.steps : null) ?? a.budget ?? budget.perAgent[lbl] ?? budget.steps;
-    agents.push({ label: lbl, agent: a.agent, options, zoo: a.zoo ?? true, budget: steps });
+    agents.push({ label: lbl, agent: a.agent, options, zoo: a.zoo ?? true, budget: steps, envs: a.envs ? [...a.envs] : null });
+    a.envs?.forEach((l, j) => {
+      if (!envRaw.has(l)) bad(`agents[${i}].envs[${j}]`, `no env has the label ${quote(l)} (${[...envRaw.keys()].join(', ')})`);
+    });
     let factory;
     try {
       factory = getAgentFactory(a.agent);
@@ -165,7 +187,7 @@ export function resolveExperiment(data: unknown, file: string, opts: { quick?: b
       problems.push(`${file}: ${optionProblem(err.message, `agents[${i}].options`)}`);
     }
     for (const [label2, env] of envRaw) {
-      if (!registry.has(env.id) || !isSim(env.backend)) continue;
+      if (!registry.has(env.id) || !isSim(env.backend) || (a.envs && !a.envs.includes(label2))) continue;
       const made = make(env.id, envs.find((e) => e.label === label2)?.config);
       try {
         const why = factory.supports(made);

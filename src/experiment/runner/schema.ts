@@ -36,6 +36,7 @@ const AgentEntry = z
     options: mapping('agent options').optional().meta({ description: "Agent options over its zoo entry (configs/zoo/<agent>.yaml), validated by the agent's option schema." }),
     budget: posInt().optional().meta({ description: "Environment steps for this agent's cells (overrides `budget`)." }),
     zoo: z.boolean(msg('true or false')).optional().meta({ description: 'Start from the zoo entry of the agent on the env (default true).' }),
+    envs: z.array(label('an env label'), msg('a list of env labels')).min(1, msg('at least one env label')).optional().meta({ description: 'Run this agent only on these envs (labels); default: every env.' }),
   })
   .meta({ description: 'One agent of the grid.' });
 
@@ -78,7 +79,8 @@ const RelativeClaim = z
     a: label('an agent label').meta({ description: 'The agent (label) claimed better.' }),
     b: label('an agent label').meta({ description: 'The agent (label) it is compared with.' }),
     better: z.enum(['lower', 'higher'], msg('"lower" or "higher"')).optional().meta({ description: "Which way is better (default: the metric's)." }),
-    byAtLeastPercent: z.number(msg('a number >= 0')).nonnegative(msg('a number >= 0')).optional().meta({ description: "Held when a's mean beats b's by at least this many percent of b's mean (default 0)." }),
+    byAtLeastPercent: z.number(msg('a number >= 0')).nonnegative(msg('a number >= 0')).optional().meta({ description: "Held when a's mean beats b's by at least this many percent of b's mean (default 0: strictly better)." }),
+    withinPercent: z.number(msg('a number >= 0')).nonnegative(msg('a number >= 0')).optional().meta({ description: "Instead: held when a's mean is worse than b's by at most this many percent of b's mean (e.g. StepConf within 5 % of the Oracle)." }),
   })
   .meta({ description: "\"a's metric is lower (higher) than b's by ≥ x %\", on the means over seeds." });
 
@@ -105,6 +107,8 @@ const Quick = z
     eval: Eval.optional().meta({ description: 'Merged over `eval`.' }),
     agents: z.record(z.string(), z.strictObject({ options: mapping('agent options').optional(), budget: posInt().optional() })).optional().meta({ description: 'Per agent label: options merged over its options, and its budget.' }),
     envs: z.record(z.string(), z.strictObject({ config: mapping('env config keys to values').optional() })).optional().meta({ description: 'Per env label: config merged over its config.' }),
+    onlyEnvs: z.array(z.string(), msg('a list of env labels')).min(1, msg('at least one env label')).optional().meta({ description: 'Keep only these envs (labels).' }),
+    onlyAgents: z.array(z.string(), msg('a list of agent labels')).min(1, msg('at least one agent label')).optional().meta({ description: 'Keep only these agents (labels); claims about the others are dropped.' }),
   })
   .meta({ description: 'Overrides for `--quick`, the CI-sized variant: fewer seeds, a smaller budget.' });
 

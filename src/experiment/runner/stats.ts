@@ -38,6 +38,7 @@ export function summarize(x: ResolvedExperiment, cells: readonly CellResult[]): 
       return d !== undefined && metricApplies(d, e.id);
     });
     for (const a of x.agents) {
+      if (a.envs && !a.envs.includes(e.label)) continue;
       const mine = cells.filter((c) => c.cell.env === e.label && c.cell.label === a.label).sort((p, q) => p.cell.seed - q.cell.seed);
       for (const protocol of x.eval.protocols) {
         for (const metric of metrics) {
@@ -62,6 +63,7 @@ const side = (s: MetricSummary | undefined): string => (s === undefined || s.mea
 export function claimText(c: ResolvedClaim, better: 'lower' | 'higher'): string {
   if (c.type === 'relative') {
     const by = c.byAtLeastPercent ?? 0;
+    if (c.withinPercent !== undefined) return `${c.a}'s ${c.metric} (${c.protocol}) is within ${c.withinPercent} % of ${c.b}'s (${better} is better)`;
     return `${c.a}'s ${c.metric} (${c.protocol}) is ${better} than ${c.b}'s${by > 0 ? ` by ≥ ${by} %` : ''}`;
   }
   const parts = [c.atLeast !== undefined ? `≥ ${c.atLeast}` : null, c.atMost !== undefined ? `≤ ${c.atMost}` : null].filter(Boolean);
@@ -73,7 +75,9 @@ export function checkClaims(x: ResolvedExperiment, summaries: readonly MetricSum
   const out: ClaimVerdict[] = [];
   for (const c of x.claims) {
     const def = metricDef(c.metric);
-    const envs = c.env !== undefined ? x.envs.filter((e) => e.label === c.env) : x.envs.filter((e) => def !== undefined && metricApplies(def, e.id));
+    const named = c.type === 'relative' ? [c.a, c.b] : [c.agent];
+    const runsOn = (env: string): boolean => named.every((l) => x.agents.some((a) => a.label === l && (a.envs === null || a.envs.includes(env))));
+    const envs = c.env !== undefined ? x.envs.filter((e) => e.label === c.env) : x.envs.filter((e) => def !== undefined && metricApplies(def, e.id) && runsOn(e.label));
     for (const e of envs) {
       const find = (label: string): MetricSummary | undefined => summaries.find((s) => s.env === e.label && s.label === label && s.protocol === c.protocol && s.metric === c.metric);
       const id = envs.length > 1 ? `${c.id}@${e.label}` : c.id;
@@ -89,8 +93,9 @@ export function checkClaims(x: ResolvedExperiment, summaries: readonly MetricSum
         else if (mb === 0) why = `undecided: ${c.b}'s mean is 0, so no relative difference`;
         else {
           effect = (100 * (better === 'lower' ? mb - ma : ma - mb)) / Math.abs(mb);
-          held = by > 0 ? effect >= by : effect > 0;
-          why = `${Math.abs(effect).toFixed(1)} % ${effect >= 0 ? better : better === 'lower' ? 'higher' : 'lower'} (claim: ${better} by ≥ ${by} %)`;
+          const within = c.withinPercent;
+          held = within !== undefined ? effect >= -within : by > 0 ? effect >= by : effect > 0;
+          why = `${Math.abs(effect).toFixed(1)} % ${effect >= 0 ? better : better === 'lower' ? 'higher' : 'lower'} (claim: ${within !== undefined ? `worse by at most ${within} %` : `${better} by ≥ ${by} %`})`;
         }
         const paper = c.paper !== undefined ? `; paper: ${c.paper} %` : '';
         out.push({ ...common, text: claimText(c, better), held, detail: `${c.a} ${side(sa)} vs ${c.b} ${side(sb)}: ${why}${paper}.${note}`, effect: { name: `% ${better} than ${c.b}`, value: effect, paper: c.paper ?? null }, labels: [c.a, c.b] });
