@@ -189,11 +189,12 @@ export async function runCell(spec: CellSpec, dir: string): Promise<CellResult> 
       if (bestFoundOn && steps > 0) log = new ConfigurationLog(env as ParallelEnv<string, unknown, unknown>, Math.max(1, plan.candidates));
       return record(log ?? env, rec);
     };
-    const { env, agent } = await buildRun(run, { wrapEnv }); // a searcher spends its budget here
-    openResources.add(env);
-    openResources.add({ close: () => agent.dispose() });
+    // A policy is built on the env it is evaluated on (some, like StepConf's and the Oracle, act only on the env they were created with).
     const evalEnv = make(spec.envId, spec.envConfig ?? undefined);
     openResources.add(evalEnv);
+    const { env, agent } = role === 'policy' ? { env: evalEnv, agent: await getAgentFactory(spec.agent).create(evalEnv, run.options, spec.key.seed) } : await buildRun(run, { wrapEnv }); // a searcher spends its budget here
+    openResources.add(env);
+    openResources.add({ close: () => agent.dispose() });
     writeJsonAtomic(join(dir, 'run.json'), {
       faasgym: spec.packageVersion, cell: spec.key, env: spec.envId, envConfig: spec.envConfig, agent: spec.agent, role, seed: spec.key.seed,
       steps, learningSteps, verify: plan, eval: spec.eval, metrics: spec.metrics, sources: run.sources, options: run.options,
@@ -248,7 +249,7 @@ export async function runCell(spec: CellSpec, dir: string): Promise<CellResult> 
     } finally {
       agent.dispose();
       await env.close();
-      await evalEnv.close();
+      if (evalEnv !== env) await evalEnv.close();
       openResources.clear();
     }
   } catch (err) {
