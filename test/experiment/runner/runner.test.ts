@@ -129,3 +129,22 @@ test('after kill -9 of the runner, running again finishes only the missing cells
   expect(readFileSync(first, 'utf8')).toBe(kept); // a finished cell is never rerun
   expect(rows('killed')).toEqual(rows('j1'));
 }, 900_000);
+
+test('Ctrl-C (SIGINT to the runner) stops the cells in flight without a result; running again finishes them', async () => {
+  const child = spawn(process.execPath, [CLI, 'run', 'tiny.yaml', '--jobs', '2', '--out', 'interrupted'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const cells = ['CartPole-v1__dqn__s0', 'CartPole-v1__dqn__s1'].map((c) => join(dir, 'interrupted', 'cells', c));
+  for (let i = 0; i < 1200 && !cells.every((c) => existsSync(join(c, 'run.json'))); i++) await sleep(100);
+  expect(cells.every((c) => existsSync(join(c, 'run.json')))).toBe(true);
+  process.kill(child.pid as number, 'SIGINT');
+  const code = await new Promise<number | null>((res) => child.once('exit', (c) => res(c)));
+  expect(code).toBe(130);
+  expect(stderr).toContain('faasgym run: stopping the cells in flight');
+  expect(stderr).toMatch(/faasgym run: interrupted; 0 cells finished now, 4 not run or cut short\. Run the same command again to resume\./);
+  for (const c of cells) expect(existsSync(join(c, 'result.json'))).toBe(false);
+  const r = run('--jobs', '2', '--out', 'interrupted');
+  expect(r.code).toBe(0);
+  expect(r.stderr).toContain('4 cells, 0 already done, 4 to run');
+  expect(rows('interrupted')).toEqual(rows('j1'));
+}, 900_000);

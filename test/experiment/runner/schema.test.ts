@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { experimentReference, withReference } from '../../../src/experiment/runner/doc.js';
 import { ExperimentError, loadExperiment, resolveExperiment } from '../../../src/experiment/runner/load.js';
 import { experimentJsonSchema } from '../../../src/experiment/runner/schema.js';
@@ -99,6 +99,17 @@ test('faasgym run refuses a bad file with every problem and exit code 2, before 
   expect(r.status).toBe(2);
   expect(r.stdout).toBe('');
   expect(r.stderr).toMatch(/^faasgym: error: bad\.yaml: agents\[2\]\.options\.learningRate: expected a number > 0, got "fast"\nbad\.yaml: metrics\[1\]: unknown metric "nope" \(known: /);
+  expect(existsSync(join(dir, 'runs'))).toBe(false);
+  // --emit kubernetes-job writes the Indexed Job for the (valid) file, and runs nothing.
+  writeFileSync(join(dir, 'good.yaml'), stringify(good));
+  const e = spawnSync(process.execPath, [CLI, 'run', 'good.yaml', '--emit', 'kubernetes-job', '--shards', '3', '--image', 'faasgym:test'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  expect(e.status).toBe(0);
+  const job = parse(e.stdout) as { kind: string; spec: { completionMode: string; completions: number; template: { spec: { containers: { image: string; command: string[] }[] } } } };
+  expect(job.kind).toBe('Job');
+  expect(job.spec.completionMode).toBe('Indexed');
+  expect(job.spec.completions).toBe(3);
+  expect(job.spec.template.spec.containers[0]?.image).toBe('faasgym:test');
+  expect(job.spec.template.spec.containers[0]?.command[2]).toBe('faasgym run good.yaml --shard "$JOB_COMPLETION_INDEX/3" --out "/results/shard-$JOB_COMPLETION_INDEX" --jobs 1');
   expect(existsSync(join(dir, 'runs'))).toBe(false);
   const s = spawnSync(process.execPath, [CLI, 'run', '--schema'], { encoding: 'utf8', timeout: 120_000 });
   expect(s.status).toBe(0);
