@@ -94,7 +94,9 @@ function writeResults(dir: string, results: readonly CellResult[]): void {
 /** The report's input from an experiment and its cells' results. */
 export function reportInput(exp: LoadedExperiment, results: readonly CellResult[], meta: { startedAt: string; tfBackend: string | null; resolved: unknown }): ReportInput {
   const x = exp.resolved;
-  const summaries = summarize(x, results);
+  // Only what this run folder has cells of (a --shard or --only run leaves the rest out, rather than reporting it as missing).
+  const present = new Set(results.map((r) => `${r.cell.env}\n${r.cell.label}`));
+  const summaries = summarize(x, results).filter((s) => present.has(`${s.env}\n${s.label}`));
   const metricInfo: ReportInput['metricInfo'] = {};
   for (const m of x.metrics) {
     const d = metricDef(m);
@@ -104,7 +106,7 @@ export function reportInput(exp: LoadedExperiment, results: readonly CellResult[
     meta: { name: x.name, description: x.description, source: x.source, packageVersion: version(), gitCommit: gitCommit(), node: process.version, tfBackend: meta.tfBackend, quick: x.quick, startedAt: meta.startedAt, finishedAt: new Date().toISOString(), file: exp.file, fileText: exp.text, resolved: meta.resolved },
     cells: [...results],
     summaries,
-    claims: checkClaims(x, summaries),
+    claims: checkClaims(x, summaries).filter((c) => c.labels.some((l) => present.has(`${c.env}\n${l}`))),
     metricInfo,
   };
 }
