@@ -52,7 +52,7 @@ export interface RunOutcome {
   dir: string;
   input: ReportInput;
   report: ReportFiles;
-  /** Cells run now, reused from an earlier run, failed, and still missing (not in this shard, or interrupted). */
+  /** Cells run now, reused from an earlier run, failed, and still missing among those selected (interrupted, or absent from every merged shard). */
   ran: number;
   reused: number;
   failed: number;
@@ -157,8 +157,9 @@ export async function runExperiment(opts: RunOptions): Promise<RunOutcome> {
         if (selected.includes(c)) reused++;
       } else if (selected.includes(c)) todo.push(c);
     }
+    const workers = Math.min(jobs, Math.max(1, todo.length));
     const progress = new RunProgress(selected.length, selected.length - todo.length, write, opts.tty ?? false);
-    progress.line(`faasgym run: ${x.name}${x.quick ? ' (quick)' : ''}: ${selected.length} cells${opts.shard ? ` (shard ${opts.shard[0]}/${opts.shard[1]} of ${all.length})` : ''}, ${selected.length - todo.length} already done, ${todo.length} to run on ${Math.min(jobs, Math.max(1, todo.length))} worker${jobs === 1 ? '' : 's'}; output ${dir}`);
+    progress.line(`faasgym run: ${x.name}${x.quick ? ' (quick)' : ''}: ${selected.length} cells${opts.shard ? ` (shard ${opts.shard[0]}/${opts.shard[1]} of ${all.length})` : ''}, ${selected.length - todo.length} already done, ${todo.length} to run on ${workers} worker${workers === 1 ? '' : 's'}; output ${dir}`);
     const pool = new CellPool(jobs, dirOf);
     opts.onStoppable?.(async () => {
       interrupted = true;
@@ -179,7 +180,7 @@ export async function runExperiment(opts: RunOptions): Promise<RunOutcome> {
   }
   const ordered = all.map((c) => results.get(c.key.id)).filter((r): r is CellResult => r !== undefined);
   writeResults(dir, ordered);
-  const missing = all.filter((c) => !results.has(c.key.id)).map((c) => c.key.id);
+  const missing = selected.filter((c) => !results.has(c.key.id)).map((c) => c.key.id); // of the cells this run was asked for
   const input = reportInput(exp, ordered, { startedAt, tfBackend, resolved });
   const report = await writeReport(input, dir);
   return { dir, input, report, ran, reused, failed, missing, interrupted };
