@@ -68,9 +68,10 @@ export class CellPool {
       child.once('exit', (code, signal) => {
         this.children.delete(child);
         closeSync(log);
-        if (this.stopped) return resolve(null);
         const r = readResult(dir);
-        if (r && r.configHash === cell.configHash) return resolve(r);
+        // A cell that finished before it was told to stop keeps its result (and counts as finished).
+        if (r && r.configHash === cell.configHash && (!this.stopped || code === 0 || code === 3)) return resolve(r);
+        if (this.stopped) return resolve(null);
         // The worker died before writing its result (a crash, out of memory, killed): the cell failed, the others go on.
         const failed: CellResult = {
           cell: cell.key, configHash: cell.configHash, status: 'failed', error: `worker exited with ${signal ? `signal ${signal}` : `code ${code}`} before writing result.json (see ${join(dir, 'cell.log')})`,
