@@ -12,6 +12,7 @@ import { registerBenchLearnCommand } from './commands/bench-learn.js';
 import { registerCompareCommand } from './commands/compare.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerKeysCommand } from './commands/keys.js';
+import { registerRunCommand } from './commands/run.js';
 import { intOption } from './commands/options.js';
 import { reportError } from './cli-errors.js';
 import { registerServeCommand } from './commands/serve.js';
@@ -89,6 +90,7 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
   registerTrainCommand(program, out, err);
   registerEvalCommand(program, out);
   registerCompareCommand(program, out, err);
+  registerRunCommand(program, out, err);
   registerServeCommand(program, out, err);
   registerKeysCommand(program, out);
   registerTwinCommand(program, out, err);

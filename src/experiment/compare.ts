@@ -256,7 +256,7 @@ export async function compareAgents(spec: CompareSpec, cb: CompareCallbacks = {}
 }
 
 /** The cheapest configuration `log` kept, re-measured when the plan has room for it (on the log's inner env, not logged). */
-async function bestFound(log: ConfigurationLog, verify: CompareReport['verify']): Promise<BestFound> {
+export async function bestFound(log: ConfigurationLog, verify: CompareReport['verify']): Promise<BestFound> {
   const base = { windows: log.windows, windowsMet: log.windowsMet, meanReturn: null, stats: null };
   if (verify.candidates === 0) {
     const top: MeasuredConfiguration | undefined = log.cheapest(1)[0];

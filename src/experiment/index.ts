@@ -8,3 +8,8 @@ export { compareAgents, scoreWindows, windowStats, qualifiedCost, beatsOnCostAtM
 export { ConfigurationLog, verifyCandidates, verificationSteps, VERIFY_SEED, type MeasuredConfiguration, type VerifyOptions, type VerifiedCandidate, type Verification } from './best-found.js';
 export { runLearnBenchmarks, formatLearnBenchReport, LEARN_BENCHMARKS, type LearnBenchCase, type LearnBenchResult, type LearnBenchReport, type LearnBenchOptions } from './bench-learn.js';
 export { zooEntry } from './zoo.js';
+export { runExperiment, type RunOptions, type RunOutcome } from './runner/run.js';
+export { loadExperiment, resolveExperiment, ExperimentError, type ResolvedExperiment, type LoadedExperiment } from './runner/load.js';
+export { ExperimentSchema, experimentJsonSchema } from './runner/schema.js';
+export { METRICS, metricNames, type MetricDef } from './runner/metrics.js';
+export type { CellResult, CellKey, MetricSummary, ClaimVerdict, ReportInput } from './runner/types.js';

@@ -14,10 +14,10 @@ beforeAll(() => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
 });
 
-test('npm start runs `faasgym compare` for FaaSConf (AttMF inside SES) against random search on FaaSConf-Sequential-v0', () => {
+test('npm start runs `faasgym run` on the FaaSConf Fig. 8 experiment: AttMF inside SES against random search on FaaSConf-Sequential-v0', () => {
   const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
-  expect(pkg.scripts.start).toBe('npm run build --silent && node dist/src/experiment/cli.js compare --env FaaSConf-Sequential-v0 --agents attmf+ses,random-search');
-  expect(readFileSync('README.md', 'utf8')).toContain('npm ci && npm start    # train FaaSConf (AttMF inside SES) on FaaSConf-Sequential-v0 (simulator), compare with random search');
+  expect(pkg.scripts.start).toBe('npm run build --silent && node dist/src/experiment/cli.js run configs/experiments/faasconf-fig8.yaml --only env=FaaSConf-Sequential-v0,agent=faasconf,agent=rs,seed=0');
+  expect(readFileSync('README.md', 'utf8')).toContain('npm ci && npm start    # faasgym run: FaaSConf (AttMF inside SES) vs random search on FaaSConf-Sequential-v0 (simulator), summary + report');
 });
 
 test('compare prints the table and the verdicts; --json gives the report', () => {
