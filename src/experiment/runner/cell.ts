@@ -205,7 +205,7 @@ export async function runCell(spec: CellSpec, dir: string): Promise<CellResult> 
     let trainRows = new Map<number, unknown>();
     try {
       if (role === 'learner' && learningSteps > 0) {
-        await train({ env, agent, steps: learningSteps, seed: spec.key.seed, out: dir, progressEvery: 0 });
+        await train({ env, agent, steps: learningSteps, seed: spec.key.seed, out: dir, progressEvery: 0, overwrite: true });
         trainRows = lossesByStep(join(dir, 'metrics.jsonl'));
       } else {
         await agent.save(join(dir, 'checkpoint')).catch(() => undefined);
