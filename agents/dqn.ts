@@ -521,11 +521,15 @@ export class DQN implements Agent {
     if (this.numTimesteps > hp.learningStarts && this.numTimesteps % hp.trainFreq === 0 && this.replay.size > 0) {
       let sum = 0;
       for (let g = 0; g < hp.gradientSteps; g++) sum += this.gradientStep();
-      losses = { q: sum / hp.gradientSteps };
+      // qMax: the largest |TD target bootstrap| of the last minibatch, for the training loop's divergence check.
+      losses = { q: sum / hp.gradientSteps, qMax: this.lastQMax };
     }
     if (this.numTimesteps % hp.targetUpdateInterval === 0) updateTarget(this.target, this.online, hp.tau);
     return losses;
   }
+
+  /** max |Q'(s', a*)| over the last minibatch's next states (the target net's bootstrap). */
+  private lastQMax = 0;
 
   /** One minibatch update of the online network; returns the loss. */
   private gradientStep(): number {
@@ -539,6 +543,7 @@ export class DQN implements Agent {
       this.obsStats.normalize(batch.nextObs, B, hp.observationClip);
     }
     let tdAbs: tf.Tensor | null = null;
+    let qMax: tf.Tensor | null = null;
     const loss = tf.tidy(() => {
       const obs = tf.tensor2d(batch.obs, [B, dim]);
       const nextObs = tf.tensor2d(batch.nextObs, [B, dim]);
@@ -556,6 +561,7 @@ export class DQN implements Agent {
         return qt.mul(tf.oneHot(best, this.heads[d] as number)).sum(1);
       });
       const nextValue = D === 1 ? (nextValues[0] as tf.Tensor1D) : tf.stack(nextValues, 1).mean(1);
+      qMax = tf.keep(nextValue.abs().max());
       const y = reward.add(notDone.mul(nextValue).mul(hp.gamma)) as tf.Tensor1D;
 
       const { value, grads } = tf.variableGrads(() => {
@@ -575,6 +581,11 @@ export class DQN implements Agent {
     });
     const lossValue = loss.dataSync()[0] as number;
     loss.dispose();
+    if (qMax) {
+      const t = qMax as tf.Tensor;
+      this.lastQMax = t.dataSync()[0] as number;
+      t.dispose();
+    }
     if (tdAbs) {
       const t = tdAbs as tf.Tensor;
       this.replay.updatePriorities(batch.indices, t.dataSync(), hp.priorityEps);
