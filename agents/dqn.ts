@@ -92,6 +92,14 @@ export interface DQNOptions {
   explorationInitialEps?: number;
   /** ε after the schedule. @default 0.05 (SB3 DQN) */
   explorationFinalEps?: number;
+  /**
+   * How ε-greedy explores a MultiDiscrete action coded `'factored'`: `'joint'` replaces the whole action by a
+   * uniform sample with probability ε (SB3); `'per-head'` draws each head's action at random with probability ε,
+   * independently, and keeps the other heads greedy (an action-branching DQN's exploration). With many heads
+   * joint exploration moves every element at once: on Autoscale-Vertical-v0 nine functions random-walk and
+   * some function almost always sits below its SLA, so the cost of CPU never shows in the rewards. @default 'joint'
+   */
+  exploration?: 'joint' | 'per-head';
   /** Fraction of `totalSteps` over which ε decays linearly. @default 0.1 (SB3 DQN) */
   explorationFraction?: number;
   /** The training budget in environment steps that `explorationFraction` (and the prioritised-replay β annealing) refer to; `faasgym train` sets it to `--steps`. @default 100_000 */
@@ -140,6 +148,7 @@ export const DQN_DEFAULTS: Readonly<DQNHyperparameters> = Object.freeze({
   explorationInitialEps: 1,
   explorationFinalEps: 0.05,
   explorationFraction: 0.1,
+  exploration: 'joint',
   totalSteps: 100_000,
   loss: 'huber',
   maxGradNorm: 10,
@@ -206,6 +215,7 @@ export function resolveDQNOptions(options: DQNOptions | Record<string, unknown> 
     explorationInitialEps: num('explorationInitialEps', (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
     explorationFinalEps: num('explorationFinalEps', (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
     explorationFraction: num('explorationFraction', (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
+    exploration: oneOf('exploration', ['joint', 'per-head'] as const),
     totalSteps: int('totalSteps', 1),
     loss: oneOf('loss', ['huber', 'mse'] as const),
     maxGradNorm: num('maxGradNorm', (v) => v >= 0, 'a number >= 0 (0: no clipping)'),
@@ -486,17 +496,23 @@ export class DQN implements Agent {
   async act(obs: unknown, opts: ActOptions): Promise<number | number[]> {
     if (opts.explore) {
       // SB3: uniformly random actions until learning starts, then ε-greedy.
-      if (this.numTimesteps < this.hyperparameters.learningStarts || this.exploreRng.random() < this.explorationRate) {
-        return this.actionSpace.sample(this.exploreRng);
+      if (this.numTimesteps < this.hyperparameters.learningStarts) return this.actionSpace.sample(this.exploreRng);
+      if (this.hyperparameters.exploration === 'per-head' && this.heads.length > 1) {
+        const greedy = this.greedyHeads(obs);
+        return this.coding.decode(greedy.map((a, d) => (this.exploreRng.random() < this.explorationRate ? this.exploreRng.integer(0, this.heads[d] as number) : a)));
       }
+      if (this.exploreRng.random() < this.explorationRate) return this.actionSpace.sample(this.exploreRng);
     }
-    // argmax per head; ties go to the lowest index, as tf.argMax and torch.argmax do.
-    const greedy = this.qValues(obs).map((q) => {
+    return this.coding.decode(this.greedyHeads(obs));
+  }
+
+  /** argmax per head; ties go to the lowest index, as tf.argMax and torch.argmax do. */
+  private greedyHeads(obs: unknown): number[] {
+    return this.qValues(obs).map((q) => {
       let best = 0;
       for (let i = 1; i < q.length; i++) if ((q[i] as number) > (q[best] as number)) best = i;
       return best;
     });
-    return this.coding.decode(greedy);
   }
 
   observe(transition: SingleTransition): void {
