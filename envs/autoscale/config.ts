@@ -46,6 +46,7 @@ const common = {
   warmupSeconds: { type: 'number', default: 10, min: 0, doc: 'seconds run at reset, discarded, before the window of the first observation (absorbs the cold start of the initial replicas)' },
   slaMs: { type: 'numbers', default: [...DEFAULT_SLA_MS], min: 0.001, length: AUTOSCALE_FUNCTIONS.length, doc: `p90 latency SLA per function, ms, in the order ${AUTOSCALE_FUNCTIONS.join(', ')}` },
   cpuPenalty: { type: 'number', default: 0.25, min: 0, doc: 'weight of the CPU-allocation penalty: reward −= cpuPenalty · mean over functions of allocated CPU / its maximum' },
+  violation: { type: 'enum', default: 'any', values: ['any', 'per-function'] as const, doc: '`any`: a step with any function over its SLA is worth −1; `per-function`: the latency term is the mean of each function\'s −1 (over its SLA) or 1 − (p90/SLA)^0.4 (envs/autoscale/reward.ts)' },
   maxInflight: { type: 'integer', default: 8, min: 0, max: 1000, doc: 'concurrent requests per replica (watchdog max_inflight / Knative containerConcurrency); the excess waits in a FIFO queue. 0 = unlimited, which lets the simulator\'s contention turn a backlog into a collapse' },
   nodes: { type: 'integer', default: 0, min: 0, max: 1000, doc: 'worker nodes (10-core, 64 GB CloudLab xl170, the vhive preset\'s); 0 = just enough for every function at its maximum setting' },
 } as const satisfies ConfigSchema;
@@ -81,6 +82,7 @@ export interface AutoscaleSettings {
   warmupSeconds: number;
   slaMs: number[];
   cpuPenalty: number;
+  violation: 'any' | 'per-function';
   maxInflight: number;
   /** Worker nodes of the simulated cluster (resolved: never 0). */
   nodes: number;
@@ -154,6 +156,7 @@ function shared(id: string, c: ConfigOf<typeof common>): Omit<AutoscaleSettings,
     warmupSeconds: c.warmupSeconds,
     slaMs: c.slaMs,
     cpuPenalty: c.cpuPenalty,
+    violation: c.violation,
     maxInflight: c.maxInflight,
   };
 }
