@@ -28,7 +28,9 @@ const bound = {
 };
 const agent = policy === 'bound' ? bound : await getAgentFactory(policy).create(env, {}, 0);
 const met = { loose: [0, 0], strict: [0, 0] }, lat = [];
+const perEpisode = [];
 for (let ep = 0; ep < Number(episodesArg); ep++) {
+  const before = structuredClone(met);
   let { obs, info } = await env.reset({ seed: 3_000_000 + ep }); stress = info.stress;
   for (;;) {
     const r = await env.step(await agent.act(obs, { explore: false }));
@@ -38,7 +40,9 @@ for (let ep = 0; ep < Number(episodesArg); ep++) {
     lat.push(r.info.latency ?? Infinity);
     if (r.terminated || r.truncated) break;
   }
+  perEpisode.push(['loose', 'strict'].map((k) => (100 * (met[k][0] - before[k][0]) / (met[k][1] - before[k][1])).toFixed(1)).join('/'));
 }
+console.log(`per episode (loose/strict %): ${perEpisode.join(', ')}`);
 lat.sort((a, b) => a - b);
 const q = (p) => lat[Math.floor(p * (lat.length - 1))].toFixed(1);
 console.log(`${mapper} ${policy}: loose ${(100 * met.loose[0] / met.loose[1]).toFixed(1)}% strict ${(100 * met.strict[0] / met.strict[1]).toFixed(1)}%; latency p10 ${q(0.1)} p25 ${q(0.25)} p50 ${q(0.5)} p75 ${q(0.75)} p90 ${q(0.9)}`);
