@@ -81,6 +81,7 @@ export const DQN_SCHEMA = options({
   totalSteps: steps(100_000, 1, { doc: 'the training budget in environment steps that `explorationFraction` (and the prioritised-replay β annealing) refer to; `faasgym train` sets it to `--steps`' }),
   loss: oneOf({ values: ['huber', 'mse'] as const, default: 'huber', doc: 'TD loss: Huber (smooth L1, δ = 1) or squared error (Darly\'s Algorithm 1 writes the square)', source: 'SB3 DQN smooth_l1_loss' }),
   maxGradNorm: maxGradNorm(10, { source: 'SB3 DQN max_grad_norm' }),
+  exploration: oneOf({ values: ['joint', 'per-head'] as const, default: 'joint', doc: 'how ε-greedy explores a MultiDiscrete action coded `factored`: `joint` replaces the whole action by a uniform sample with probability ε (SB3); `per-head` draws each head\'s action at random with probability ε independently, keeping the other heads greedy (action-branching DQN); on Autoscale-Vertical-v0 joint exploration random-walks all nine functions at once, so the cost of CPU never shows in the rewards', source: 'SB3 DQN (joint)' }),
   doubleQ: boolean({ default: false, doc: 'Double DQN: the online network picks the next action, the target network values it', source: 'Darly: plain DQN' }),
   dueling: boolean({ default: false, doc: 'dueling head: Q = V + A − mean(A)', source: 'Darly: plain DQN' }),
   multiDiscrete: oneOf({ values: ['flatten', 'factored'] as const, default: 'flatten', doc: 'MultiDiscrete coding (see the module doc)' }),
@@ -387,17 +388,23 @@ export class DQN implements Agent {
   async act(obs: unknown, opts: ActOptions): Promise<number | number[]> {
     if (opts.explore) {
       // SB3: uniformly random actions until learning starts, then ε-greedy.
-      if (this.numTimesteps < this.hyperparameters.learningStarts || this.exploreRng.random() < this.explorationRate) {
-        return this.actionSpace.sample(this.exploreRng);
+      if (this.numTimesteps < this.hyperparameters.learningStarts) return this.actionSpace.sample(this.exploreRng);
+      if (this.hyperparameters.exploration === 'per-head' && this.heads.length > 1) {
+        const greedy = this.greedyHeads(obs);
+        return this.coding.decode(greedy.map((a, d) => (this.exploreRng.random() < this.explorationRate ? this.exploreRng.integer(0, this.heads[d] as number) : a)));
       }
+      if (this.exploreRng.random() < this.explorationRate) return this.actionSpace.sample(this.exploreRng);
     }
-    // argmax per head; ties go to the lowest index, as tf.argMax and torch.argmax do.
-    const greedy = this.qValues(obs).map((q) => {
+    return this.coding.decode(this.greedyHeads(obs));
+  }
+
+  /** argmax per head; ties go to the lowest index, as tf.argMax and torch.argmax do. */
+  private greedyHeads(obs: unknown): number[] {
+    return this.qValues(obs).map((q) => {
       let best = 0;
       for (let i = 1; i < q.length; i++) if ((q[i] as number) > (q[best] as number)) best = i;
       return best;
     });
-    return this.coding.decode(greedy);
   }
 
   observe(transition: SingleTransition): void {
@@ -422,11 +429,15 @@ export class DQN implements Agent {
     if (this.numTimesteps > hp.learningStarts && this.numTimesteps % hp.trainFreq === 0 && this.replay.size > 0) {
       let sum = 0;
       for (let g = 0; g < hp.gradientSteps; g++) sum += this.gradientStep();
-      losses = { q: sum / hp.gradientSteps };
+      // qMax: the largest |TD target bootstrap| of the last minibatch, for the training loop's divergence check.
+      losses = { q: sum / hp.gradientSteps, qMax: this.lastQMax };
     }
     if (this.numTimesteps % hp.targetUpdateInterval === 0) updateTarget(this.target, this.online, hp.tau);
     return losses;
   }
+
+  /** max |Q'(s', a*)| over the last minibatch's next states (the target net's bootstrap). */
+  private lastQMax = 0;
 
   /** One minibatch update of the online network; returns the loss. */
   private gradientStep(): number {
@@ -489,7 +500,7 @@ export class DQN implements Agent {
       dueling ? (q[k * O] as number) + ((q[k * O + (starts[d] as number) + a] as number) - mean) : (q[k * O + (starts[d] as number) + a] as number);
     const dRaw = new Float32Array(B * O);
     const tdAbs = hp.prioritizedReplay ? new Float32Array(B) : null;
-    let loss = 0;
+    let loss = 0, qMax = 0;
     for (let k = 0; k < B; k++) {
       let nextValue = 0;
       for (let d = 0; d < D; d++) {
@@ -507,6 +518,7 @@ export class DQN implements Agent {
         }
       }
       const y = (batch.reward[k] as number) + (1 - (batch.done[k] as number)) * (nextValue / D) * hp.gamma;
+      qMax = Math.max(qMax, Math.abs(nextValue / D));
       const w = (batch.weights[k] as number) / (B * D);
       let rowLoss = 0, rowAbs = 0;
       for (let d = 0; d < D; d++) {
@@ -535,6 +547,7 @@ export class DQN implements Agent {
       if (tdAbs) tdAbs[k] = rowAbs / D;
     }
     this.onlineNet.backward(tape, dRaw, this.optimizer.grad);
+    this.lastQMax = qMax;
     return { loss: loss / B, tdAbs };
   }
 
@@ -543,6 +556,7 @@ export class DQN implements Agent {
     const hp = this.hyperparameters;
     const B = batch.size, D = this.heads.length, dim = this.observationDim;
     let tdAbs: tf.Tensor | null = null;
+    let qMax: tf.Tensor | null = null;
     const loss = tf.tidy(() => {
       const obs = tf.tensor2d(batch.obs, [B, dim]);
       const nextObs = tf.tensor2d(batch.nextObs, [B, dim]);
@@ -559,6 +573,7 @@ export class DQN implements Agent {
         return qt.mul(tf.oneHot(best, this.heads[d] as number)).sum(1);
       });
       const nextValue = D === 1 ? (nextValues[0] as tf.Tensor1D) : tf.stack(nextValues, 1).mean(1);
+      qMax = tf.keep(nextValue.abs().max());
       const y = reward.add(notDone.mul(nextValue).mul(hp.gamma)) as tf.Tensor1D;
 
       const { value, grads } = tf.variableGrads(() => {
@@ -579,6 +594,11 @@ export class DQN implements Agent {
     const lossValue = loss.dataSync()[0] as number;
     loss.dispose();
     let abs: Float32Array | null = null;
+    if (qMax) {
+      const t = qMax as tf.Tensor;
+      this.lastQMax = t.dataSync()[0] as number;
+      t.dispose();
+    }
     if (tdAbs) {
       const t = tdAbs as tf.Tensor;
       abs = Float32Array.from(t.dataSync());

@@ -6,7 +6,7 @@
  */
 import { vhiveNodes, vhiveOnlineShop } from '../../src/workloads/presets/vhive.js';
 import { parseBackend, type BackendConfig } from '../common/backend.js';
-import { checkOrder, integer, MAX_STEP_SECONDS, number, numbers, object, options, parseConfig, STEP_SECONDS_WHY, type ConfigOf } from '../common/config.js';
+import { checkOrder, integer, MAX_STEP_SECONDS, number, numbers, object, oneOf, options, parseConfig, STEP_SECONDS_WHY, type ConfigOf } from '../common/config.js';
 
 export const VERTICAL_ID = 'Autoscale-Vertical-v0';
 export const HORIZONTAL_ID = 'Autoscale-Horizontal-v0';
@@ -48,6 +48,7 @@ const common = {
   warmupSeconds: number({ default: 10, min: 0, max: MAX_STEP_SECONDS, maxWhy: STEP_SECONDS_WHY, doc: 'seconds run at reset, discarded, before the window of the first observation (absorbs the cold start of the initial replicas)' }),
   slaMs: numbers({ default: [...DEFAULT_SLA_MS], min: 0.001, max: 60000, maxWhy: 'a p90 above a minute is no latency SLA', length: AUTOSCALE_FUNCTIONS.length, doc: `p90 latency SLA per function, ms, in the order ${AUTOSCALE_FUNCTIONS.join(', ')}` }),
   cpuPenalty: number({ default: 0.25, min: 0, max: 100, maxWhy: 'the SLA term is in [0, 1]: a weight beyond 100 leaves it no say', doc: 'weight of the CPU-allocation penalty: reward −= cpuPenalty · mean over functions of allocated CPU / its maximum' }),
+  violation: oneOf({ default: 'any', values: ['any', 'per-function'] as const, doc: '`any`: a step with any function over its SLA is worth −1; `per-function`: the latency term is the mean of each function\'s −1 (over its SLA) or 1 − (p90/SLA)^0.4 (envs/autoscale/reward.ts)' }),
   maxInflight: integer({ default: 8, min: 0, max: 1000, doc: 'concurrent requests per replica (watchdog max_inflight / Knative containerConcurrency); the excess waits in a FIFO queue. 0 = unlimited, which lets the simulator\'s contention turn a backlog into a collapse' }),
   nodes: integer({ default: 0, min: 0, max: 1000, doc: 'worker nodes (10-core, 64 GB CloudLab xl170, the vhive preset\'s); 0 = just enough for every function at its maximum setting' }),
 };
@@ -83,6 +84,7 @@ export interface AutoscaleSettings {
   warmupSeconds: number;
   slaMs: number[];
   cpuPenalty: number;
+  violation: 'any' | 'per-function';
   maxInflight: number;
   /** Worker nodes of the simulated cluster (resolved: never 0). */
   nodes: number;
@@ -152,6 +154,7 @@ function shared(id: string, c: ConfigOf<typeof VERTICAL_SCHEMA> | ConfigOf<typeo
     warmupSeconds: c.warmupSeconds,
     slaMs: c.slaMs,
     cpuPenalty: c.cpuPenalty,
+    violation: c.violation,
     maxInflight: c.maxInflight,
   };
 }

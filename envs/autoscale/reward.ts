@@ -9,6 +9,14 @@
  * allocated_i is function i's CPU limit × replicas, maxAllocated_i the same at
  * its largest setting, so the penalty lies in (0, cpuPenalty]. It applies on
  * violating steps too, so buying headroom is never free.
+ *
+ * With `violation: 'per-function'` the latency term is the mean over functions
+ * of −1 (function i over its SLA) or 1 − (p90_i / SLA_i)^0.4, so each
+ * function's SLA counts on its own. Under 'any' (the default), once one
+ * function misses its SLA the step is worth −1 whatever the others do, and
+ * cutting another function's CPU below its SLA costs nothing more: a learner
+ * that scales each function with its own output (factored DQN heads) then
+ * drives every function to its minimum (issue 14, measured).
  */
 
 /** The reward of a step whose SLA is violated, before the CPU penalty. */
@@ -24,6 +32,8 @@ export interface RewardInput {
   /** Allocated CPU / its maximum, per function, in (0, 1]. */
   allocFraction: readonly number[];
   cpuPenalty: number;
+  /** How SLA misses count: one miss makes the step −1 ('any'), or each function's own term (see above). @default 'any' */
+  violation?: 'any' | 'per-function';
 }
 
 export interface RewardParts {
@@ -32,7 +42,7 @@ export interface RewardParts {
   violated: boolean;
   /** mean_i p90_i / SLA_i (may be `Infinity` on a violation). */
   meanRatio: number;
-  /** −1 on a violation, else 1 − meanRatio^0.4. */
+  /** −1 on a violation, else 1 − meanRatio^0.4 ('any'); the mean of the per-function terms ('per-function'). */
   latencyTerm: number;
   /** cpuPenalty · mean allocFraction (subtracted). */
   penalty: number;
@@ -48,7 +58,15 @@ export function autoscaleReward(x: RewardInput): RewardParts {
     sum += ratio;
   }
   const meanRatio = n > 0 ? sum / n : 0;
-  const latencyTerm = violated ? VIOLATION_REWARD : 1 - Math.pow(meanRatio, LATENCY_EXPONENT);
+  let latencyTerm: number;
+  if (x.violation === 'per-function') {
+    let terms = 0;
+    for (let i = 0; i < n; i++) {
+      const ratio = (x.p90Ms[i] as number) / (x.slaMs[i] as number);
+      terms += ratio > 1 ? VIOLATION_REWARD : 1 - Math.pow(ratio, LATENCY_EXPONENT);
+    }
+    latencyTerm = n > 0 ? terms / n : 0;
+  } else latencyTerm = violated ? VIOLATION_REWARD : 1 - Math.pow(meanRatio, LATENCY_EXPONENT);
   const alloc = x.allocFraction.reduce((a, b) => a + b, 0) / Math.max(1, x.allocFraction.length);
   const penalty = x.cpuPenalty * alloc;
   return { reward: latencyTerm - penalty, violated, meanRatio, latencyTerm, penalty };

@@ -9,7 +9,7 @@
  * {face-analyzer, object-recognition} → uploader (Fig. 1) — runs on the four
  * heterogeneous workers of Table 1 (w01, w02: 8 vCPUs; w03: 16 vCPUs, half the
  * L3; w04: 4 vCPUs, the oldest CPU). One user sends requests one after the
- * other; each carries a number of frames n drawn from {16, 32, 48, 65}, which
+ * other; each carries a number of frames n drawn from {48, 65}, which
  * scales the work of every stage. Other tenants load each node's cores with
  * 0, 25, 50 or 75 % interference, redrawn at random every 50 requests; at 75 %
  * the Framer runs ≈ 58 % slower and the ML models ≈ 47 % (§3.3). The user's QoS
@@ -111,7 +111,7 @@
  *
  * `make('Darly-Profile-v0', config)`, config fields (all optional; see
  * `DARLY_SCHEMA` in envs/darly/config.ts and docs/envs/darly.md): `backend`,
- * `qosTargets` [35, 26], `qosPhaseSteps` [300, 200], `frames` [16, 32, 48, 65],
+ * `qosTargets` [35, 26], `qosPhaseSteps` [300, 200], `frames` [48, 65],
  * `frameBatches` 8, `stressLevels` [0, 0.25, 0.5, 0.75], `stressEvery` 50,
  * `maxReplicas` 4, `settleSeconds` 10, `controlled` 'paper', `k1` 3, `k2` 6,
  * `k3` 4. Unknown keys and bad values raise `ConfigError` naming the field.

@@ -65,6 +65,45 @@ export interface TrainOptions {
   onProgress?: (p: Progress) => void;
   /** Call `onProgress` every this many steps. @default 1000 */
   progressEvery?: number;
+  /**
+   * Divergence bound: training stops at the first update whose losses (every
+   * value the agent reports: TD loss, DQN's `qMax`, PPO's value loss, …) has
+   * an absolute value above this, or is NaN/±Infinity (always checked, even
+   * with `Infinity` here). The step is in `TrainResult.diverged` and in
+   * `metrics.jsonl`. @default DEFAULT_MAX_LOSS
+   */
+  maxLoss?: number;
+}
+
+/**
+ * Default divergence bound. Losses and Q-values of the zoo's learners stay
+ * below 1e4 on every environment with its normalised rewards; the vHive DQN
+ * of issue 14 reached 1.1e6 when it diverged.
+ */
+export const DEFAULT_MAX_LOSS = 1e6;
+
+/** Where and how training diverged. */
+export interface Divergence {
+  /** Environment step of the update whose losses crossed the bound. */
+  step: number;
+  /** The loss entry (`q`, `qMax`, `value`, …) and its value (NaN or ±Infinity included). */
+  key: string;
+  value: number;
+  bound: number;
+}
+
+/** The first entry of `losses` that is not finite or whose magnitude exceeds `bound`, or null. */
+export function checkDivergence(losses: Losses, step: number, bound: number): Divergence | null {
+  for (const [key, value] of Object.entries(losses)) {
+    if (!Number.isFinite(value) || Math.abs(value) > bound) return { step, key, value, bound };
+  }
+  return null;
+}
+
+/** One line saying where training diverged, for the CLI and reports. */
+export function describeDivergence(d: Divergence): string {
+  const v = Number.isNaN(d.value) ? 'NaN' : Number.isFinite(d.value) ? d.value.toPrecision(3) : String(d.value);
+  return `diverged at step ${d.step}: ${d.key} = ${v}${Number.isFinite(d.value) ? ` (bound ${d.bound.toPrecision(3)})` : ''}`;
 }
 
 export interface EvaluationResult {
@@ -80,6 +119,8 @@ export interface TrainResult {
   steps: number;
   /** True when `stopAtReturn` ended training. */
   stoppedEarly: boolean;
+  /** Set when training stopped because a loss crossed `maxLoss` or went NaN; `steps` is then its step. */
+  diverged: Divergence | null;
   episodes: number;
   wallSeconds: number;
   /** Returns of the episodes this call finished (a resumed run starts from the last 100 before the checkpoint). */
@@ -257,6 +298,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   for (const [k, v] of [['evalEvery', evalEvery], ['checkpointEvery', checkpointEvery], ['progressEvery', progressEvery]] as const) {
     if (!Number.isSafeInteger(v) || v < 0) throw new ConfigError(`train: ${k} must be a non-negative integer, got ${quote(v)}`);
   }
+  const maxLoss = opts.maxLoss ?? DEFAULT_MAX_LOSS;
+  if (typeof maxLoss !== 'number' || Number.isNaN(maxLoss) || maxLoss <= 0) throw new ConfigError(`train: maxLoss must be a positive number (Infinity: NaN only), got ${quote(maxLoss)}`);
   if (opts.stopAtReturn !== undefined && (!Number.isFinite(opts.stopAtReturn) || !opts.evalEnv || evalEvery === 0)) {
     throw new ConfigError(`train: stopAtReturn needs a finite number, an evalEnv and evalEvery > 0, got ${quote(opts.stopAtReturn)} with evalEvery ${evalEvery}`);
   }
@@ -300,7 +343,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const returns: number[] = resumed ? [...resumed.recentReturns] : [];
   let episodes = resumed?.episodes ?? 0, epReturn = resumed?.epReturn ?? 0, epLength = resumed?.epLength ?? 0;
   let lastLosses: Losses | null = resumed?.lastLosses ?? null, lastEval: EvaluationResult | null = resumed?.lastEval ?? null;
-  let stepsDone = steps, stoppedEarly = false;
+  let stepsDone = steps, stoppedEarly = false, diverged: Divergence | null = null;
   let episodeStart: TrainingState['episodeStart'] = { seed: opts.seed ?? 0 };
   const startEpisode = async (seed?: number): Promise<void> => {
     episodeStart = seed !== undefined ? { seed } : owner ? { rng: owner.getRngState() } : null;
@@ -339,7 +382,16 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     epReturn += reward;
     epLength++;
     const losses = await agent.update();
-    if (losses) lastLosses = losses;
+    if (losses) {
+      lastLosses = losses;
+      diverged = checkDivergence(losses, step, maxLoss);
+    }
+    if (diverged) {
+      log({ step, diverged, losses });
+      if (opts.onProgress) opts.onProgress(progress(step));
+      stepsDone = step;
+      break;
+    }
     if (done) {
       episodes++;
       returns.push(epReturn);
@@ -364,10 +416,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     }
   }
   let finalEvaluation: EvaluationResult | null = null;
-  if (opts.evalEnv) {
+  if (opts.evalEnv && !diverged) {
     finalEvaluation = await evaluate(opts.evalEnv, agent, { episodes: opts.evalEpisodes ?? 10 });
     log({ step: stepsDone, evaluation: { meanReturn: finalEvaluation.meanReturn, stdReturn: finalEvaluation.stdReturn, episodes: finalEvaluation.episodes }, final: true });
   }
   if (ckptDir) await save(stepsDone, true);
-  return { steps: stepsDone, stoppedEarly, episodes, wallSeconds: (performance.now() - t0) / 1000, returns, finalEvaluation };
+  return { steps: stepsDone, stoppedEarly, diverged, episodes, wallSeconds: (performance.now() - t0) / 1000, returns, finalEvaluation };
 }

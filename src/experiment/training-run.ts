@@ -52,6 +52,8 @@ export interface TrainingRunSpec {
   evalEvery?: number;
   /** Stop once a periodic evaluation's mean return reaches this (null: never). @default the zoo entry's stopAtReturn, else null */
   stopAtReturn?: number | null;
+  /** Divergence bound on the agent's losses (train's `maxLoss`). @default DEFAULT_MAX_LOSS */
+  maxLoss?: number;
 }
 
 export interface ResolvedTrainingRun {
@@ -67,6 +69,8 @@ export interface ResolvedTrainingRun {
   evalEpisodes: number;
   evalEvery: number;
   stopAtReturn: number | null;
+  /** Absent: train's default. */
+  maxLoss?: number;
 }
 
 /**
@@ -106,7 +110,7 @@ export function resolveTrainingRun(spec: TrainingRunSpec): ResolvedTrainingRun {
   if (stopAtReturn !== null && (!Number.isFinite(stopAtReturn) || !periodic)) {
     throw new ConfigError(`stopAtReturn ${quote(stopAtReturn)} needs periodic evaluations (evalEvery > 0 and evalEpisodes > 0, got ${evalEvery} and ${evalEpisodes})`);
   }
-  return { env: spec.env, agent: spec.agent, steps, seed, envConfig: spec.envConfig ?? zoo?.entry.envConfig, options, sources, evalEpisodes, evalEvery, stopAtReturn };
+  return { env: spec.env, agent: spec.agent, steps, seed, envConfig: spec.envConfig ?? zoo?.entry.envConfig, options, sources, evalEpisodes, evalEvery, stopAtReturn, ...(spec.maxLoss !== undefined ? { maxLoss: spec.maxLoss } : {}) };
 }
 
 /** Build `run.agent` on a fresh `run.env`; a refusal or a bad option names where the options came from. */
@@ -226,6 +230,7 @@ export async function executeTrainingRun(run: ResolvedTrainingRun, opts: Execute
       seed: run.seed,
       ...(evalEnv ? { evalEnv, evalEpisodes: run.evalEpisodes, evalEvery: run.evalEvery, evalSeed: PERIODIC_EVAL_SEED } : {}),
       ...(run.stopAtReturn !== null ? { stopAtReturn: run.stopAtReturn } : {}),
+      ...(run.maxLoss !== undefined ? { maxLoss: run.maxLoss } : {}),
       ...(opts.checkpointEvery !== undefined ? { checkpointEvery: opts.checkpointEvery } : {}),
       ...(opts.out ? { out: opts.out, resume: opts.resume ?? false, overwrite: opts.overwrite ?? false } : {}),
       ...(onProgress ? { onProgress: (p: Progress) => onProgress(p, agent) } : {}),

@@ -130,6 +130,19 @@ describe('reward', () => {
     expect(edge).toMatchObject({ violated: false, reward: 0 });
   });
 
+  test("violation 'per-function': each function's own term, so a second function over its SLA costs more", () => {
+    const v = autoscaleReward({ p90Ms: [3, 1], slaMs: [2, 4], allocFraction: [1, 0.5], cpuPenalty: 0.5, violation: 'per-function' });
+    expect(v.violated).toBe(true);
+    // (−1 + 1 − 0.25^0.4) / 2 − 0.5 · 0.75
+    expect(v.reward).toBeCloseTo(-0.6621745887, 9);
+    const two = autoscaleReward({ p90Ms: [3, 5], slaMs: [2, 4], allocFraction: [1, 0.5], cpuPenalty: 0.5, violation: 'per-function' });
+    expect(two.reward).toBeCloseTo(-1.375, 12);
+    expect(autoscaleReward({ p90Ms: [3, 5], slaMs: [2, 4], allocFraction: [1, 0.5], cpuPenalty: 0.5 }).reward).toBeCloseTo(-1.375, 12); // 'any' cannot tell one miss from two
+    // no violation: the mean of the terms, not the term of the mean ratio
+    expect(autoscaleReward({ p90Ms: [1, 2], slaMs: [4, 4], allocFraction: [0.2, 0.2], cpuPenalty: 0.5, violation: 'per-function' }).reward).toBeCloseTo(0.2338962696, 9);
+    expect(() => makeVertical({ violation: 'some' } as never)).toThrow(/config\.violation/);
+  });
+
   test('the env pays exactly the formula on its own info', async () => {
     const env = makeVertical({ cpuPenalty: 0.4, warmupSeconds: 0, stepSeconds: 2 });
     await env.reset({ seed: 4 });

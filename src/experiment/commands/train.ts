@@ -129,6 +129,7 @@ export function registerTrainCommand(program: Command, out: (s: string) => void,
         seed: run.seed,
         steps: t.steps,
         stoppedEarly: t.stoppedEarly,
+        diverged: t.diverged,
         episodes: t.episodes,
         wallSeconds: t.wallSeconds,
         stepsPerSecond: t.steps / t.wallSeconds,
@@ -138,6 +139,11 @@ export function registerTrainCommand(program: Command, out: (s: string) => void,
         out: outDir,
         checkpoint: result.checkpoint,
       };
+      if (t.diverged) {
+        const { describeDivergence } = await import('../train.js');
+        err(`faasgym train: ${run.agent} on ${run.env} ${describeDivergence(t.diverged)}; training stopped\n`);
+        process.exitCode = 1;
+      }
       if (opts.json) out(`${JSON.stringify(summary)}\n`);
       else {
         const ev = result.evaluation ? `; evaluation ${result.evaluation.meanReturn.toFixed(2)} ± ${result.evaluation.stdReturn.toFixed(2)} over ${result.evaluation.episodes} episodes` : '';

@@ -36,19 +36,26 @@ export const darlyNodes: SimNodeSpec[] = [
 
 /**
  * Per-frame work, seconds of a w01 core (the workflow's `requestScale` is the
- * number of frames, so a stage's work is per-frame work × frames). Chosen so
- * that, on w01 without interference, a request of n frames takes about
- * 0.46·n s end to end: 16 frames ≈ 7 s, 32 ≈ 15 s, 48 ≈ 22 s, 65 ≈ 30 s —
- * straddling the paper's QoS targets of 26 s (strict) and 35 s (loose, §5),
- * which interference (up to +58 % framer, +47 % models) and a slow node push
- * past. The framer is ≈ 65 % of the time: the paper reports 85 % for few
- * frames, falling towards half for many (§3.3, Fig. 2); with work
- * proportional to frames a single share has to stand for that range.
+ * number of frames, so a stage's work is per-frame work × frames). Calibrated
+ * (issue 14) on the paper's Kubernetes reference, §5.3: with one replica per
+ * function where kube-scheduler puts it and no action afterwards, the QoS of
+ * 35 s is met in 34 % of requests and that of 26 s never. On w01 without
+ * interference a request of n frames takes about 0.52·n s end to end (48
+ * frames ≈ 25 s, 65 ≈ 34 s), so under Kubernetes' placement (the 16-vCPU,
+ * slower w03 first) and random interference no request meets 26 s and about
+ * a third meet 35 s (measured: 35.5 % / 0 %, envs' default frames 48 and 65),
+ * while scaling the ML stages out and keeping the framer on a fast, quiet node
+ * meets 26 s in ≈ 94 % (a hand-written policy that reads the interference
+ * levels: bench/issue14/darly-probe.mjs). The framer is ≈ 54 % of the time:
+ * the paper reports 85 % for few frames, "balanced between the Framer and the
+ * rest" for many (§3.3, Fig. 2), and the environment's requests are the many-
+ * frame ones. (Before the calibration: framer 0.3, models 0.06 / 0.09 / 0.035,
+ * uploader 0.01, with 16-65 frames; Kubernetes then met 78 % / 53 %.)
  *
  * The face-detector sends each frame to exactly one of the analyzer (faces)
  * and object recognition (no face); as both run for every request here, their
  * per-frame work is the per-frame model time × the fraction of frames routed
- * to them, 1/2 each (chosen): ResNet50 0.18 s → 0.09, MobileNet 0.07 s → 0.035.
+ * to them, 1/2 each (chosen), scaled with the rest of the pipeline.
  */
 function fn(name: string, perFrameWork: number, footprintMb: number, memoryMb: number, sensitivity: number, coldStartMedian: number): SimFunctionSpec {
   return {
@@ -71,12 +78,12 @@ const ML = DARLY_ML_INTERFERENCE_SENSITIVITY;
 /** The five-function video-analytics workflow with frames per request drawn from {16, 32, 48, 65} (the paper's 16, 32 and 65 plus 48; mix chosen). */
 export const darlyVideo: ScenarioFragment = {
   functions: [
-    fn('framer', 0.3, 200, 512, 1.0, 2),
-    fn('face-detector', 0.06, 250, 512, ML, 3),
-    fn('face-analyzer', 0.09, 700, 1024, ML, 5),
-    fn('object-recognition', 0.035, 400, 1024, ML, 4),
+    fn('framer', 0.28, 200, 512, 1.0, 2),
+    fn('face-detector', 0.09, 250, 512, ML, 3),
+    fn('face-analyzer', 0.135, 700, 1024, ML, 5),
+    fn('object-recognition', 0.05, 400, 1024, ML, 4),
     // The uploader is mostly I/O; sensitivity left at the default 1 (the paper does not measure it).
-    fn('uploader', 0.01, 100, 256, 1.0, 1.5),
+    fn('uploader', 0.011, 100, 256, 1.0, 1.5),
   ],
   workflows: [
     {
