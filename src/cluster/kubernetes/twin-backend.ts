@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { ConfigError, quote } from '../../core/errors.js';
 import type { ResolvedScenario, ScenarioSpec } from '../sim/spec.js';
 import type { Twin } from '../twin/index.js';
-import { TWIN_PROFILES, type TwinProfile } from '../twin/context.js';
+import { TWIN_PROFILES, type TwinProfile } from '../twin/profile.js';
 import { KubernetesCluster } from './kubernetes-cluster.js';
 
 const TWIN_KEYS = ['speed', 'influx', 'windowMs', 'tickMs', 'auth', 'pcmNoise', 'profile'];
