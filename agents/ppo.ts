@@ -39,7 +39,7 @@ import { isParallelEnv, type AnyEnv, type Env, type ParallelEnv } from '../src/c
 import { ConfigError, FaasgymError, quote } from '../src/core/errors.js';
 import { Rng } from '../src/core/rng.js';
 import { CheckpointError, loadCheckpoint, modelGroup, optimizerGroup, restoreModel, restoreOptimizer, saveCheckpoint, type LoadedCheckpoint } from '../src/nn/checkpoint.js';
-import { clipByGlobalNorm, mlp, type Activation } from '../src/nn/mlp.js';
+import { clipByGlobalNorm, mlp } from '../src/nn/mlp.js';
 import { RolloutBuffer } from '../src/nn/rollout.js';
 import { updateMeanVar } from '../src/core/running-mean-std.js';
 import { initTf, tf } from '../src/nn/tf.js';

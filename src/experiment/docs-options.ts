@@ -48,7 +48,7 @@ export const JSON_SCHEMAS: readonly { file: string; schema: z.ZodType; title: st
 export function renderJsonSchemas(root: string): Map<string, { before: string | null; after: string }> {
   const out = new Map<string, { before: string | null; after: string }>();
   for (const j of JSON_SCHEMAS) {
-    let before: string | null = null;
+    let before: string | null;
     try {
       before = readFileSync(resolve(root, j.file), 'utf8');
     } catch {

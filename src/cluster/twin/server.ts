@@ -188,7 +188,7 @@ export class Twin {
       this.influx = new InfluxWriter(io);
     } else this.influx = null;
 
-    const self = this;
+    const address = (): string => `${this.opts.host}:${this.boundPort}`;
     this.ctx = {
       profile: this.profile,
       maxWatches,
@@ -199,7 +199,7 @@ export class Twin {
       namespace: this.namespace,
       speed: this.speed,
       get address() {
-        return `${self.opts.host}:${self.boundPort}`;
+        return address();
       },
       invokeTimeoutMs,
       render: () => this.renderContext(),
