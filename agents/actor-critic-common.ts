@@ -233,8 +233,6 @@ export class ColumnReplay<K extends string> {
 
 // ================================================================ CHECKPOINT GROUPS
 
-export type TensorGroup = { name: string; tensor: tf.Tensor }[];
-
 /** Load a group into raw variables, checking count and shapes. */
 export function restoreVariables(vars: readonly tf.Variable[], group: LoadedCheckpoint['groups'][string] | undefined, label: string): void {
   if (!group) throw new CheckpointError(`checkpoint has no weights for ${quote(label)}`);

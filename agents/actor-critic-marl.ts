@@ -49,7 +49,7 @@ import { ParamSet } from '../src/nn/params.js';
 import { polyak, polyakVariables } from '../src/nn/polyak.js';
 import {
   ActionScaler, ColumnReplay, actorCriticFields, boxActionRefusal, type ActorCriticCommon, makeNoise, noiseState, restoreNoiseState,
-  restoreVariables, type HiddenActivation, type NoiseType,
+  restoreVariables,
 } from './actor-critic-common.js';
 import { MarlFastPath, type MarlBatch } from './actor-critic-marl-fast.js';
 import { StackedMlp } from './actor-critic-nets.js';

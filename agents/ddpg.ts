@@ -46,7 +46,7 @@ import { ParamSet } from '../src/nn/params.js';
 import { polyak, polyakVariables } from '../src/nn/polyak.js';
 import {
   ActionScaler, ColumnReplay, actorCriticFields, boxActionRefusal, makeNoise, noiseState, restoreNoiseState,
-  restoreVariables, type HiddenActivation, type NoiseType,
+  restoreVariables,
 } from './actor-critic-common.js';
 import { StackedMlp } from './actor-critic-nets.js';
 import type { ActOptions, Agent, AgentFactory, Losses, SingleTransition } from './agent.js';

@@ -48,7 +48,7 @@ import type { Space } from '../src/spaces/space.js';
 import { CheckpointError, loadCheckpoint, modelGroup, restoreModel, saveCheckpoint, type LoadedCheckpoint } from '../src/nn/checkpoint.js';
 import { FlatAdam, type AdamState } from '../src/nn/adam.js';
 import { DenseStack, Tape } from '../src/nn/dense.js';
-import { mlp, mlpForward, mlpPredict, updateTarget, type Activation } from '../src/nn/mlp.js';
+import { mlp, mlpForward, mlpPredict, updateTarget } from '../src/nn/mlp.js';
 import { ParamSet } from '../src/nn/params.js';
 import { mlpPredictRelease } from '../src/nn/mlp-predict.js';
 import { ReplayBuffer, type Batch, type ReplayState } from '../src/nn/replay.js';

@@ -9,7 +9,7 @@
  */
 import { integer, number, numbers, type FieldDoc } from '../src/core/schema.js';
 
-export { boolean, integer, literal, nullableNumber, number, numbers, object, oneOf, options, parseOptions, z, optionsTable } from '../src/core/schema.js';
+export { boolean, integer, literal, nullableNumber, number, numbers, oneOf, options, parseOptions, z } from '../src/core/schema.js';
 
 type Doc = Pick<FieldDoc, 'source'> & { doc?: string };
 

@@ -41,7 +41,7 @@ import { tf } from '../src/nn/tf.js';
 import { Box } from '../src/spaces/box.js';
 import { Discrete } from '../src/spaces/discrete.js';
 import type { Space } from '../src/spaces/space.js';
-import type { ActResult, PolicyKind, PpoPolicy, ResolvedPPOOptions } from './ppo.js';
+import type { ActResult, PolicyKind, PpoPolicy, ResolvedPPOOptions } from './ppo-options.js';
 import { categorical, DenseMirror, orthogonalInit } from './ppo-nets.js';
 
 /** Where the candidate rows, their mask and the shared features lie in a flat observation. */

@@ -9,7 +9,6 @@
  * position.
  */
 import type { StepConfEnv } from '../../envs/stepconf/stepconf-env.js';
-import type { StepConfig } from '../../envs/stepconf/critical-path.js';
 import type { StepResult } from '../../src/core/env.js';
 import { ConfigError, quote } from '../../src/core/errors.js';
 
@@ -52,11 +51,6 @@ export function planToJSON(plan: StepPlan): Record<string, number[]> {
 export function planFromJSON(x: unknown): StepPlan | null {
   if (typeof x !== 'object' || x === null) return null;
   return new Map(Object.entries(x as Record<string, number[]>).map(([k, v]) => [k, [...v]]));
-}
-
-/** A plan in words, for reports: `{step: {memoryMb, parallelism, intra}}`. */
-export function describePlan(env: StepConfEnv, plan: StepPlan): Record<string, StepConfig> {
-  return Object.fromEntries([...plan].map(([k, v]) => [k, env.decode(v)]));
 }
 
 /**

@@ -4,12 +4,16 @@ import { HORIZONTAL_ID, VERTICAL_ID, type HorizontalConfig, type VerticalConfig 
 
 export { AutoscaleEnv, makeHorizontal, makeVertical } from './autoscale-env.js';
 export {
-  AUTOSCALE_FUNCTIONS, DEFAULT_SLA_MS, HORIZONTAL_ID, HORIZONTAL_SCHEMA, VERTICAL_ID, VERTICAL_SCHEMA,
-  parseHorizontal, parseVertical, type AutoscaleSettings, type HorizontalConfig, type VerticalConfig,
+  AUTOSCALE_FUNCTIONS,
+  DEFAULT_SLA_MS,
+  HORIZONTAL_ID,
+  HORIZONTAL_SCHEMA,
+  VERTICAL_ID,
+  VERTICAL_SCHEMA,
 } from './config.js';
-export { FEATURES, FEATURES_PER_FUNCTION, featureIndex } from './observation.js';
-export { autoscaleReward, type RewardInput, type RewardParts } from './reward.js';
-export { thresholdPolicy, type ThresholdPolicyOptions } from './threshold-policy.js';
+export { FEATURES_PER_FUNCTION, featureIndex } from './observation.js';
+export { autoscaleReward } from './reward.js';
+export { thresholdPolicy } from './threshold-policy.js';
 
 /** Episodes of 100 steps of 10 s: five times the ~20 steps the paper's vertical scaler needed to converge (002 §4.1). */
 const MAX_EPISODE_STEPS = 100;

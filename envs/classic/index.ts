@@ -2,8 +2,6 @@ import type { EnvSpec } from '../../src/registry/registry.js';
 import { CartPoleEnv, type CartPoleConfig } from './cartpole.js';
 import { PendulumEnv, type PendulumConfig } from './pendulum.js';
 
-export { CartPoleEnv, type CartPoleConfig, type KinematicsIntegrator } from './cartpole.js';
-export { PendulumEnv, angleNormalize, type PendulumConfig } from './pendulum.js';
 
 const cartPoleSpec: EnvSpec<CartPoleConfig> = {
   id: 'CartPole-v1',

@@ -60,8 +60,3 @@ export function createCluster(backend: BackendConfig, scenario: ScenarioSpec | R
   if (!factory) throw new ConfigError(`backend ${quote(backend.kind)} is not available (available: ${backendKinds().join(', ')})`);
   return factory(scenario, backend);
 }
-
-/** True when the backend is the deterministic simulator (real clusters are registered nondeterministic). */
-export function isSimulated(backend: BackendConfig): boolean {
-  return backend.kind === 'sim';
-}

@@ -9,7 +9,7 @@
 import { ConfigError, quote } from '../../src/core/errors.js';
 import { optionsTable, parseOptions, type z } from '../../src/core/schema.js';
 
-export { number, integer, nullableNumber, boolean, oneOf, numbers, object, options } from '../../src/core/schema.js';
+export { number, integer, boolean, oneOf, numbers, object, options } from '../../src/core/schema.js';
 
 /** An environment's config schema: a strict zod object of field helpers. */
 export type ConfigSchema = z.ZodObject;

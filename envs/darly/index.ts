@@ -2,13 +2,13 @@ import type { EnvSpec } from '../../src/registry/registry.js';
 import { DARLY_IDS, DarlyEnv } from './darly-env.js';
 import type { MapperName } from './mappers.js';
 
-export { DARLY_IDS, DarlyEnv, requestLatency } from './darly-env.js';
-export { DARLY_SCHEMA, parseDarlyConfig, qosTargetAt, type DarlyConfig } from './config.js';
-export { actionTable, describeAction, planAction, type ActionPlan, type DarlyAction } from './actions.js';
-export { CUSTOM_AGENT_PICKS, mapperFor, migrationSource, profileEstimate, type ClusterView, type Mapper, type MapperName } from './mappers.js';
-export { IPC_SCALE, L3_MISSES_M_PER_CORE, buildObservation, observationLabels, type ObservationLayout } from './observation.js';
-export { darlyStepReward, type DarlyStepInput } from './reward.js';
-export { DARLY_FUNCTIONS, DARLY_NODES, DARLY_PAPER_CONTROLLED, DARLY_WORKFLOW, darlyScenario } from './scenario.js';
+export { DARLY_IDS, DarlyEnv } from './darly-env.js';
+export { DARLY_SCHEMA, qosTargetAt } from './config.js';
+export { describeAction } from './actions.js';
+export { mapperFor, type ClusterView, type MapperName } from './mappers.js';
+export { observationLabels } from './observation.js';
+export { darlyStepReward } from './reward.js';
+export { DARLY_NODES } from './scenario.js';
 
 const PREFIX = 'Darly: a 5-function video pipeline on 4 heterogeneous edge nodes under random interference and a 35 s then 26 s QoS; no-op, scale or migrate one function per request, eq. (3) reward';
 const DESCRIPTIONS: Record<MapperName, string> = {

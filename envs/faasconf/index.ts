@@ -5,13 +5,15 @@ import { FaaSConfEnv } from './faasconf-env.js';
 export { FaaSConfEnv } from './faasconf-env.js';
 export { actionToConfig, configToAction, configChanges, type FunctionConfig } from './actions.js';
 export {
-  FAASCONF_WORKFLOWS, ML_RANGES, WEB_RANGES, WORKFLOWS, faasconfSchema, parseFaasconfConfig,
-  type ActionRanges, type FaaSConfConfig, type FaaSConfConfigInput, type FaaSConfWorkflow,
+  ML_RANGES,
+  WEB_RANGES,
+  WORKFLOWS,
+  faasconfSchema,
+  type FaaSConfWorkflow,
 } from './config.js';
-export { faasconfReward, maxWindowCostUsd, qosMet, type QosTargets, type WindowPerformance } from './reward.js';
-export { OBS_FIELDS, GLOBAL_STATE_FIELDS } from './observation.js';
+export { faasconfReward, maxWindowCostUsd, qosMet } from './reward.js';
 export { dynamicUsers } from './workload.js';
-export { benchFaasconfSteps, type FaasconfBenchResult } from './bench.js';
+export { benchFaasconfSteps } from './bench.js';
 
 const DESCRIPTIONS: Record<FaaSConfWorkflow, string> = {
   Sequential: 'Configure CPU, memory, replicas and concurrency of a 5-function sequential ML workflow for least cost under QoS (FaaSConf, one agent per function)',

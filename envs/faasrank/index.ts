@@ -3,15 +3,17 @@ import { FAASRANK_ID, type FaaSRankConfig } from './config.js';
 import { FaaSRankEnv } from './faasrank-env.js';
 
 export { FaaSRankEnv } from './faasrank-env.js';
-export { FAASRANK_ID, FAASRANK_SCHEMA, FAASRANK_WORKLOADS, MULTI_WORKLOADS, parseFaasrankConfig, type FaaSRankConfig, type FaaSRankSettings } from './config.js';
+export { FAASRANK_SCHEMA } from './config.js';
 export {
-  FEATURES_PER_INVOKER, FUNCTION_FEATURES, INVOKER_FEATURE, INVOKER_FEATURES, LOAD_AVG_SECONDS, SLOT_MB,
-  faasrankLayout, faasrankObservationSpace, type FaasrankLayout,
+  FEATURES_PER_INVOKER,
+  FUNCTION_FEATURES,
+  INVOKER_FEATURE,
+  faasrankLayout,
 } from './features.js';
 export { faasrankReward, rewardFromIntegral } from './reward.js';
 export { leastConnections, randomValid } from './policies.js';
-export { FAASRANK_FUNCTIONS, invokerNodes, workloadLoads, type EpisodePlan } from './scenario.js';
-export { FAASRANK_STEPS_TARGET, benchFaasrankSteps, type FaasrankBenchResult } from './bench.js';
+export { FAASRANK_FUNCTIONS, workloadLoads } from './scenario.js';
+export { benchFaasrankSteps } from './bench.js';
 
 /** Long enough for any Table III workload (at most 408 invocations, one step each); the episode terminates when all have finished. */
 const MAX_EPISODE_STEPS = 10_000;

@@ -4,19 +4,20 @@ import { workflowGraph } from './critical-path.js';
 import { STEPCONF_WORKFLOWS, stepconfFragment, type StepconfWorkflow } from './scenario.js';
 import { StepConfEnv } from './stepconf-env.js';
 
-export { StepConfEnv, makeStepConfDag16, makeStepConfMl, makeStepConfVideo } from './stepconf-env.js';
+export { StepConfEnv } from './stepconf-env.js';
 export {
-  DEFAULT_SLO_SECONDS, PAPER_MEMORY_SIZES_MB, STEPCONF_IDS, parseStepconfConfig, stepconfSchema,
-  type StepconfConfig, type StepconfSchema, type StepconfSettings,
+  STEPCONF_IDS,
+  stepconfSchema,
 } from './config.js';
 export {
-  distQuantile, expectedPhases, instanceSpeed, instanceThreads, longestPathsToSink, normalQuantile, vcpus, workflowGraph,
-  type StepConfig, type WorkflowGraph,
+  expectedPhases,
+  longestPathsToSink,
+  normalQuantile,
+  workflowGraph,
 } from './critical-path.js';
-export { FEATURES, TIME_CLIP, featureIndex, observe, type FeatureName, type ObservationInput } from './observation.js';
-export { profileSamples, type ProfileOptions, type ProfileSample, type ProfileTarget } from './profiling.js';
-export { prewarmCostUsd, reportsCostUsd, sloMet, sloPenaltyUsd, stepCostUsd, stepReward, type SloPenaltyWeights } from './reward.js';
-export { NOMINAL_JOBS, STEPCONF_WORKFLOWS, episodeScenario, stepconfFragment, type StepconfWorkflow } from './scenario.js';
+export { FEATURES, featureIndex } from './observation.js';
+export { profileSamples, type ProfileSample } from './profiling.js';
+export { sloMet, sloPenaltyUsd, stepCostUsd, stepReward } from './reward.js';
 
 const DESCRIPTIONS: Record<StepconfWorkflow, string> = {
   ML: 'three Preprocess → Train → Merge pipelines (9 steps)',

@@ -368,8 +368,3 @@ function reportInfo(r: StageReport): Record<string, unknown> {
     failed: r.failed, costUsd: r.costUsd,
   };
 }
-
-/** Entry points for the registry. */
-export const makeStepConfMl = (config: StepconfConfig = {}): StepConfEnv => new StepConfEnv('ML', config);
-export const makeStepConfVideo = (config: StepconfConfig = {}): StepConfEnv => new StepConfEnv('Video', config);
-export const makeStepConfDag16 = (config: StepconfConfig = {}): StepConfEnv => new StepConfEnv('DAG16', config);

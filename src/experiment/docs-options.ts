@@ -10,21 +10,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jsonSchemaOf, optionsTable, type z } from '../core/schema.js';
 import { ZOO_FILE_SCHEMA } from './zoo.js';
-import { HORIZONTAL_SCHEMA, VERTICAL_SCHEMA } from '../../envs/autoscale/config.js';
-import { DARLY_SCHEMA } from '../../envs/darly/config.js';
-import { faasconfSchema } from '../../envs/faasconf/config.js';
-import { FAASRANK_SCHEMA } from '../../envs/faasrank/config.js';
-import { stepconfSchema } from '../../envs/stepconf/config.js';
-import { CARTPOLE_SCHEMA } from '../../envs/classic/cartpole.js';
-import { PENDULUM_SCHEMA } from '../../envs/classic/pendulum.js';
-import { ATTMF_SCHEMA } from '../../agents/attmf.js';
-import { DDPG_SCHEMA } from '../../agents/ddpg.js';
-import { DQN_SCHEMA } from '../../agents/dqn.js';
-import { MADDPG_SCHEMA } from '../../agents/maddpg.js';
-import { MEANFIELD_SCHEMA } from '../../agents/meanfield.js';
-import { PPO_SCHEMA } from '../../agents/ppo.js';
-import { SES_SCHEMA } from '../../agents/ses.js';
-import { STEPCONF_POLICY_SCHEMA } from '../../agents/stepconf.js';
+import { ATTMF_SCHEMA, DDPG_SCHEMA, DQN_SCHEMA, MADDPG_SCHEMA, MEANFIELD_SCHEMA, PPO_SCHEMA, SES_SCHEMA, STEPCONF_POLICY_SCHEMA } from '../../agents/index.js';
+import { CARTPOLE_SCHEMA, DARLY_SCHEMA, FAASRANK_SCHEMA, HORIZONTAL_SCHEMA, PENDULUM_SCHEMA, VERTICAL_SCHEMA, faasconfSchema, stepconfSchema } from '../../envs/index.js';
 
 /** One generated table: the page (relative to the repository root), its marker name, its schema. */
 export interface OptionsDoc {
@@ -61,7 +48,7 @@ export const JSON_SCHEMAS: readonly { file: string; schema: z.ZodType; title: st
 export function renderJsonSchemas(root: string): Map<string, { before: string | null; after: string }> {
   const out = new Map<string, { before: string | null; after: string }>();
   for (const j of JSON_SCHEMAS) {
-    let before: string | null = null;
+    let before: string | null;
     try {
       before = readFileSync(resolve(root, j.file), 'utf8');
     } catch {

@@ -6,8 +6,7 @@
  * Environments build their scenario inside `reset` and hand it to a backend;
  * this asks for it through a backend that only records what it is given.
  */
-import '../../envs/index.js'; // registers the built-in environments
-import { registerBackend } from '../../envs/common/backend.js';
+import { registerBackend } from '../../envs/index.js';
 import type { ResolvedScenario, ScenarioSpec } from '../cluster/sim/spec.js';
 import { ConfigError, quote } from '../core/errors.js';
 import { make, registry } from '../registry/index.js';

@@ -209,7 +209,7 @@ describe('learning and state', () => {
     const env = makeEnv('FaaSRank-v0', { traceFraction: 0.05, maxInvokers: 12, invokerRange: [6, 10] });
     const agent = await PPO.create(env, {}, 0);
     expect(agent.policy.kind).toBe('rank');
-    let obs = (await env.reset({ seed: 0 })).obs, losses = null, steps = 0;
+    let obs = (await env.reset({ seed: 0 })).obs, losses: Awaited<ReturnType<typeof agent.update>>, steps = 0;
     for (;;) {
       const action = await agent.act(obs, { explore: true });
       const r = await env.step(action);

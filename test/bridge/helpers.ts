@@ -7,7 +7,7 @@ export interface Reply {
   v: number;
   id: number | null;
   ok: boolean;
-  result?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  result?: any;
   error?: { type: string; message: string };
 }
 

@@ -116,7 +116,7 @@ describe('bench learn', () => {
     expect(b?.solved).toBe(foundBeats(c.learnerFound, c.baselineFound));
     expect(c.policyBetter).toBe(beatsOnCostAtMetQos(c.learner, c.baselineStats));
     expect(b?.meanReturn).toBeCloseTo(60 * c.learner.rewardPerWindow, 9);
-    expect(formatLearnBenchReport(report)).toMatch(/^attmf\+ses on FaaSConf-Sequential-v0 +400\/400 steps +[\d.]+ s  best found: (QoS met [\d.]+ % at scaled cost [\d.]+|none held QoS) vs random-search ([\d.]+ % at [\d.]+|none held QoS) \(cost at met QoS\); policy: return -?[\d.]+, QoS met [\d.]+ % at scaled cost [\d.]+ vs [\d.]+ % at [\d.]+ \((not )?better\)  (NOT )?SOLVED\nnosuch\+ses on FaaSConf-Sequential-v0 +skipped \(agent not registered\)\n$/);
+    expect(formatLearnBenchReport(report)).toMatch(/^attmf\+ses on FaaSConf-Sequential-v0 +400\/400 steps +[\d.]+ s {2}best found: (QoS met [\d.]+ % at scaled cost [\d.]+|none held QoS) vs random-search ([\d.]+ % at [\d.]+|none held QoS) \(cost at met QoS\); policy: return -?[\d.]+, QoS met [\d.]+ % at scaled cost [\d.]+ vs [\d.]+ % at [\d.]+ \((not )?better\) {2}(NOT )?SOLVED\nnosuch\+ses on FaaSConf-Sequential-v0 +skipped \(agent not registered\)\n$/);
     // The quick variant leaves out the cases without one.
     const quick = await runLearnBenchmarks({ cases: [{ agent: 'attmf+ses', env: 'FaaSConf-Sequential-v0', steps: 10, threshold: 0, quick: null }], quick: true });
     expect(quick.benchmarks).toEqual([]);

@@ -20,7 +20,6 @@ import {
 
 /** Numbers read off the papers (a copy of the project's shared/data/paper-numbers.json). */
 const NUMBERS_PATH = join(process.cwd(), 'test', 'fixtures', 'paper-numbers.json');
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const numbers: any = JSON.parse(readFileSync(NUMBERS_PATH, 'utf8'));
 
 const names = Object.keys(presets) as PresetName[];

@@ -60,7 +60,6 @@ import { RestoreJournal } from './journal.js';
 import { windowSnapshot } from './window-snapshot.js';
 import { loadEntries, mapNodes, nodeInfos } from './connect.js';
 
-export { NODE_CPU_MODEL_KEY, NODE_L3_MB_KEY, NODE_SPEED_KEY } from './connect.js';
 
 /** Hooks for a cluster whose endpoints exist only once started (the twin). */
 export interface KubernetesClusterHooks {

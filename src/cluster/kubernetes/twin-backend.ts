@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { ConfigError, quote } from '../../core/errors.js';
 import type { ResolvedScenario, ScenarioSpec } from '../sim/spec.js';
 import type { Twin } from '../twin/index.js';
-import { TWIN_PROFILES, type TwinProfile } from '../twin/context.js';
+import { TWIN_PROFILES, type TwinProfile } from '../twin/profile.js';
 import { KubernetesCluster } from './kubernetes-cluster.js';
 
 const TWIN_KEYS = ['speed', 'influx', 'windowMs', 'tickMs', 'auth', 'pcmNoise', 'profile'];
@@ -93,7 +93,6 @@ export function createTwinCluster(scenario: ScenarioSpec | ResolvedScenario, con
   for (const [k, v] of Object.entries(all)) if (!TWIN_KEYS.includes(k)) rest[k] = v;
   const pendingStress = new Map<string, number>();
   let secretDir: string | null = null;
-  let cluster: TwinCluster;
   const hooks = {
     prepare: async (): Promise<Record<string, unknown>> => {
       const { Twin } = await import('../twin/index.js');
@@ -154,6 +153,6 @@ export function createTwinCluster(scenario: ScenarioSpec | ResolvedScenario, con
       else pendingStress.set(node, level);
     },
   };
-  cluster = new TwinCluster(scenario, { ...rest, kind: 'kubernetes' }, hooks);
+  const cluster: TwinCluster = new TwinCluster(scenario, { ...rest, kind: 'kubernetes' }, hooks);
   return cluster;
 }

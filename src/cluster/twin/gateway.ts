@@ -25,7 +25,8 @@
  * as the gateway's are.
  */
 import { ConfigError, quote } from '../../core/errors.js';
-import { CE_MAX_REPLICAS, CE_MIN_REPLICAS, type TwinContext, type TwinRequest } from './context.js';
+import type { TwinContext, TwinRequest } from './context.js';
+import { CE_MAX_REPLICAS, CE_MIN_REPLICAS } from './profile.js';
 import { HttpError, json, parseJson, text, type Reply } from './http.js';
 import { FUNCTION_LABEL, type FunctionConfig, type Resources } from './model.js';
 import { replicaCounts } from './k8s-objects.js';

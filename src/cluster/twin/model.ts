@@ -24,7 +24,7 @@ import type { SimCluster } from '../sim/sim-cluster.js';
 import { DEAD, DRAINING, READY } from '../sim/engine.js';
 import type { SimFn } from '../sim/entities.js';
 import type { ConfigChange } from '../types.js';
-import { CE_MAX_REPLICAS, CE_MIN_REPLICAS, type TwinProfile } from './context.js';
+import { CE_MAX_REPLICAS, CE_MIN_REPLICAS, type TwinProfile } from './profile.js';
 import { cpuMilliOf, formatCpu, formatMemory, memoryMbOf, canonicalQuantity } from './quantity.js';
 
 export const HOSTNAME_LABEL = 'kubernetes.io/hostname';

@@ -32,7 +32,8 @@ import { overrideScenario } from '../sim/scenario.js';
 import type { ResolvedScenario, ScenarioSpec } from '../sim/spec.js';
 import type { ClusterSnapshot, DecisionPoint, NodeInfo } from '../types.js';
 import { TwinClock } from './clock.js';
-import { TWIN_PROFILES, type TwinContext, type TwinProfile, type TwinRequest } from './context.js';
+import type { TwinContext, TwinRequest } from './context.js';
+import { TWIN_PROFILES, type TwinProfile } from './profile.js';
 import { FaultInjector, type FaultInfo, type FaultSpec } from './faults.js';
 import { GatewayApi } from './gateway.js';
 import { basicAuthOk, bearerOk, HttpError, json, parseJson, readBody, send, text, type Reply } from './http.js';
@@ -187,7 +188,7 @@ export class Twin {
       this.influx = new InfluxWriter(io);
     } else this.influx = null;
 
-    const self = this;
+    const address = (): string => `${this.opts.host}:${this.boundPort}`;
     this.ctx = {
       profile: this.profile,
       maxWatches,
@@ -198,7 +199,7 @@ export class Twin {
       namespace: this.namespace,
       speed: this.speed,
       get address() {
-        return `${self.opts.host}:${self.boundPort}`;
+        return address();
       },
       invokeTimeoutMs,
       render: () => this.renderContext(),

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError, quote } from '../../core/errors.js';
-import type { TwinProfile } from '../../cluster/twin/context.js';
+import type { TwinProfile } from '../../cluster/twin/profile.js';
 import { Twin } from '../../cluster/twin/server.js';
 import { presetNames } from '../../cluster/twin/scenario-source.js';
 import { intOption, numberOption } from './options.js';

@@ -11,7 +11,20 @@ import { fileURLToPath } from 'node:url';
 import { METRICS } from './metrics.js';
 import { experimentJsonSchema } from './schema.js';
 
-type Node = Record<string, any>;
+/** The part of a JSON Schema node the reference reads. */
+interface Node {
+  const?: unknown;
+  enum?: unknown[];
+  anyOf?: Node[];
+  oneOf?: Node[];
+  type?: string;
+  items?: Node;
+  minimum?: number;
+  exclusiveMinimum?: number;
+  properties?: Record<string, Node>;
+  required?: string[];
+  description?: string;
+}
 
 export const BEGIN = '<!-- generated:experiment-reference:begin (npm run docs:experiments) -->';
 export const END = '<!-- generated:experiment-reference:end -->';

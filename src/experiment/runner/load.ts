@@ -8,14 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import '../../../agents/index.js'; // registers the built-in agents
-import { getAgentFactory } from '../../../agents/registry.js';
-import { resolveAttMFOptions } from '../../../agents/attmf.js';
-import { resolveDDPGOptions } from '../../../agents/ddpg.js';
-import { resolveDQNOptions } from '../../../agents/dqn.js';
-import { resolveMADDPGOptions } from '../../../agents/maddpg.js';
-import { resolveMeanFieldOptions } from '../../../agents/meanfield.js';
-import { resolvePPOOptions, PPO_DEFAULTS } from '../../../agents/ppo.js';
+import { getAgentFactory, resolveAttMFOptions, resolveDDPGOptions, resolveDQNOptions, resolveMADDPGOptions, resolveMeanFieldOptions, resolvePPOOptions, PPO_DEFAULTS } from '../../../agents/index.js'; // importing it registers the built-in agents
 import { ConfigError, quote } from '../../core/errors.js';
 import { formatIssues, type z } from '../../core/schema.js';
 import { make, registry } from '../../registry/index.js';

@@ -165,11 +165,6 @@ export function metricApplies(m: MetricDef, envId: string): boolean {
   return m.envs === null || m.envs.test(envId);
 }
 
-/** The metrics that apply to `envId`, by name. */
-export function metricsFor(envId: string): string[] {
-  return METRICS.filter((m) => metricApplies(m, envId)).map((m) => m.name);
-}
-
 /** The info fields `names` read, to keep from each step. */
 export function fieldsOf(names: readonly string[]): string[] {
   return [...new Set(names.flatMap((n) => BY_NAME.get(n)?.fields ?? []))];

@@ -22,7 +22,7 @@ import { KubernetesCluster } from '../../../src/cluster/kubernetes/kubernetes-cl
 import type { ScenarioSpec } from '../../../src/cluster/sim/spec.js';
 import { Twin } from '../../../src/cluster/twin/index.js';
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;
 
 const SCENARIO: ScenarioSpec = {
   name: 'ce', seed: 7, duration: 60,

@@ -12,7 +12,7 @@ import type { ScenarioSpec } from '../../../src/cluster/sim/spec.js';
 import { Twin } from '../../../src/cluster/twin/index.js';
 import { getJson, http, NS, testScenario, until } from './helpers.js';
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;
 
 const DEPLOY = `/apis/apps/v1/namespaces/${NS}/deployments`;
 const SMP = { 'Content-Type': 'application/strategic-merge-patch+json' };

@@ -3,7 +3,7 @@ import { ConfigError } from '../../../src/core/errors.js';
 import { FaultInjector, Twin } from '../../../src/cluster/twin/index.js';
 import { basic, getJson, http, NS, testScenario } from './helpers.js';
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;
 
 const DEPLOY = `/apis/apps/v1/namespaces/${NS}/deployments`;
 const MERGE = { 'Content-Type': 'application/merge-patch+json' };

@@ -11,7 +11,7 @@ import { jsonDepth, MAX_JSON_DEPTH } from '../../../src/cluster/twin/http.js';
 import { cpuMilliOf, parseQuantity } from '../../../src/cluster/twin/quantity.js';
 import { basic, getJson, http, NS, testScenario } from './helpers.js';
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;
 
 const DEPLOY = `/apis/apps/v1/namespaces/${NS}/deployments`;
 const MERGE = { 'Content-Type': 'application/merge-patch+json' };
