@@ -82,7 +82,7 @@ function optionProblem(message: string, at: string): string {
   m = /^unknown \S+ option ("[^"]*")(.*)$/.exec(message);
   if (m) return `${at}: unknown key ${m[1]}${m[2]}`;
   m = /^[^:\s]+(?: options)?: ([\w.[\]]+): (.*)$/.exec(message);
-  if (m) return `${at}.${m[1]}: ${m[2]}`;
+  if (m) return `${at}.${m[1].replace(/^options\./, '')}: ${m[2]}`;
   return `${at}: ${message}`;
 }
 
