@@ -31,6 +31,7 @@ import {
 } from './entities.js';
 import type { DecisionPoint, InvokerState, StageReport } from '../types.js';
 import { EventQueue } from './event-queue.js';
+import { compileWorkflow } from './workflow.js';
 import { heapPop, heapPush, idlePush, idleRemove, removeItem } from './heaps.js';
 import { Histogram } from './histogram.js';
 import type { ResolvedScenario, LoadSpec } from './spec.js';
@@ -1341,44 +1342,6 @@ function typeofDist(think: unknown) {
   if (think === undefined) return { kind: 'constant' as const, value: 0 };
   if (typeof think === 'number') return { kind: 'constant' as const, value: think };
   return think as Parameters<typeof sampler>[0];
-}
-
-function compileWorkflow(idx: number, spec: import('./spec.js').ResolvedWorkflow, fns: Map<string, SimFn>): SimWorkflow {
-  const n = spec.stages.length;
-  const index = new Map(spec.stages.map((s, i) => [s.id, i]));
-  const at = (id: string): number => index.get(id) as number;
-  const indegree = new Int32Array(n);
-  const next: number[][] = spec.stages.map(() => []);
-  const branches: { to: Int32Array; probs: number[] }[][] = spec.stages.map(() => []);
-  for (const [from, to] of spec.edges) {
-    next[at(from)]?.push(at(to));
-    indegree[at(to)]++;
-  }
-  for (const b of spec.branches) {
-    branches[at(b.from)]?.push({ to: Int32Array.from(b.to.map(at)), probs: b.probs });
-    for (const t of b.to) indegree[at(t)]++;
-  }
-  const entries: number[] = [], sinks: number[] = [];
-  const isSink = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    if (indegree[i] === 0) entries.push(i);
-    if ((next[i] as number[]).length === 0 && (branches[i] as unknown[]).length === 0) {
-      sinks.push(i);
-      isSink[i] = 1;
-    }
-  }
-  return new SimWorkflow(
-    idx, spec,
-    spec.stages.map((s) => fns.get(s.fn) as SimFn),
-    Int32Array.from(spec.stages.map((s) => s.parallelism)),
-    indegree,
-    next.map((list) => Int32Array.from(list)),
-    branches,
-    Int32Array.from(entries),
-    Int32Array.from(sinks),
-    isSink,
-    sampler(spec.requestScale),
-  );
 }
 
 export { READY, STARTING, DRAINING, DEAD };
