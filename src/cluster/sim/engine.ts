@@ -31,6 +31,7 @@ import {
 } from './entities.js';
 import type { DecisionPoint, InvokerState, StageReport } from '../types.js';
 import { EventQueue } from './event-queue.js';
+import { InvokerRouter } from './invokers.js';
 import { compileWorkflow } from './workflow.js';
 import { heapPop, heapPush, idlePush, idleRemove, removeItem } from './heaps.js';
 import { Histogram } from './histogram.js';
@@ -115,6 +116,8 @@ export class Engine {
   private readonly q = new EventQueue(4096);
   private readonly rngService: Rng;
   private readonly rngMisc: Rng;
+  /** OpenWhisk invoker routing (functions with `dispatch: 'invoker'`). */
+  private readonly router: InvokerRouter;
   private readonly openLoads: (OpenLoad | null)[] = [];
   private readonly pools: (UserPool | null)[] = [];
   private readonly poolTargets: { fn: SimFn | null; wf: SimWorkflow | null }[] = [];
@@ -137,6 +140,13 @@ export class Engine {
       isZero(spec.upload) ? null : sampler(spec.upload),
     ));
     for (const fn of this.fns) this.fnByName.set(fn.spec.name, fn);
+    this.router = new InvokerRouter(this.nodes, this.nodeByName, this.fnByName, {
+      now: () => this.now,
+      assign: (inv, r) => this.assign(inv, r),
+      terminate: (r, at) => this.terminate(r, at),
+      coldStart: (inv, node) => void this.createReplica(inv.fn, node, inv, this.now),
+      randomIndex: (n) => this.rngMisc.integer(0, n),
+    });
     this.workflows = scenario.workflows.map((spec, i) => compileWorkflow(i, spec, this.fnByName));
     this.fnLatency = this.fns.map(() => new Histogram());
     this.wfLatency = this.workflows.map(() => new Histogram());
@@ -609,7 +619,7 @@ export class Engine {
     const fn = inv.fn;
     if (fn.spec.dispatch === 'invoker') {
       if (fn.spec.scheduler === 'external') this.pushDecision({ kind: 'route', id: 0, fn: fn.spec.name, time: this.now }, inv, null, -1);
-      else this.tryRoute(inv, this.hashInvoker(fn), true);
+      else this.router.tryRoute(inv, this.router.hashInvoker(fn), true);
       return;
     }
     const inst = this.takeIdle(fn);
@@ -751,7 +761,7 @@ export class Engine {
     }
     if (fn.spec.dispatch === 'invoker') {
       r.idleSince = this.now;
-      this.drainNodeQueue(r.node);
+      this.router.drainNodeQueue(r.node);
       return;
     }
     if (fn.spec.scaling === 'per-request') {
@@ -856,7 +866,7 @@ export class Engine {
       if (inv) this.assign(inv, r);
       else {
         r.idleSince = this.now;
-        this.drainNodeQueue(r.node);
+        this.router.drainNodeQueue(r.node);
       }
       return;
     }
@@ -1016,7 +1026,7 @@ export class Engine {
     const node = this.nodeByName.get(nodeName);
     if (!node) throw new ConfigError(`route: unknown node ${quote(nodeName)}`);
     const d = this.takeDecision(id, 'route');
-    this.tryRoute(d.inv as Invocation, node, true);
+    this.router.tryRoute(d.inv as Invocation, node, true);
   }
 
   /** Run a pending `stage` decision with this configuration. */
@@ -1041,111 +1051,7 @@ export class Engine {
 
   /** Node states for routing an invocation of function `fnName` (FaaSRank Table I(b)). */
   invokers(fnName: string): InvokerState[] {
-    const fn = this.fnByName.get(fnName);
-    if (!fn) throw new ConfigError(`invokers: unknown function ${quote(fnName)}`);
-    const keepAlive = fn.keepAlive ?? Infinity;
-    return this.nodes.map((node) => {
-      let warm = 0, containers = 0;
-      for (const r of node.replicas) {
-        if (r.fn !== fn) continue;
-        containers++;
-        if (r.phase === READY && r.inflight === 0 && r.idleSince + keepAlive > this.now) warm++;
-      }
-      return {
-        node: node.spec.name,
-        cores: node.spec.cores,
-        busyCores: node.busyCores,
-        memoryMb: node.spec.functionMemoryMb,
-        memoryFreeMb: Math.max(0, node.spec.functionMemoryMb - node.memRequestMb),
-        inflight: node.inflight,
-        queued: node.queue.length,
-        warm,
-        containers,
-      };
-    });
-  }
-
-  /**
-   * Invoker mode: run `inv` on `node` in a warm container of its function, or
-   * cold-start one if the node's container memory has room (evicting idle
-   * containers, least recently used first). Otherwise queue it there when
-   * `allowQueue`, or return false.
-   */
-  private tryRoute(inv: Invocation, node: SimNode, allowQueue: boolean): boolean {
-    const fn = inv.fn;
-    let warm: Replica | null = null;
-    let expired: Replica[] | null = null;
-    for (const r of node.replicas) {
-      if (r.phase !== READY || r.inflight > 0) continue;
-      const rk = r.fn.keepAlive ?? Infinity;
-      if (r.idleSince + rk <= this.now) (expired ??= []).push(r);
-      else if (r.fn === fn && (warm === null || r.idleSince > warm.idleSince)) warm = r;
-    }
-    if (expired) for (const r of expired) this.terminate(r, r.idleSince + (r.fn.keepAlive ?? Infinity));
-    if (warm) {
-      this.assign(inv, warm);
-      return true;
-    }
-    const cap = node.spec.functionMemoryMb;
-    let free = cap - node.memRequestMb;
-    if (free < fn.memoryMb) {
-      const idle = node.replicas.filter((r) => r.phase === READY && r.inflight === 0);
-      const freeable = idle.reduce((a, r) => a + r.fn.memoryMb, free);
-      if (freeable >= fn.memoryMb) {
-        idle.sort((a, b) => a.idleSince - b.idleSince || a.id - b.id);
-        for (const r of idle) {
-          if (free >= fn.memoryMb) break;
-          free += r.fn.memoryMb;
-          this.terminate(r, this.now);
-        }
-      }
-    }
-    if (free >= fn.memoryMb) {
-      inv.cold = true;
-      this.createReplica(fn, node, inv, this.now);
-      return true;
-    }
-    if (!allowQueue) return false;
-    node.queue.push(inv);
-    return true;
-  }
-
-  /** Serve invocations waiting on an invoker node, in order, while they fit. */
-  private drainNodeQueue(node: SimNode): void {
-    while (node.queue.length > 0) {
-      if (!this.tryRoute(node.queue[0] as Invocation, node, false)) return;
-      node.queue.shift();
-    }
-  }
-
-  /**
-   * OpenWhisk's default load balancer (ShardingContainerPoolBalancer): a home
-   * invoker from a hash of the function name, then a co-prime step through the
-   * invokers to the first with room (a warm container or enough free memory);
-   * if none has room, a random invoker, where the invocation waits.
-   */
-  private hashInvoker(fn: SimFn): SimNode {
-    const nodes = fn.nodeSelector ? fn.nodeSelector.map((n) => this.nodeByName.get(n) as SimNode) : this.nodes;
-    const n = nodes.length;
-    const h = fnv1a(fn.spec.name);
-    const home = h % n;
-    let step = n > 1 ? 1 + ((h >>> 8) % (n - 1)) : 1;
-    while (gcd(step, n) !== 1) step++;
-    for (let k = 0; k < n; k++) {
-      const node = nodes[(home + k * step) % n] as SimNode;
-      if (this.hasRoom(node, fn)) return node;
-    }
-    return nodes[this.rngMisc.integer(0, n)] as SimNode;
-  }
-
-  private hasRoom(node: SimNode, fn: SimFn): boolean {
-    let free = node.spec.functionMemoryMb - node.memRequestMb;
-    for (const r of node.replicas) {
-      if (r.phase !== READY || r.inflight > 0) continue;
-      if (r.fn === fn) return true;
-      free += r.fn.memoryMb;
-    }
-    return free >= fn.memoryMb;
+    return this.router.invokers(fnName);
   }
 
   /**
@@ -1321,18 +1227,6 @@ export class Engine {
 }
 
 // ------------------------------------------------------------------ helpers
-
-/** FNV-1a 32-bit hash of a string. */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
-function gcd(a: number, b: number): number {
-  while (b) [a, b] = [b, a % b];
-  return a;
-}
 
 function isZero(d: { kind: string; value?: number }): boolean {
   return d.kind === 'constant' && d.value === 0;
