@@ -20,7 +20,6 @@
  */
 import { ConfigError, quote, SimulationBudgetError } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
-import { AWS_LAMBDA_X86_PRICES, AZURE_PREMIUM_PRICES } from '../cost.js';
 import { sampler } from '../../workloads/dist.js';
 import { createArrivalProcess, type ArrivalProcess } from '../../workloads/arrivals.js';
 import { interferenceSlowdown } from './interference.js';
@@ -31,6 +30,7 @@ import {
 } from './entities.js';
 import type { DecisionPoint, InvokerState, StageReport } from '../types.js';
 import { EventQueue } from './event-queue.js';
+import { acctFn, acctNode, acctReplica, closeWindow, lambdaUsd, resetWindow } from './accounting.js';
 import { InvokerRouter } from './invokers.js';
 import { compileWorkflow } from './workflow.js';
 import { heapPop, heapPush, idlePush, idleRemove, removeItem } from './heaps.js';
@@ -50,12 +50,6 @@ const EV_SCALEOUT = 10;
 
 /** Seconds between recomputations of each node's CPU availability. */
 const AVAIL_TICK = 1;
-
-// Cost is integrated on the hot path, so the formulas of cost.ts are applied inline with its prices.
-const VCPU_HOUR_USD = AZURE_PREMIUM_PRICES.vcpuHourUsd;
-const GB_HOUR_USD = AZURE_PREMIUM_PRICES.gbHourUsd;
-const LAMBDA_GB_SECOND_USD = AWS_LAMBDA_X86_PRICES.gbSecondUsd;
-const LAMBDA_REQUEST_USD = AWS_LAMBDA_X86_PRICES.perMillionRequestsUsd / 1e6;
 
 interface OpenLoad {
   proc: ArrivalProcess;
@@ -436,7 +430,7 @@ export class Engine {
       return;
     }
     const fn = inv.fn;
-    run.costUsd += (this.now - inv.tAssign) * (fn.memoryMb / 1024) * LAMBDA_GB_SECOND_USD + LAMBDA_REQUEST_USD;
+    run.costUsd += lambdaUsd(this.now - inv.tAssign, fn.memoryMb);
     if (inv.tAssign >= run.lastStart) {
       run.lastStart = inv.tAssign;
       run.download = inv.tCompute - inv.tAssign;
@@ -672,12 +666,12 @@ export class Engine {
   }
 
   private enqueue(fn: SimFn, inv: Invocation): void {
-    this.acctFn(fn);
+    acctFn(fn, this.now);
     fn.queue.push(inv);
   }
 
   private dequeue(fn: SimFn): Invocation {
-    this.acctFn(fn);
+    acctFn(fn, this.now);
     const inv = fn.queue[fn.queueHead] as Invocation;
     fn.queue[fn.queueHead++] = undefined as unknown as Invocation;
     if (fn.queueHead > 1024 && fn.queueHead * 2 > fn.queue.length) {
@@ -694,8 +688,8 @@ export class Engine {
     // invocations are marked cold exactly when an instance is started for them.)
     if (r.readyAt > inv.arrival && fn.spec.scaling === 'replicas') inv.cold = true;
     if (inv.cold) fn.win.coldStarts++;
-    this.acct(r);
-    this.acctFn(fn);
+    acctReplica(r, this.now);
+    acctFn(fn, this.now);
     if (r.inflight++ === 0) r.busySince = this.now;
     fn.inflight++;
     r.node.inflight++;
@@ -716,7 +710,7 @@ export class Engine {
   private startCompute(inv: Invocation, r: Replica): void {
     inv.tCompute = this.now;
     this.advanceV(r);
-    this.acct(r);
+    acctReplica(r, this.now);
     heapPush(r, r.V + inv.work, inv);
     r.n++;
     this.reschedule(r);
@@ -726,7 +720,7 @@ export class Engine {
     const r = this.replicaById[id];
     if (!r || r.version !== version || r.n === 0) return;
     this.advanceV(r);
-    this.acct(r);
+    acctReplica(r, this.now);
     const inv = heapPop(r);
     inv.tComputeEnd = this.now;
     r.n--;
@@ -741,7 +735,7 @@ export class Engine {
     const fn = inv.fn;
     fn.win.transferMb += fn.spec.transferMb;
     if (fn.spec.scaling === 'per-request') {
-      fn.win.lambdaUsd += (this.now - inv.arrival) * (fn.memoryMb / 1024) * LAMBDA_GB_SECOND_USD + LAMBDA_REQUEST_USD;
+      fn.win.lambdaUsd += lambdaUsd(this.now - inv.arrival, fn.memoryMb);
     }
     this.release(r);
     this.endInvocation(inv, 'ok');
@@ -750,8 +744,8 @@ export class Engine {
   /** Give back a slot on `r`, and hand it to waiting work. */
   private release(r: Replica): void {
     const fn = r.fn;
-    this.acct(r);
-    this.acctFn(fn);
+    acctReplica(r, this.now);
+    acctFn(fn, this.now);
     r.inflight--;
     fn.inflight--;
     r.node.inflight--;
@@ -825,7 +819,7 @@ export class Engine {
     for (const r of node.replicas) {
       if (r.n === 0) continue;
       this.advanceV(r);
-      this.acct(r);
+      acctReplica(r, this.now);
       this.reschedule(r);
     }
   }
@@ -842,7 +836,7 @@ export class Engine {
     fn.starting++;
     fn.win.replicaStarts++;
     r.pendingFor = pendingFor;
-    this.acctFn(fn);
+    acctFn(fn, this.now);
     this.q.push(at + fn.sampleColdStart(this.rngMisc), EV_READY, r.id, 0);
     return r;
   }
@@ -852,7 +846,7 @@ export class Engine {
     if (!r || r.phase !== STARTING) return;
     const fn = r.fn;
     fn.starting--;
-    this.acct(r);
+    acctReplica(r, this.now);
     r.phase = READY;
     r.readyAt = this.now;
     if (r.replaces) {
@@ -898,14 +892,14 @@ export class Engine {
       }
       return;
     }
-    this.acct(r);
+    acctReplica(r, this.now);
     if (r.idlePos >= 0) idleRemove(r.fn, r);
     r.phase = DRAINING;
     if (r.inflight === 0) this.terminate(r, this.now);
   }
 
   private terminate(r: Replica, at: number): void {
-    this.acct(r, at);
+    acctReplica(r, at);
     const fn = r.fn;
     if (r.idlePos >= 0) idleRemove(fn, r);
     r.phase = DEAD;
@@ -1062,7 +1056,7 @@ export class Engine {
    */
   resizeFunction(fn: SimFn, cpuMilli: number, memoryMb: number): void {
     this.sweepExpired(this.now);
-    for (const r of fn.replicas) this.acct(r);
+    for (const r of fn.replicas) acctReplica(r, this.now);
     const cpu = fn.spec.cpuPerMemoryMb ? Math.max(1, Math.round((1000 * memoryMb) / fn.spec.cpuPerMemoryMb)) : cpuMilli;
     for (const r of fn.replicas) {
       r.node.cpuRequestMilli += cpu - fn.cpuMilli;
@@ -1094,7 +1088,7 @@ export class Engine {
   private onStress(idx: number): void {
     const node = this.nodes[idx] as SimNode;
     const s = node.stressSpec;
-    this.acctNode(node);
+    acctNode(node, this.now);
     if (s.kind === 'schedule') {
       const point = s.points[node.stressCursor++];
       if (point) node.stress = point.level;
@@ -1109,7 +1103,7 @@ export class Engine {
 
   /** Set a node's interference level now (environments use this to inject stress). */
   setStress(node: SimNode, level: number): void {
-    this.acctNode(node);
+    acctNode(node, this.now);
     node.stress = level;
     this.rerate(node);
   }
@@ -1120,10 +1114,10 @@ export class Engine {
    */
   private onTick(idx: number): void {
     const node = this.nodes[idx] as SimNode;
-    this.acctNode(node);
+    acctNode(node, this.now);
     // Integrate busy time exactly up to the tick. Only computing replicas add to it; idle
     // per-request instances may have expired lazily and must not be integrated past their expiry.
-    for (const r of node.replicas) if (r.usage > 0) this.acct(r);
+    for (const r of node.replicas) if (r.usage > 0) acctReplica(r, this.now);
     const dt = this.now - node.tickLastT;
     const demand = dt > 0 ? node.tickBusy / dt : node.busyCores;
     node.tickBusy = 0;
@@ -1137,63 +1131,23 @@ export class Engine {
     this.q.push(this.now + AVAIL_TICK, EV_TICK, idx, 0);
   }
 
-  // ------------------------------------------------------------------ accounting
+  // ------------------------------------------------------------------ accounting (accounting.ts)
 
   /** Bring replica `r`'s time integrals up to `t` (default now). */
   acct(r: Replica, t = this.now): void {
-    const dt = t - r.lastT;
-    if (dt <= 0) return;
-    r.lastT = t;
-    const fn = r.fn, w = fn.win, node = r.node;
-    w.instanceSeconds += dt;
-    const L = fn.cpuMilli / 1000;
-    w.limitCoreSeconds += L * dt;
-    w.provisionedUsd += dt * (L * VCPU_HOUR_USD + (fn.memoryMb / 1024) * GB_HOUR_USD) / 3600;
-    node.win.replicaSeconds += dt;
-    if (r.inflight > 0) w.runningSeconds += dt;
-    if (r.usage > 0) {
-      const used = r.usage * node.avail * dt;
-      w.cpuCoreSeconds += used;
-      node.win.busyCoreSeconds += used;
-      node.tickBusy += r.usage * dt;
-      if (r.throttled) w.throttledSeconds += dt;
-    }
-  }
-
-  acctFn(fn: SimFn, t = this.now): void {
-    const dt = t - fn.lastT;
-    if (dt <= 0) return;
-    fn.lastT = t;
-    fn.win.inflightSeconds += fn.inflight * dt;
-    fn.win.queueSeconds += fn.queueLength * dt;
-  }
-
-  acctNode(node: SimNode, t = this.now): void {
-    const dt = t - node.lastT;
-    if (dt <= 0) return;
-    node.lastT = t;
-    node.win.stressSeconds += node.stress * dt;
-    if (node.replicas.length > 0) node.win.occupiedSeconds += dt;
+    acctReplica(r, t);
   }
 
   /** Close the window's integrals at the current time (after sweeping expired instances). */
   flush(): void {
     this.sweepExpired(this.now);
-    for (const fn of this.fns) {
-      for (const r of fn.replicas) this.acct(r);
-      this.acctFn(fn);
-    }
-    for (const node of this.nodes) this.acctNode(node);
+    closeWindow(this.fns, this.nodes, this.now);
   }
 
   /** Start a new measurement window at the current time. */
   resetWindow(): void {
     this.winStart = this.now;
-    for (const fn of this.fns) fn.win.reset();
-    for (const node of this.nodes) node.win.reset();
-    for (const h of this.fnLatency) h.reset();
-    for (const h of this.wfLatency) h.reset();
-    for (const wf of this.workflows) wf.requests = wf.completed = wf.failed = 0;
+    resetWindow(this);
   }
 
   /** Rates of every computing replica of `fn` change (resize). */
@@ -1201,7 +1155,7 @@ export class Engine {
     for (const r of fn.replicas) {
       if (r.n === 0) continue;
       this.advanceV(r);
-      this.acct(r);
+      acctReplica(r, this.now);
       this.reschedule(r);
     }
   }
