@@ -105,7 +105,7 @@ export class Engine {
   private readonly decisions = new Map<number, { point: DecisionPoint; inv: Invocation | null; req: WorkflowRequest | null; stage: number }>();
   private readonly decisionQueue: number[] = [];
   private nextDecisionId = 0;
-  stageReports: StageReport[] = [];
+  private stageReports: StageReport[] = [];
 
   private readonly q = new EventQueue(4096);
   private readonly rngService: Rng;
@@ -120,7 +120,8 @@ export class Engine {
   private readonly invById: Invocation[] = [];
   private readonly freeInv: number[] = [];
 
-  constructor(readonly scenario: ResolvedScenario, opts: { baseDir?: string } = {}) {
+  constructor(readonly scenario: ResolvedScenario, opts: { baseDir?: string; budget?: Partial<SimBudget> } = {}) {
+    this.budget = { ...DEFAULT_SIM_BUDGET, ...opts.budget };
     const root = new Rng(scenario.seed);
     const rngArrivals = root.fork();
     this.rngService = root.fork();
@@ -170,7 +171,7 @@ export class Engine {
   // ------------------------------------------------------------------ running
 
   /** Events and live invocations one `runUntil`/`runRequests` call may reach (see `SimBudget`). */
-  budget: SimBudget = { ...DEFAULT_SIM_BUDGET };
+  private readonly budget: SimBudget;
 
   /** Process every event up to and including time `tEnd`, then set the clock to `tEnd`. */
   runUntil(tEnd: number): void {
@@ -1133,11 +1134,6 @@ export class Engine {
 
   // ------------------------------------------------------------------ accounting (accounting.ts)
 
-  /** Bring replica `r`'s time integrals up to `t` (default now). */
-  acct(r: Replica, t = this.now): void {
-    acctReplica(r, t);
-  }
-
   /** Close the window's integrals at the current time (after sweeping expired instances). */
   flush(): void {
     this.sweepExpired(this.now);
@@ -1148,6 +1144,20 @@ export class Engine {
   resetWindow(): void {
     this.winStart = this.now;
     resetWindow(this);
+  }
+
+  /** The stage reports finished since the last call (decision-point mode), oldest first. */
+  takeStageReports(): StageReport[] {
+    const out = this.stageReports;
+    this.stageReports = [];
+    return out;
+  }
+
+  /** Change how many requests each replica of `fn` holds (0: unbounded), and hand queued work to freed slots. */
+  setMaxInflight(fn: SimFn, maxInflight: number): void {
+    for (const r of fn.replicas) acctReplica(r, this.now);
+    fn.maxInflight = maxInflight;
+    this.kick(fn);
   }
 
   /** Rates of every computing replica of `fn` change (resize). */
