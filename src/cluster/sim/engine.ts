@@ -21,28 +21,25 @@
 import { ConfigError, quote, SimulationBudgetError } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
 import { sampler } from '../../workloads/dist.js';
-import { createArrivalProcess, type ArrivalProcess } from '../../workloads/arrivals.js';
 import { interferenceSlowdown } from './interference.js';
 import {
   DEAD, DRAINING, READY, STARTING,
-  Invocation, Replica, SimFn, SimNode, SimWorkflow, UserPool, WorkflowRequest,
+  Invocation, Replica, SimFn, SimNode, SimWorkflow, WorkflowRequest,
   type InvocationEndHook,
 } from './entities.js';
 import type { DecisionPoint, InvokerState, StageReport } from '../types.js';
 import { EventQueue } from './event-queue.js';
 import { acctFn, acctNode, acctReplica, closeWindow, lambdaUsd, resetWindow } from './accounting.js';
 import { InvokerRouter } from './invokers.js';
+import { EV_ARRIVAL, EV_SPAWN, EV_WAKE, Loads } from './loads.js';
 import { compileWorkflow } from './workflow.js';
 import { heapPop, heapPush, idlePush, idleRemove, removeItem } from './heaps.js';
 import { Histogram } from './histogram.js';
-import type { ResolvedScenario, LoadSpec } from './spec.js';
+import type { ResolvedScenario } from './spec.js';
 
-const EV_ARRIVAL = 1;
 const EV_COMPLETE = 2;
 const EV_READY = 3;
 const EV_IO = 4;
-const EV_WAKE = 5;
-const EV_SPAWN = 6;
 const EV_STRESS = 7;
 const EV_IDLE = 8;
 const EV_TICK = 9;
@@ -50,18 +47,6 @@ const EV_SCALEOUT = 10;
 
 /** Seconds between recomputations of each node's CPU availability. */
 const AVAIL_TICK = 1;
-
-interface OpenLoad {
-  proc: ArrivalProcess;
-  rng: Rng;
-  fn: SimFn | null;
-  wf: SimWorkflow | null;
-}
-
-interface User {
-  pool: UserPool;
-  alive: boolean;
-}
 
 /**
  * What one call that runs the engine (one `advance()`) may use before it is
@@ -100,7 +85,6 @@ export class Engine {
   activeInvocations = 0;
   activeArea = 0;
   private activeLastT = 0;
-  private pendingArrivals = 0;
   /** Decision points waiting for the caller, in order. */
   private readonly decisions = new Map<number, { point: DecisionPoint; inv: Invocation | null; req: WorkflowRequest | null; stage: number }>();
   private readonly decisionQueue: number[] = [];
@@ -112,10 +96,8 @@ export class Engine {
   private readonly rngMisc: Rng;
   /** OpenWhisk invoker routing (functions with `dispatch: 'invoker'`). */
   private readonly router: InvokerRouter;
-  private readonly openLoads: (OpenLoad | null)[] = [];
-  private readonly pools: (UserPool | null)[] = [];
-  private readonly poolTargets: { fn: SimFn | null; wf: SimWorkflow | null }[] = [];
-  private readonly users: User[] = [];
+  /** Open-loop arrivals and closed-loop users. */
+  private readonly loads: Loads;
   private readonly replicaById: (Replica | null)[] = [];
   private readonly invById: Invocation[] = [];
   private readonly freeInv: number[] = [];
@@ -165,7 +147,15 @@ export class Engine {
         this.createReplica(fn, node, null, 0);
       }
     }
-    scenario.loads.forEach((load, i) => this.initLoad(load, i, rngArrivals.fork(), opts.baseDir));
+    this.loads = new Loads(this.q, this.rngMisc, {
+      now: () => this.now,
+      submit: (fn, wf, user) => (fn ? this.submitFunction(fn, user) : this.submitWorkflow(wf as SimWorkflow, user)),
+    });
+    scenario.loads.forEach((load, i) => {
+      const fn = this.fnByName.get(load.target) ?? null;
+      const wf = fn ? null : this.workflows.find((w) => w.spec.name === load.target) ?? null;
+      this.loads.add(load, i, fn, wf, rngArrivals.fork(), opts.baseDir);
+    });
   }
 
   // ------------------------------------------------------------------ running
@@ -224,12 +214,12 @@ export class Engine {
     this.events++;
     const a = q.popA;
     switch (q.popKind) {
-      case EV_ARRIVAL: this.onArrival(a); break;
+      case EV_ARRIVAL: this.loads.onArrival(a); break;
       case EV_COMPLETE: this.onComplete(a, q.popB); break;
       case EV_READY: this.onReady(a); break;
       case EV_IO: this.onIo(a, q.popB); break;
-      case EV_WAKE: this.onWake(a); break;
-      case EV_SPAWN: this.onSpawn(a); break;
+      case EV_WAKE: this.loads.onWake(a); break;
+      case EV_SPAWN: this.loads.onSpawn(a); break;
       case EV_STRESS: this.onStress(a); break;
       case EV_IDLE: this.onIdleTimeout(a, q.popB); break;
       case EV_TICK: this.onTick(a); break;
@@ -237,59 +227,15 @@ export class Engine {
     }
   }
 
-  // ------------------------------------------------------------------ loads
-
-  private initLoad(load: LoadSpec, i: number, rng: Rng, baseDir: string | undefined): void {
-    const fn = this.fnByName.get(load.target) ?? null;
-    const wf = fn ? null : this.workflows.find((w) => w.spec.name === load.target) ?? null;
-    if (load.kind === 'closed') {
-      const think = sampler(typeofDist(load.think));
-      const pool = new UserPool(i, load.users, load.spawnRate ?? Infinity, think);
-      this.openLoads.push(null);
-      this.pools.push(pool);
-      this.poolTargets.push({ fn, wf });
-      if (pool.target > 0) {
-        pool.spawning = true;
-        this.q.push(0, EV_SPAWN, i, 0);
-      }
-      return;
-    }
-    const proc = createArrivalProcess(load, baseDir === undefined ? {} : { baseDir });
-    this.openLoads.push({ proc, rng, fn, wf });
-    this.pools.push(null);
-    this.poolTargets.push({ fn, wf });
-    const t = proc.next(0, rng);
-    if (t < Infinity) {
-      this.pendingArrivals++;
-      this.q.push(t, EV_ARRIVAL, i, 0);
-    }
-  }
+  // ------------------------------------------------------------------ loads (loads.ts)
 
   /** Change the number of closed-loop users of load `loadIdx` (spawned at its spawn rate, retired after their current request). */
   setUsers(loadIdx: number, users: number): void {
-    const pool = this.pools[loadIdx];
-    if (!pool) throw new Error(`load ${loadIdx} is not a closed-loop load`);
-    pool.target = users;
-    if (pool.active < users && !pool.spawning) {
-      pool.spawning = true;
-      this.q.push(this.now, EV_SPAWN, loadIdx, 0);
-    }
+    this.loads.setUsers(loadIdx, users);
   }
 
   usersOf(loadIdx: number): number {
-    return this.pools[loadIdx]?.active ?? 0;
-  }
-
-  private onArrival(i: number): void {
-    this.pendingArrivals--;
-    const load = this.openLoads[i] as OpenLoad;
-    if (load.fn) this.submitFunction(load.fn, -1);
-    else this.submitWorkflow(load.wf as SimWorkflow, -1);
-    const t = load.proc.next(this.now, load.rng);
-    if (t < Infinity) {
-      this.pendingArrivals++;
-      this.q.push(t, EV_ARRIVAL, i, 0);
-    }
+    return this.loads.usersOf(loadIdx);
   }
 
   /**
@@ -310,43 +256,6 @@ export class Engine {
   /** Time of the next scheduled event (Infinity when none). */
   nextEventTime(): number {
     return this.q.peekTime();
-  }
-
-  private onSpawn(i: number): void {
-    const pool = this.pools[i] as UserPool;
-    if (pool.active >= pool.target) {
-      pool.spawning = false;
-      return;
-    }
-    const u = this.users.length;
-    this.users.push({ pool, alive: true });
-    pool.active++;
-    pool.spawned++;
-    this.userSubmit(u);
-    if (pool.active < pool.target && pool.spawnRate < Infinity) this.q.push(this.now + 1 / pool.spawnRate, EV_SPAWN, i, 0);
-    else if (pool.active < pool.target) this.q.push(this.now, EV_SPAWN, i, 0);
-    else pool.spawning = false;
-  }
-
-  private userSubmit(u: number): void {
-    const target = this.poolTargets[(this.users[u] as User).pool.load] as { fn: SimFn | null; wf: SimWorkflow | null };
-    if (target.fn) this.submitFunction(target.fn, u);
-    else this.submitWorkflow(target.wf as SimWorkflow, u);
-  }
-
-  private userDone(u: number): void {
-    const user = this.users[u] as User;
-    const pool = user.pool;
-    if (pool.active > pool.target) {
-      user.alive = false;
-      pool.active--;
-      return;
-    }
-    this.q.push(this.now + pool.think(this.rngMisc), EV_WAKE, u, 0);
-  }
-
-  private onWake(u: number): void {
-    if ((this.users[u] as User).alive) this.userSubmit(u);
   }
 
   // ------------------------------------------------------------------ requests and workflows
@@ -482,7 +391,7 @@ export class Engine {
       hook(ok ? 'ok' : 'failed', this.now - req.start, false);
     }
     if (req.outstanding === 0) wf.give(req); // otherwise the last invocation to end returns it
-    if (user >= 0) this.userDone(user);
+    if (user >= 0) this.loads.userDone(user);
   }
 
   private newInvocation(fn: SimFn, work: number, req: WorkflowRequest | null, stage: number, user: number): Invocation {
@@ -541,7 +450,7 @@ export class Engine {
       }
     } else {
       this.finishedRequests++;
-      if (user >= 0) this.userDone(user);
+      if (user >= 0) this.loads.userDone(user);
     }
   }
 
@@ -988,9 +897,8 @@ export class Engine {
 
   /** Nothing left that can happen by itself: no scheduled arrivals, no invocation alive, no decision pending, no closed-loop user. */
   quiescent(): boolean {
-    if (this.pendingArrivals > 0 || this.activeInvocations > 0 || this.decisions.size > 0) return false;
-    for (const pool of this.pools) if (pool && pool.active > 0) return false;
-    return true;
+    if (this.loads.pendingArrivals > 0 || this.activeInvocations > 0 || this.decisions.size > 0) return false;
+    return !this.loads.anyActiveUser();
   }
 
   /** Run until a decision point is pending (returned), the system is quiescent, or time `tMax` (both: null). */
@@ -1194,12 +1102,6 @@ export class Engine {
 
 function isZero(d: { kind: string; value?: number }): boolean {
   return d.kind === 'constant' && d.value === 0;
-}
-
-function typeofDist(think: unknown) {
-  if (think === undefined) return { kind: 'constant' as const, value: 0 };
-  if (typeof think === 'number') return { kind: 'constant' as const, value: think };
-  return think as Parameters<typeof sampler>[0];
 }
 
 export { READY, STARTING, DRAINING, DEAD };
