@@ -29,24 +29,22 @@ import {
 } from './entities.js';
 import type { DecisionPoint, InvokerState, StageReport } from '../types.js';
 import { EventQueue } from './event-queue.js';
-import { acctFn, acctNode, acctReplica, closeWindow, lambdaUsd, resetWindow } from './accounting.js';
+import { acctFn, acctReplica, closeWindow, lambdaUsd, resetWindow } from './accounting.js';
 import { InvokerRouter } from './invokers.js';
 import { EV_ARRIVAL, EV_SPAWN, EV_WAKE, Loads } from './loads.js';
+import { EV_STRESS, EV_TICK, NodeConditions } from './node-conditions.js';
 import { compileWorkflow } from './workflow.js';
 import { heapPop, heapPush, idlePush, idleRemove, removeItem } from './heaps.js';
 import { Histogram } from './histogram.js';
 import type { ResolvedScenario } from './spec.js';
 
+// Event kinds (one number space): the engine's own here; loads.ts owns 1, 5, 6 (arrival, wake, spawn),
+// node-conditions.ts 7 and 9 (stress, availability tick).
 const EV_COMPLETE = 2;
 const EV_READY = 3;
 const EV_IO = 4;
-const EV_STRESS = 7;
 const EV_IDLE = 8;
-const EV_TICK = 9;
 const EV_SCALEOUT = 10;
-
-/** Seconds between recomputations of each node's CPU availability. */
-const AVAIL_TICK = 1;
 
 /**
  * What one call that runs the engine (one `advance()`) may use before it is
@@ -98,6 +96,8 @@ export class Engine {
   private readonly router: InvokerRouter;
   /** Open-loop arrivals and closed-loop users. */
   private readonly loads: Loads;
+  /** Co-located stress and CPU availability of the nodes. */
+  private readonly conditions: NodeConditions;
   private readonly replicaById: (Replica | null)[] = [];
   private readonly invById: Invocation[] = [];
   private readonly freeInv: number[] = [];
@@ -128,8 +128,8 @@ export class Engine {
     this.fnLatency = this.fns.map(() => new Histogram());
     this.wfLatency = this.workflows.map(() => new Histogram());
 
-    for (const node of this.nodes) this.initStress(node);
-    for (const node of this.nodes) this.q.push(AVAIL_TICK, EV_TICK, node.idx, 0);
+    this.conditions = new NodeConditions(this.nodes, this.q, this.rngMisc, { now: () => this.now, rerate: (node) => this.rerate(node) });
+    this.conditions.start();
     for (const fn of this.fns) {
       fn.desired = fn.spec.scaling === 'replicas' ? fn.spec.replicas : 0;
       for (let i = 0; i < fn.spec.replicas; i++) {
@@ -220,9 +220,9 @@ export class Engine {
       case EV_IO: this.onIo(a, q.popB); break;
       case EV_WAKE: this.loads.onWake(a); break;
       case EV_SPAWN: this.loads.onSpawn(a); break;
-      case EV_STRESS: this.onStress(a); break;
+      case EV_STRESS: this.conditions.onStress(a); break;
       case EV_IDLE: this.onIdleTimeout(a, q.popB); break;
-      case EV_TICK: this.onTick(a); break;
+      case EV_TICK: this.conditions.onTick(a); break;
       case EV_SCALEOUT: this.onScaleOut(a); break;
     }
   }
@@ -980,64 +980,11 @@ export class Engine {
     this.rerateFunction(fn);
   }
 
-  // ------------------------------------------------------------------ nodes
-
-  private initStress(node: SimNode): void {
-    const s = node.stressSpec;
-    if (s.kind === 'constant') node.stress = s.level;
-    else if (s.kind === 'schedule') {
-      node.stressCursor = 0;
-      this.q.push(s.points[0]?.at ?? Infinity, EV_STRESS, node.idx, 0);
-    } else {
-      node.stress = this.rngMisc.choice(s.levels);
-      this.q.push(s.every, EV_STRESS, node.idx, 0);
-    }
-  }
-
-  private onStress(idx: number): void {
-    const node = this.nodes[idx] as SimNode;
-    const s = node.stressSpec;
-    acctNode(node, this.now);
-    if (s.kind === 'schedule') {
-      const point = s.points[node.stressCursor++];
-      if (point) node.stress = point.level;
-      const next = s.points[node.stressCursor];
-      if (next) this.q.push(next.at, EV_STRESS, idx, 0);
-    } else if (s.kind === 'random') {
-      node.stress = this.rngMisc.choice(s.levels);
-      this.q.push(this.now + s.every, EV_STRESS, idx, 0);
-    }
-    this.rerate(node);
-  }
+  // ------------------------------------------------------------------ nodes (node-conditions.ts)
 
   /** Set a node's interference level now (environments use this to inject stress). */
   setStress(node: SimNode, level: number): void {
-    acctNode(node, this.now);
-    node.stress = level;
-    this.rerate(node);
-  }
-
-  /**
-   * Every AVAIL_TICK seconds: if the functions' average CPU demand on a node
-   * exceeded the cores left by co-located tenants, scale its rates down.
-   */
-  private onTick(idx: number): void {
-    const node = this.nodes[idx] as SimNode;
-    acctNode(node, this.now);
-    // Integrate busy time exactly up to the tick. Only computing replicas add to it; idle
-    // per-request instances may have expired lazily and must not be integrated past their expiry.
-    for (const r of node.replicas) if (r.usage > 0) acctReplica(r, this.now);
-    const dt = this.now - node.tickLastT;
-    const demand = dt > 0 ? node.tickBusy / dt : node.busyCores;
-    node.tickBusy = 0;
-    node.tickLastT = this.now;
-    const free = node.spec.cores * (1 - node.stress);
-    const avail = demand > free ? Math.max(0.05, free / demand) : 1;
-    if (Math.abs(avail - node.avail) > 1e-3) {
-      node.avail = avail;
-      this.rerate(node);
-    }
-    this.q.push(this.now + AVAIL_TICK, EV_TICK, idx, 0);
+    this.conditions.setStress(node, level);
   }
 
   // ------------------------------------------------------------------ accounting (accounting.ts)
