@@ -19,7 +19,7 @@
  * option overrides it for other backends.
  *
  * *Room* for an invocation (OpenWhisk's ShardingContainerPoolBalancer, the
- * simulator's `hashInvoker`): an idle warm container of the function, or
+ * simulator's `InvokerRouter.hasRoom`): an idle warm container of the function, or
  * enough memory once idle containers are evicted. The observation does not
  * carry the memory of the running containers, so a running invocation counts
  * as one slot (256 MB, the smallest Table II container) and an invoker with a
@@ -133,31 +133,12 @@ export function hasRoom(v: InvokerView, fnMemoryMb: number): boolean {
   return v.queued === 0 && v.memoryMb - v.inflight * SLOT_MB >= fnMemoryMb;
 }
 
-/** FNV-1a 32-bit hash of a string (the simulator's `hashInvoker` uses the same). */
-export function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
-function gcd(a: number, b: number): number {
-  while (b) [a, b] = [b, a % b];
-  return a;
-}
-
 /**
- * OpenWhisk's probe sequence over `n` invokers for `fn`: the home invoker
- * `hash mod n`, then a step co-prime with n (so every invoker is visited
- * once), `1 + (hash >>> 8) mod (n − 1)` raised to the next co-prime — as
- * `hashInvoker` in src/cluster/sim/engine.ts.
+ * OpenWhisk's hash (`fnv1a`) and probe sequence (`probeOrder`: the home
+ * invoker, then a co-prime step) are the simulator's own, so the baseline
+ * probes exactly as the simulated balancer does.
  */
-export function probeOrder(fn: string, n: number): number[] {
-  const h = fnv1a(fn);
-  const home = h % n;
-  let step = n > 1 ? 1 + ((h >>> 8) % (n - 1)) : 1;
-  while (gcd(step, n) !== 1) step++;
-  return Array.from({ length: n }, (_, k) => (home + k * step) % n);
-}
+export { fnv1a, probeOrder } from '../../src/cluster/sim/invokers.js';
 
 // ================================================================ ROUTING AGENTS
 

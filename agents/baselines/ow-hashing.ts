@@ -7,7 +7,7 @@
  * has room it picks one at random, where the invocation waits.
  *
  * The hash, the step and the room rule are the simulator's own 'hash'
- * scheduler (`hashInvoker` in src/cluster/sim/engine.ts: FNV-1a of the
+ * scheduler (`hashInvoker` in src/cluster/sim/invokers.ts: FNV-1a of the
  * function name, step `1 + (h >>> 8) mod (n − 1)` raised to the next
  * co-prime), applied to what the observation shows (faasrank-view.ts: room is
  * judged with running containers counted at one 256 MB slot each). n is the

@@ -20,51 +20,31 @@
  */
 import { ConfigError, quote, SimulationBudgetError } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
-import { AWS_LAMBDA_X86_PRICES, AZURE_PREMIUM_PRICES } from '../cost.js';
 import { sampler } from '../../workloads/dist.js';
-import { createArrivalProcess, type ArrivalProcess } from '../../workloads/arrivals.js';
 import { interferenceSlowdown } from './interference.js';
 import {
   DEAD, DRAINING, READY, STARTING,
-  Invocation, Replica, SimFn, SimNode, SimWorkflow, UserPool, WorkflowRequest,
+  Invocation, Replica, SimFn, SimNode, SimWorkflow, WorkflowRequest,
   type InvocationEndHook,
 } from './entities.js';
 import type { DecisionPoint, InvokerState, StageReport } from '../types.js';
 import { EventQueue } from './event-queue.js';
+import { acctFn, acctReplica, closeWindow, lambdaUsd, resetWindow } from './accounting.js';
+import { InvokerRouter } from './invokers.js';
+import { EV_ARRIVAL, EV_SPAWN, EV_WAKE, Loads } from './loads.js';
+import { EV_STRESS, EV_TICK, NodeConditions } from './node-conditions.js';
+import { compileWorkflow } from './workflow.js';
+import { heapPop, heapPush, idlePush, idleRemove, removeItem } from './heaps.js';
 import { Histogram } from './histogram.js';
-import type { ResolvedScenario, LoadSpec } from './spec.js';
+import type { ResolvedScenario } from './spec.js';
 
-const EV_ARRIVAL = 1;
+// Event kinds (one number space): the engine's own here; loads.ts owns 1, 5, 6 (arrival, wake, spawn),
+// node-conditions.ts 7 and 9 (stress, availability tick).
 const EV_COMPLETE = 2;
 const EV_READY = 3;
 const EV_IO = 4;
-const EV_WAKE = 5;
-const EV_SPAWN = 6;
-const EV_STRESS = 7;
 const EV_IDLE = 8;
-const EV_TICK = 9;
 const EV_SCALEOUT = 10;
-
-/** Seconds between recomputations of each node's CPU availability. */
-const AVAIL_TICK = 1;
-
-// Cost is integrated on the hot path, so the formulas of cost.ts are applied inline with its prices.
-const VCPU_HOUR_USD = AZURE_PREMIUM_PRICES.vcpuHourUsd;
-const GB_HOUR_USD = AZURE_PREMIUM_PRICES.gbHourUsd;
-const LAMBDA_GB_SECOND_USD = AWS_LAMBDA_X86_PRICES.gbSecondUsd;
-const LAMBDA_REQUEST_USD = AWS_LAMBDA_X86_PRICES.perMillionRequestsUsd / 1e6;
-
-interface OpenLoad {
-  proc: ArrivalProcess;
-  rng: Rng;
-  fn: SimFn | null;
-  wf: SimWorkflow | null;
-}
-
-interface User {
-  pool: UserPool;
-  alive: boolean;
-}
 
 /**
  * What one call that runs the engine (one `advance()`) may use before it is
@@ -103,25 +83,27 @@ export class Engine {
   activeInvocations = 0;
   activeArea = 0;
   private activeLastT = 0;
-  private pendingArrivals = 0;
   /** Decision points waiting for the caller, in order. */
   private readonly decisions = new Map<number, { point: DecisionPoint; inv: Invocation | null; req: WorkflowRequest | null; stage: number }>();
   private readonly decisionQueue: number[] = [];
   private nextDecisionId = 0;
-  stageReports: StageReport[] = [];
+  private stageReports: StageReport[] = [];
 
   private readonly q = new EventQueue(4096);
   private readonly rngService: Rng;
   private readonly rngMisc: Rng;
-  private readonly openLoads: (OpenLoad | null)[] = [];
-  private readonly pools: (UserPool | null)[] = [];
-  private readonly poolTargets: { fn: SimFn | null; wf: SimWorkflow | null }[] = [];
-  private readonly users: User[] = [];
+  /** OpenWhisk invoker routing (functions with `dispatch: 'invoker'`). */
+  private readonly router: InvokerRouter;
+  /** Open-loop arrivals and closed-loop users. */
+  private readonly loads: Loads;
+  /** Co-located stress and CPU availability of the nodes. */
+  private readonly conditions: NodeConditions;
   private readonly replicaById: (Replica | null)[] = [];
   private readonly invById: Invocation[] = [];
   private readonly freeInv: number[] = [];
 
-  constructor(readonly scenario: ResolvedScenario, opts: { baseDir?: string } = {}) {
+  constructor(readonly scenario: ResolvedScenario, opts: { baseDir?: string; budget?: Partial<SimBudget> } = {}) {
+    this.budget = { ...DEFAULT_SIM_BUDGET, ...opts.budget };
     const root = new Rng(scenario.seed);
     const rngArrivals = root.fork();
     this.rngService = root.fork();
@@ -135,12 +117,19 @@ export class Engine {
       isZero(spec.upload) ? null : sampler(spec.upload),
     ));
     for (const fn of this.fns) this.fnByName.set(fn.spec.name, fn);
+    this.router = new InvokerRouter(this.nodes, this.nodeByName, this.fnByName, {
+      now: () => this.now,
+      assign: (inv, r) => this.assign(inv, r),
+      terminate: (r, at) => this.terminate(r, at),
+      coldStart: (inv, node) => void this.createReplica(inv.fn, node, inv, this.now),
+      randomIndex: (n) => this.rngMisc.integer(0, n),
+    });
     this.workflows = scenario.workflows.map((spec, i) => compileWorkflow(i, spec, this.fnByName));
     this.fnLatency = this.fns.map(() => new Histogram());
     this.wfLatency = this.workflows.map(() => new Histogram());
 
-    for (const node of this.nodes) this.initStress(node);
-    for (const node of this.nodes) this.q.push(AVAIL_TICK, EV_TICK, node.idx, 0);
+    this.conditions = new NodeConditions(this.nodes, this.q, this.rngMisc, { now: () => this.now, rerate: (node) => this.rerate(node) });
+    this.conditions.start();
     for (const fn of this.fns) {
       fn.desired = fn.spec.scaling === 'replicas' ? fn.spec.replicas : 0;
       for (let i = 0; i < fn.spec.replicas; i++) {
@@ -158,13 +147,21 @@ export class Engine {
         this.createReplica(fn, node, null, 0);
       }
     }
-    scenario.loads.forEach((load, i) => this.initLoad(load, i, rngArrivals.fork(), opts.baseDir));
+    this.loads = new Loads(this.q, this.rngMisc, {
+      now: () => this.now,
+      submit: (fn, wf, user) => (fn ? this.submitFunction(fn, user) : this.submitWorkflow(wf as SimWorkflow, user)),
+    });
+    scenario.loads.forEach((load, i) => {
+      const fn = this.fnByName.get(load.target) ?? null;
+      const wf = fn ? null : this.workflows.find((w) => w.spec.name === load.target) ?? null;
+      this.loads.add(load, i, fn, wf, rngArrivals.fork(), opts.baseDir);
+    });
   }
 
   // ------------------------------------------------------------------ running
 
   /** Events and live invocations one `runUntil`/`runRequests` call may reach (see `SimBudget`). */
-  budget: SimBudget = { ...DEFAULT_SIM_BUDGET };
+  private readonly budget: SimBudget;
 
   /** Process every event up to and including time `tEnd`, then set the clock to `tEnd`. */
   runUntil(tEnd: number): void {
@@ -217,72 +214,28 @@ export class Engine {
     this.events++;
     const a = q.popA;
     switch (q.popKind) {
-      case EV_ARRIVAL: this.onArrival(a); break;
+      case EV_ARRIVAL: this.loads.onArrival(a); break;
       case EV_COMPLETE: this.onComplete(a, q.popB); break;
       case EV_READY: this.onReady(a); break;
       case EV_IO: this.onIo(a, q.popB); break;
-      case EV_WAKE: this.onWake(a); break;
-      case EV_SPAWN: this.onSpawn(a); break;
-      case EV_STRESS: this.onStress(a); break;
+      case EV_WAKE: this.loads.onWake(a); break;
+      case EV_SPAWN: this.loads.onSpawn(a); break;
+      case EV_STRESS: this.conditions.onStress(a); break;
       case EV_IDLE: this.onIdleTimeout(a, q.popB); break;
-      case EV_TICK: this.onTick(a); break;
+      case EV_TICK: this.conditions.onTick(a); break;
       case EV_SCALEOUT: this.onScaleOut(a); break;
     }
   }
 
-  // ------------------------------------------------------------------ loads
-
-  private initLoad(load: LoadSpec, i: number, rng: Rng, baseDir: string | undefined): void {
-    const fn = this.fnByName.get(load.target) ?? null;
-    const wf = fn ? null : this.workflows.find((w) => w.spec.name === load.target) ?? null;
-    if (load.kind === 'closed') {
-      const think = sampler(typeofDist(load.think));
-      const pool = new UserPool(i, load.users, load.spawnRate ?? Infinity, think);
-      this.openLoads.push(null);
-      this.pools.push(pool);
-      this.poolTargets.push({ fn, wf });
-      if (pool.target > 0) {
-        pool.spawning = true;
-        this.q.push(0, EV_SPAWN, i, 0);
-      }
-      return;
-    }
-    const proc = createArrivalProcess(load, baseDir === undefined ? {} : { baseDir });
-    this.openLoads.push({ proc, rng, fn, wf });
-    this.pools.push(null);
-    this.poolTargets.push({ fn, wf });
-    const t = proc.next(0, rng);
-    if (t < Infinity) {
-      this.pendingArrivals++;
-      this.q.push(t, EV_ARRIVAL, i, 0);
-    }
-  }
+  // ------------------------------------------------------------------ loads (loads.ts)
 
   /** Change the number of closed-loop users of load `loadIdx` (spawned at its spawn rate, retired after their current request). */
   setUsers(loadIdx: number, users: number): void {
-    const pool = this.pools[loadIdx];
-    if (!pool) throw new Error(`load ${loadIdx} is not a closed-loop load`);
-    pool.target = users;
-    if (pool.active < users && !pool.spawning) {
-      pool.spawning = true;
-      this.q.push(this.now, EV_SPAWN, loadIdx, 0);
-    }
+    this.loads.setUsers(loadIdx, users);
   }
 
   usersOf(loadIdx: number): number {
-    return this.pools[loadIdx]?.active ?? 0;
-  }
-
-  private onArrival(i: number): void {
-    this.pendingArrivals--;
-    const load = this.openLoads[i] as OpenLoad;
-    if (load.fn) this.submitFunction(load.fn, -1);
-    else this.submitWorkflow(load.wf as SimWorkflow, -1);
-    const t = load.proc.next(this.now, load.rng);
-    if (t < Infinity) {
-      this.pendingArrivals++;
-      this.q.push(t, EV_ARRIVAL, i, 0);
-    }
+    return this.loads.usersOf(loadIdx);
   }
 
   /**
@@ -303,43 +256,6 @@ export class Engine {
   /** Time of the next scheduled event (Infinity when none). */
   nextEventTime(): number {
     return this.q.peekTime();
-  }
-
-  private onSpawn(i: number): void {
-    const pool = this.pools[i] as UserPool;
-    if (pool.active >= pool.target) {
-      pool.spawning = false;
-      return;
-    }
-    const u = this.users.length;
-    this.users.push({ pool, alive: true });
-    pool.active++;
-    pool.spawned++;
-    this.userSubmit(u);
-    if (pool.active < pool.target && pool.spawnRate < Infinity) this.q.push(this.now + 1 / pool.spawnRate, EV_SPAWN, i, 0);
-    else if (pool.active < pool.target) this.q.push(this.now, EV_SPAWN, i, 0);
-    else pool.spawning = false;
-  }
-
-  private userSubmit(u: number): void {
-    const target = this.poolTargets[(this.users[u] as User).pool.load] as { fn: SimFn | null; wf: SimWorkflow | null };
-    if (target.fn) this.submitFunction(target.fn, u);
-    else this.submitWorkflow(target.wf as SimWorkflow, u);
-  }
-
-  private userDone(u: number): void {
-    const user = this.users[u] as User;
-    const pool = user.pool;
-    if (pool.active > pool.target) {
-      user.alive = false;
-      pool.active--;
-      return;
-    }
-    this.q.push(this.now + pool.think(this.rngMisc), EV_WAKE, u, 0);
-  }
-
-  private onWake(u: number): void {
-    if ((this.users[u] as User).alive) this.userSubmit(u);
   }
 
   // ------------------------------------------------------------------ requests and workflows
@@ -424,7 +340,7 @@ export class Engine {
       return;
     }
     const fn = inv.fn;
-    run.costUsd += (this.now - inv.tAssign) * (fn.memoryMb / 1024) * LAMBDA_GB_SECOND_USD + LAMBDA_REQUEST_USD;
+    run.costUsd += lambdaUsd(this.now - inv.tAssign, fn.memoryMb);
     if (inv.tAssign >= run.lastStart) {
       run.lastStart = inv.tAssign;
       run.download = inv.tCompute - inv.tAssign;
@@ -475,7 +391,7 @@ export class Engine {
       hook(ok ? 'ok' : 'failed', this.now - req.start, false);
     }
     if (req.outstanding === 0) wf.give(req); // otherwise the last invocation to end returns it
-    if (user >= 0) this.userDone(user);
+    if (user >= 0) this.loads.userDone(user);
   }
 
   private newInvocation(fn: SimFn, work: number, req: WorkflowRequest | null, stage: number, user: number): Invocation {
@@ -534,7 +450,7 @@ export class Engine {
       }
     } else {
       this.finishedRequests++;
-      if (user >= 0) this.userDone(user);
+      if (user >= 0) this.loads.userDone(user);
     }
   }
 
@@ -607,7 +523,7 @@ export class Engine {
     const fn = inv.fn;
     if (fn.spec.dispatch === 'invoker') {
       if (fn.spec.scheduler === 'external') this.pushDecision({ kind: 'route', id: 0, fn: fn.spec.name, time: this.now }, inv, null, -1);
-      else this.tryRoute(inv, this.hashInvoker(fn), true);
+      else this.router.tryRoute(inv, this.router.hashInvoker(fn), true);
       return;
     }
     const inst = this.takeIdle(fn);
@@ -660,12 +576,12 @@ export class Engine {
   }
 
   private enqueue(fn: SimFn, inv: Invocation): void {
-    this.acctFn(fn);
+    acctFn(fn, this.now);
     fn.queue.push(inv);
   }
 
   private dequeue(fn: SimFn): Invocation {
-    this.acctFn(fn);
+    acctFn(fn, this.now);
     const inv = fn.queue[fn.queueHead] as Invocation;
     fn.queue[fn.queueHead++] = undefined as unknown as Invocation;
     if (fn.queueHead > 1024 && fn.queueHead * 2 > fn.queue.length) {
@@ -682,8 +598,8 @@ export class Engine {
     // invocations are marked cold exactly when an instance is started for them.)
     if (r.readyAt > inv.arrival && fn.spec.scaling === 'replicas') inv.cold = true;
     if (inv.cold) fn.win.coldStarts++;
-    this.acct(r);
-    this.acctFn(fn);
+    acctReplica(r, this.now);
+    acctFn(fn, this.now);
     if (r.inflight++ === 0) r.busySince = this.now;
     fn.inflight++;
     r.node.inflight++;
@@ -704,7 +620,7 @@ export class Engine {
   private startCompute(inv: Invocation, r: Replica): void {
     inv.tCompute = this.now;
     this.advanceV(r);
-    this.acct(r);
+    acctReplica(r, this.now);
     heapPush(r, r.V + inv.work, inv);
     r.n++;
     this.reschedule(r);
@@ -714,7 +630,7 @@ export class Engine {
     const r = this.replicaById[id];
     if (!r || r.version !== version || r.n === 0) return;
     this.advanceV(r);
-    this.acct(r);
+    acctReplica(r, this.now);
     const inv = heapPop(r);
     inv.tComputeEnd = this.now;
     r.n--;
@@ -729,7 +645,7 @@ export class Engine {
     const fn = inv.fn;
     fn.win.transferMb += fn.spec.transferMb;
     if (fn.spec.scaling === 'per-request') {
-      fn.win.lambdaUsd += (this.now - inv.arrival) * (fn.memoryMb / 1024) * LAMBDA_GB_SECOND_USD + LAMBDA_REQUEST_USD;
+      fn.win.lambdaUsd += lambdaUsd(this.now - inv.arrival, fn.memoryMb);
     }
     this.release(r);
     this.endInvocation(inv, 'ok');
@@ -738,8 +654,8 @@ export class Engine {
   /** Give back a slot on `r`, and hand it to waiting work. */
   private release(r: Replica): void {
     const fn = r.fn;
-    this.acct(r);
-    this.acctFn(fn);
+    acctReplica(r, this.now);
+    acctFn(fn, this.now);
     r.inflight--;
     fn.inflight--;
     r.node.inflight--;
@@ -749,7 +665,7 @@ export class Engine {
     }
     if (fn.spec.dispatch === 'invoker') {
       r.idleSince = this.now;
-      this.drainNodeQueue(r.node);
+      this.router.drainNodeQueue(r.node);
       return;
     }
     if (fn.spec.scaling === 'per-request') {
@@ -813,7 +729,7 @@ export class Engine {
     for (const r of node.replicas) {
       if (r.n === 0) continue;
       this.advanceV(r);
-      this.acct(r);
+      acctReplica(r, this.now);
       this.reschedule(r);
     }
   }
@@ -830,7 +746,7 @@ export class Engine {
     fn.starting++;
     fn.win.replicaStarts++;
     r.pendingFor = pendingFor;
-    this.acctFn(fn);
+    acctFn(fn, this.now);
     this.q.push(at + fn.sampleColdStart(this.rngMisc), EV_READY, r.id, 0);
     return r;
   }
@@ -840,7 +756,7 @@ export class Engine {
     if (!r || r.phase !== STARTING) return;
     const fn = r.fn;
     fn.starting--;
-    this.acct(r);
+    acctReplica(r, this.now);
     r.phase = READY;
     r.readyAt = this.now;
     if (r.replaces) {
@@ -854,7 +770,7 @@ export class Engine {
       if (inv) this.assign(inv, r);
       else {
         r.idleSince = this.now;
-        this.drainNodeQueue(r.node);
+        this.router.drainNodeQueue(r.node);
       }
       return;
     }
@@ -886,14 +802,14 @@ export class Engine {
       }
       return;
     }
-    this.acct(r);
+    acctReplica(r, this.now);
     if (r.idlePos >= 0) idleRemove(r.fn, r);
     r.phase = DRAINING;
     if (r.inflight === 0) this.terminate(r, this.now);
   }
 
   private terminate(r: Replica, at: number): void {
-    this.acct(r, at);
+    acctReplica(r, at);
     const fn = r.fn;
     if (r.idlePos >= 0) idleRemove(fn, r);
     r.phase = DEAD;
@@ -981,9 +897,8 @@ export class Engine {
 
   /** Nothing left that can happen by itself: no scheduled arrivals, no invocation alive, no decision pending, no closed-loop user. */
   quiescent(): boolean {
-    if (this.pendingArrivals > 0 || this.activeInvocations > 0 || this.decisions.size > 0) return false;
-    for (const pool of this.pools) if (pool && pool.active > 0) return false;
-    return true;
+    if (this.loads.pendingArrivals > 0 || this.activeInvocations > 0 || this.decisions.size > 0) return false;
+    return !this.loads.anyActiveUser();
   }
 
   /** Run until a decision point is pending (returned), the system is quiescent, or time `tMax` (both: null). */
@@ -1014,7 +929,7 @@ export class Engine {
     const node = this.nodeByName.get(nodeName);
     if (!node) throw new ConfigError(`route: unknown node ${quote(nodeName)}`);
     const d = this.takeDecision(id, 'route');
-    this.tryRoute(d.inv as Invocation, node, true);
+    this.router.tryRoute(d.inv as Invocation, node, true);
   }
 
   /** Run a pending `stage` decision with this configuration. */
@@ -1039,111 +954,7 @@ export class Engine {
 
   /** Node states for routing an invocation of function `fnName` (FaaSRank Table I(b)). */
   invokers(fnName: string): InvokerState[] {
-    const fn = this.fnByName.get(fnName);
-    if (!fn) throw new ConfigError(`invokers: unknown function ${quote(fnName)}`);
-    const keepAlive = fn.keepAlive ?? Infinity;
-    return this.nodes.map((node) => {
-      let warm = 0, containers = 0;
-      for (const r of node.replicas) {
-        if (r.fn !== fn) continue;
-        containers++;
-        if (r.phase === READY && r.inflight === 0 && r.idleSince + keepAlive > this.now) warm++;
-      }
-      return {
-        node: node.spec.name,
-        cores: node.spec.cores,
-        busyCores: node.busyCores,
-        memoryMb: node.spec.functionMemoryMb,
-        memoryFreeMb: Math.max(0, node.spec.functionMemoryMb - node.memRequestMb),
-        inflight: node.inflight,
-        queued: node.queue.length,
-        warm,
-        containers,
-      };
-    });
-  }
-
-  /**
-   * Invoker mode: run `inv` on `node` in a warm container of its function, or
-   * cold-start one if the node's container memory has room (evicting idle
-   * containers, least recently used first). Otherwise queue it there when
-   * `allowQueue`, or return false.
-   */
-  private tryRoute(inv: Invocation, node: SimNode, allowQueue: boolean): boolean {
-    const fn = inv.fn;
-    let warm: Replica | null = null;
-    let expired: Replica[] | null = null;
-    for (const r of node.replicas) {
-      if (r.phase !== READY || r.inflight > 0) continue;
-      const rk = r.fn.keepAlive ?? Infinity;
-      if (r.idleSince + rk <= this.now) (expired ??= []).push(r);
-      else if (r.fn === fn && (warm === null || r.idleSince > warm.idleSince)) warm = r;
-    }
-    if (expired) for (const r of expired) this.terminate(r, r.idleSince + (r.fn.keepAlive ?? Infinity));
-    if (warm) {
-      this.assign(inv, warm);
-      return true;
-    }
-    const cap = node.spec.functionMemoryMb;
-    let free = cap - node.memRequestMb;
-    if (free < fn.memoryMb) {
-      const idle = node.replicas.filter((r) => r.phase === READY && r.inflight === 0);
-      const freeable = idle.reduce((a, r) => a + r.fn.memoryMb, free);
-      if (freeable >= fn.memoryMb) {
-        idle.sort((a, b) => a.idleSince - b.idleSince || a.id - b.id);
-        for (const r of idle) {
-          if (free >= fn.memoryMb) break;
-          free += r.fn.memoryMb;
-          this.terminate(r, this.now);
-        }
-      }
-    }
-    if (free >= fn.memoryMb) {
-      inv.cold = true;
-      this.createReplica(fn, node, inv, this.now);
-      return true;
-    }
-    if (!allowQueue) return false;
-    node.queue.push(inv);
-    return true;
-  }
-
-  /** Serve invocations waiting on an invoker node, in order, while they fit. */
-  private drainNodeQueue(node: SimNode): void {
-    while (node.queue.length > 0) {
-      if (!this.tryRoute(node.queue[0] as Invocation, node, false)) return;
-      node.queue.shift();
-    }
-  }
-
-  /**
-   * OpenWhisk's default load balancer (ShardingContainerPoolBalancer): a home
-   * invoker from a hash of the function name, then a co-prime step through the
-   * invokers to the first with room (a warm container or enough free memory);
-   * if none has room, a random invoker, where the invocation waits.
-   */
-  private hashInvoker(fn: SimFn): SimNode {
-    const nodes = fn.nodeSelector ? fn.nodeSelector.map((n) => this.nodeByName.get(n) as SimNode) : this.nodes;
-    const n = nodes.length;
-    const h = fnv1a(fn.spec.name);
-    const home = h % n;
-    let step = n > 1 ? 1 + ((h >>> 8) % (n - 1)) : 1;
-    while (gcd(step, n) !== 1) step++;
-    for (let k = 0; k < n; k++) {
-      const node = nodes[(home + k * step) % n] as SimNode;
-      if (this.hasRoom(node, fn)) return node;
-    }
-    return nodes[this.rngMisc.integer(0, n)] as SimNode;
-  }
-
-  private hasRoom(node: SimNode, fn: SimFn): boolean {
-    let free = node.spec.functionMemoryMb - node.memRequestMb;
-    for (const r of node.replicas) {
-      if (r.phase !== READY || r.inflight > 0) continue;
-      if (r.fn === fn) return true;
-      free += r.fn.memoryMb;
-    }
-    return free >= fn.memoryMb;
+    return this.router.invokers(fnName);
   }
 
   /**
@@ -1154,7 +965,7 @@ export class Engine {
    */
   resizeFunction(fn: SimFn, cpuMilli: number, memoryMb: number): void {
     this.sweepExpired(this.now);
-    for (const r of fn.replicas) this.acct(r);
+    for (const r of fn.replicas) acctReplica(r, this.now);
     const cpu = fn.spec.cpuPerMemoryMb ? Math.max(1, Math.round((1000 * memoryMb) / fn.spec.cpuPerMemoryMb)) : cpuMilli;
     for (const r of fn.replicas) {
       r.node.cpuRequestMilli += cpu - fn.cpuMilli;
@@ -1169,123 +980,39 @@ export class Engine {
     this.rerateFunction(fn);
   }
 
-  // ------------------------------------------------------------------ nodes
-
-  private initStress(node: SimNode): void {
-    const s = node.stressSpec;
-    if (s.kind === 'constant') node.stress = s.level;
-    else if (s.kind === 'schedule') {
-      node.stressCursor = 0;
-      this.q.push(s.points[0]?.at ?? Infinity, EV_STRESS, node.idx, 0);
-    } else {
-      node.stress = this.rngMisc.choice(s.levels);
-      this.q.push(s.every, EV_STRESS, node.idx, 0);
-    }
-  }
-
-  private onStress(idx: number): void {
-    const node = this.nodes[idx] as SimNode;
-    const s = node.stressSpec;
-    this.acctNode(node);
-    if (s.kind === 'schedule') {
-      const point = s.points[node.stressCursor++];
-      if (point) node.stress = point.level;
-      const next = s.points[node.stressCursor];
-      if (next) this.q.push(next.at, EV_STRESS, idx, 0);
-    } else if (s.kind === 'random') {
-      node.stress = this.rngMisc.choice(s.levels);
-      this.q.push(this.now + s.every, EV_STRESS, idx, 0);
-    }
-    this.rerate(node);
-  }
+  // ------------------------------------------------------------------ nodes (node-conditions.ts)
 
   /** Set a node's interference level now (environments use this to inject stress). */
   setStress(node: SimNode, level: number): void {
-    this.acctNode(node);
-    node.stress = level;
-    this.rerate(node);
+    this.conditions.setStress(node, level);
   }
 
-  /**
-   * Every AVAIL_TICK seconds: if the functions' average CPU demand on a node
-   * exceeded the cores left by co-located tenants, scale its rates down.
-   */
-  private onTick(idx: number): void {
-    const node = this.nodes[idx] as SimNode;
-    this.acctNode(node);
-    // Integrate busy time exactly up to the tick. Only computing replicas add to it; idle
-    // per-request instances may have expired lazily and must not be integrated past their expiry.
-    for (const r of node.replicas) if (r.usage > 0) this.acct(r);
-    const dt = this.now - node.tickLastT;
-    const demand = dt > 0 ? node.tickBusy / dt : node.busyCores;
-    node.tickBusy = 0;
-    node.tickLastT = this.now;
-    const free = node.spec.cores * (1 - node.stress);
-    const avail = demand > free ? Math.max(0.05, free / demand) : 1;
-    if (Math.abs(avail - node.avail) > 1e-3) {
-      node.avail = avail;
-      this.rerate(node);
-    }
-    this.q.push(this.now + AVAIL_TICK, EV_TICK, idx, 0);
-  }
-
-  // ------------------------------------------------------------------ accounting
-
-  /** Bring replica `r`'s time integrals up to `t` (default now). */
-  acct(r: Replica, t = this.now): void {
-    const dt = t - r.lastT;
-    if (dt <= 0) return;
-    r.lastT = t;
-    const fn = r.fn, w = fn.win, node = r.node;
-    w.instanceSeconds += dt;
-    const L = fn.cpuMilli / 1000;
-    w.limitCoreSeconds += L * dt;
-    w.provisionedUsd += dt * (L * VCPU_HOUR_USD + (fn.memoryMb / 1024) * GB_HOUR_USD) / 3600;
-    node.win.replicaSeconds += dt;
-    if (r.inflight > 0) w.runningSeconds += dt;
-    if (r.usage > 0) {
-      const used = r.usage * node.avail * dt;
-      w.cpuCoreSeconds += used;
-      node.win.busyCoreSeconds += used;
-      node.tickBusy += r.usage * dt;
-      if (r.throttled) w.throttledSeconds += dt;
-    }
-  }
-
-  acctFn(fn: SimFn, t = this.now): void {
-    const dt = t - fn.lastT;
-    if (dt <= 0) return;
-    fn.lastT = t;
-    fn.win.inflightSeconds += fn.inflight * dt;
-    fn.win.queueSeconds += fn.queueLength * dt;
-  }
-
-  acctNode(node: SimNode, t = this.now): void {
-    const dt = t - node.lastT;
-    if (dt <= 0) return;
-    node.lastT = t;
-    node.win.stressSeconds += node.stress * dt;
-    if (node.replicas.length > 0) node.win.occupiedSeconds += dt;
-  }
+  // ------------------------------------------------------------------ accounting (accounting.ts)
 
   /** Close the window's integrals at the current time (after sweeping expired instances). */
   flush(): void {
     this.sweepExpired(this.now);
-    for (const fn of this.fns) {
-      for (const r of fn.replicas) this.acct(r);
-      this.acctFn(fn);
-    }
-    for (const node of this.nodes) this.acctNode(node);
+    closeWindow(this.fns, this.nodes, this.now);
   }
 
   /** Start a new measurement window at the current time. */
   resetWindow(): void {
     this.winStart = this.now;
-    for (const fn of this.fns) fn.win.reset();
-    for (const node of this.nodes) node.win.reset();
-    for (const h of this.fnLatency) h.reset();
-    for (const h of this.wfLatency) h.reset();
-    for (const wf of this.workflows) wf.requests = wf.completed = wf.failed = 0;
+    resetWindow(this);
+  }
+
+  /** The stage reports finished since the last call (decision-point mode), oldest first. */
+  takeStageReports(): StageReport[] {
+    const out = this.stageReports;
+    this.stageReports = [];
+    return out;
+  }
+
+  /** Change how many requests each replica of `fn` holds (0: unbounded), and hand queued work to freed slots. */
+  setMaxInflight(fn: SimFn, maxInflight: number): void {
+    for (const r of fn.replicas) acctReplica(r, this.now);
+    fn.maxInflight = maxInflight;
+    this.kick(fn);
   }
 
   /** Rates of every computing replica of `fn` change (resize). */
@@ -1293,7 +1020,7 @@ export class Engine {
     for (const r of fn.replicas) {
       if (r.n === 0) continue;
       this.advanceV(r);
-      this.acct(r);
+      acctReplica(r, this.now);
       this.reschedule(r);
     }
   }
@@ -1320,162 +1047,8 @@ export class Engine {
 
 // ------------------------------------------------------------------ helpers
 
-/** FNV-1a 32-bit hash of a string. */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
-function gcd(a: number, b: number): number {
-  while (b) [a, b] = [b, a % b];
-  return a;
-}
-
 function isZero(d: { kind: string; value?: number }): boolean {
   return d.kind === 'constant' && d.value === 0;
-}
-
-function typeofDist(think: unknown) {
-  if (think === undefined) return { kind: 'constant' as const, value: 0 };
-  if (typeof think === 'number') return { kind: 'constant' as const, value: think };
-  return think as Parameters<typeof sampler>[0];
-}
-
-function removeItem<T>(list: T[], item: T): void {
-  const i = list.indexOf(item);
-  if (i >= 0) {
-    list[i] = list[list.length - 1] as T;
-    list.pop();
-  }
-}
-
-/** Min-heap on the replica's finish tags (parallel arrays). */
-function heapPush(r: Replica, tag: number, inv: Invocation): void {
-  const tags = r.tags, jobs = r.jobs;
-  let i = tags.length;
-  tags.push(tag);
-  jobs.push(inv);
-  while (i > 0) {
-    const p = (i - 1) >> 1;
-    if ((tags[p] as number) <= tag) break;
-    tags[i] = tags[p] as number;
-    jobs[i] = jobs[p] as Invocation;
-    i = p;
-  }
-  tags[i] = tag;
-  jobs[i] = inv;
-}
-
-function heapPop(r: Replica): Invocation {
-  const tags = r.tags, jobs = r.jobs;
-  const top = jobs[0] as Invocation;
-  const lastTag = tags.pop() as number;
-  const lastJob = jobs.pop() as Invocation;
-  const n = tags.length;
-  if (n > 0) {
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      if (c + 1 < n && (tags[c + 1] as number) < (tags[c] as number)) c++;
-      if (lastTag <= (tags[c] as number)) break;
-      tags[i] = tags[c] as number;
-      jobs[i] = jobs[c] as Invocation;
-      i = c;
-    }
-    tags[i] = lastTag;
-    jobs[i] = lastJob;
-  }
-  return top;
-}
-
-/** Max-heap of idle instances by id (newest first), with positions for removal. */
-function idlePush(fn: SimFn, r: Replica): void {
-  const h = fn.idle;
-  h.push(r);
-  siftUpIdle(h, h.length - 1);
-}
-
-function idleRemove(fn: SimFn, r: Replica): void {
-  const h = fn.idle;
-  const i = r.idlePos;
-  r.idlePos = -1;
-  const last = h.pop() as Replica;
-  if (i === h.length) return;
-  h[i] = last;
-  last.idlePos = i;
-  siftUpIdle(h, i);
-  siftDownIdle(h, last.idlePos);
-}
-
-function siftUpIdle(h: Replica[], i: number): void {
-  const r = h[i] as Replica;
-  while (i > 0) {
-    const p = (i - 1) >> 1;
-    const pr = h[p] as Replica;
-    if (pr.id >= r.id) break;
-    h[i] = pr;
-    pr.idlePos = i;
-    i = p;
-  }
-  h[i] = r;
-  r.idlePos = i;
-}
-
-function siftDownIdle(h: Replica[], i: number): void {
-  const r = h[i] as Replica;
-  const n = h.length;
-  for (;;) {
-    let c = 2 * i + 1;
-    if (c >= n) break;
-    if (c + 1 < n && (h[c + 1] as Replica).id > (h[c] as Replica).id) c++;
-    const cr = h[c] as Replica;
-    if (r.id >= cr.id) break;
-    h[i] = cr;
-    cr.idlePos = i;
-    i = c;
-  }
-  h[i] = r;
-  r.idlePos = i;
-}
-
-function compileWorkflow(idx: number, spec: import('./spec.js').ResolvedWorkflow, fns: Map<string, SimFn>): SimWorkflow {
-  const n = spec.stages.length;
-  const index = new Map(spec.stages.map((s, i) => [s.id, i]));
-  const at = (id: string): number => index.get(id) as number;
-  const indegree = new Int32Array(n);
-  const next: number[][] = spec.stages.map(() => []);
-  const branches: { to: Int32Array; probs: number[] }[][] = spec.stages.map(() => []);
-  for (const [from, to] of spec.edges) {
-    next[at(from)]?.push(at(to));
-    indegree[at(to)]++;
-  }
-  for (const b of spec.branches) {
-    branches[at(b.from)]?.push({ to: Int32Array.from(b.to.map(at)), probs: b.probs });
-    for (const t of b.to) indegree[at(t)]++;
-  }
-  const entries: number[] = [], sinks: number[] = [];
-  const isSink = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    if (indegree[i] === 0) entries.push(i);
-    if ((next[i] as number[]).length === 0 && (branches[i] as unknown[]).length === 0) {
-      sinks.push(i);
-      isSink[i] = 1;
-    }
-  }
-  return new SimWorkflow(
-    idx, spec,
-    spec.stages.map((s) => fns.get(s.fn) as SimFn),
-    Int32Array.from(spec.stages.map((s) => s.parallelism)),
-    indegree,
-    next.map((list) => Int32Array.from(list)),
-    branches,
-    Int32Array.from(entries),
-    Int32Array.from(sinks),
-    isSink,
-    sampler(spec.requestScale),
-  );
 }
 
 export { READY, STARTING, DRAINING, DEAD };

@@ -1,6 +1,8 @@
 /**
  * The simulator's mutable state objects. Plain classes with fixed fields (so
- * V8 keeps them monomorphic); all behaviour lives in engine.ts.
+ * V8 keeps them monomorphic); all behaviour lives in engine.ts and the
+ * modules it delegates to (accounting, heaps, invokers, loads,
+ * node-conditions, workflow).
  */
 import type { Rng } from '../../core/rng.js';
 import type { ResolvedFunction, ResolvedNode, ResolvedWorkflow, StressSpec } from './spec.js';

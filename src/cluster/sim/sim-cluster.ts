@@ -7,7 +7,7 @@ import { Rng } from '../../core/rng.js';
 import type {
   ApplyResult, Cluster, ClusterSnapshot, ConfigChange, DecisionControl, DecisionPoint, FunctionState, InvokerState, NodeInfo, StageReport, WindowSpec,
 } from '../types.js';
-import { DEAD, DRAINING, DEFAULT_SIM_BUDGET, Engine, READY, type SimBudget } from './engine.js';
+import { DEAD, DRAINING, Engine, READY, type SimBudget } from './engine.js';
 import type { Replica, SimFn, SimNode } from './entities.js';
 import { buildSnapshot, type SnapshotOptions } from './metrics.js';
 import { resolveScenario } from './scenario.js';
@@ -33,8 +33,7 @@ export class SimCluster implements Cluster {
   /** @param scenario a scenario (validated here) or an already resolved one. */
   constructor(scenario: ScenarioSpec | ResolvedScenario, private readonly opts: SimClusterOptions = {}) {
     this.scenario = resolveScenario(scenario); // returns an already resolved scenario as it is
-    this.engine = new Engine(this.scenario, opts.baseDir === undefined ? {} : { baseDir: opts.baseDir });
-    this.engine.budget = { ...DEFAULT_SIM_BUDGET, ...opts.budget };
+    this.engine = new Engine(this.scenario, { ...(opts.baseDir === undefined ? {} : { baseDir: opts.baseDir }), ...(opts.budget === undefined ? {} : { budget: opts.budget }) });
     this.snapshotRng = new Rng(this.scenario.seed).fork();
   }
 
@@ -63,11 +62,7 @@ export class SimCluster implements Cluster {
       this.engine.configureStage(id, config);
     },
     invokers: (fn: string): InvokerState[] => this.engine.invokers(fn),
-    takeStageReports: (): StageReport[] => {
-      const out = this.engine.stageReports;
-      this.engine.stageReports = [];
-      return out;
-    },
+    takeStageReports: (): StageReport[] => this.engine.takeStageReports(),
     inflightNow: (): number => this.engine.activeInvocations,
     inflightIntegral: (): number => this.engine.activeArea,
     now: (): number => this.engine.now,
@@ -214,9 +209,7 @@ export class SimCluster implements Cluster {
       case 'concurrency': {
         if (perRequest) return `${fn.spec.name} scales per request: each instance serves one request`;
         if (!Number.isSafeInteger(change.maxInflight) || change.maxInflight < 0) return `maxInflight must be a non-negative integer, got ${quote(change.maxInflight)}`;
-        for (const r of fn.replicas) e.acct(r);
-        fn.maxInflight = change.maxInflight;
-        e.kick(fn);
+        e.setMaxInflight(fn, change.maxInflight);
         return null;
       }
       case 'migrate': {
