@@ -29,7 +29,7 @@ test('train writes metrics.jsonl, run.json and a checkpoint; eval --json reads t
   expect(r.stdout).toMatch(/^trained dqn on CartPole-v1: 400 steps, \d+ episodes in [\d.]+ s \(\d+ steps\/s\); evaluation [\d.]+ ± [\d.]+ over 2 episodes; checkpoint /);
   // progress lines on stderr (not a TTY here: one line per update)
   expect(r.stderr).toContain('faasgym train: dqn on CartPole-v1, 400 steps, seed 3; options from zoo ');
-  expect(r.stderr).toMatch(/\[#{20}\] 400\/400 100% \| \d+ steps\/s \| ep \d+ \| return [\d.]+ \(mean100 [\d.]+\) \| loss q=[\d.e+-]+ \| eps 0\.\d+/);
+  expect(r.stderr).toMatch(/\[#{20}\] 400\/400 100% \| \d+ steps\/s \| ep \d+ \| return [\d.]+ \(mean100 [\d.]+\) \| loss q=[\d.e+-]+ qMax=[\d.e+-]+ \| eps 0\.\d+/);
 
   const rows = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   const episodes = rows.filter((row) => 'episode' in row);

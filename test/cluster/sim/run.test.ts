@@ -101,7 +101,7 @@ describe('runScenario', () => {
   test('invalid overrides throw ConfigError', () => {
     expect(() => runScenario(scenario, { seed: -1 })).toThrow(ConfigError);
     expect(() => runScenario(scenario, { duration: 0 })).toThrow('duration: expected a number in (0, 10000000], got 0');
-    expect(() => runScenario(scenario, { warmup: Number.NaN })).toThrow('warmup must be a finite number >= 0');
+    expect(() => runScenario(scenario, { warmup: Number.NaN })).toThrow('warmup: expected a number in [0, 10000000], got NaN');
   });
 
   test('formatScenarioResult prints a table per function and workflow', () => {

@@ -4,7 +4,7 @@
  * CartPole-v1, two seeds each.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -118,7 +118,17 @@ test('after kill -9 of the runner, running again finishes only the missing cells
   process.kill(child.pid as number, 'SIGKILL');
   await new Promise((res) => child.once('exit', res));
   const kept = readFileSync(first, 'utf8');
-  await sleep(1500); // the orphaned worker notices and exits without a result
+  // The orphaned worker exits when it notices the runner is gone; a cell busy in a training loop may
+  // finish first (its result is then complete: written atomically). Count the results once it is gone.
+  const workersLeft = (): number => readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+    try {
+      return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(join(dir, 'killed'));
+    } catch {
+      return false;
+    }
+  }).length;
+  for (let i = 0; i < 600 && workersLeft() > 0; i++) await sleep(100);
+  expect(workersLeft()).toBe(0);
   const done = ['dqn__s0', 'dqn__s1', 'random__s0', 'random__s1'].filter((c) => existsSync(join(dir, 'killed', 'cells', `CartPole-v1__${c}`, 'result.json')));
   expect(done.length).toBeGreaterThanOrEqual(1);
   expect(done.length).toBeLessThan(4);
