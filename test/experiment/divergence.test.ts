@@ -74,7 +74,7 @@ describe('divergence detection in train()', () => {
   it("DQN reports its largest bootstrapped |Q| as qMax, and an exploding learning rate is caught", async () => {
     await initTf();
     const env = make('CartPole-v1');
-    const agent = new DQN(env, { learningStarts: 100, hidden: [32], learningRate: 5, loss: 'mse', maxGradNorm: 1e9, targetUpdateInterval: 10, totalSteps: 5000 }, 0);
+    const agent = new DQN(env, { learningStarts: 100, hidden: [32], learningRate: 1 /* the option's upper bound */, loss: 'mse', maxGradNorm: 0 /* no clipping */, targetUpdateInterval: 10, totalSteps: 5000 }, 0);
     try {
       const r = await train({ env, agent, steps: 5000, seed: 0, maxLoss: 1e4 });
       expect(r.diverged).not.toBeNull();
