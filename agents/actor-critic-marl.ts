@@ -40,7 +40,7 @@ import { SingleAgentAsParallel } from '../src/core/wrappers/single-as-parallel.j
 import { Box } from '../src/spaces/box.js';
 import { flatdim, flatten } from '../src/spaces/flatten.js';
 import type { Space } from '../src/spaces/space.js';
-import { AgentAttention, adjacencyTensor, smallBatchMatMul } from '../src/nn/attention.js';
+import { AgentAttention, adjacencyMatrix, adjacencyTensor, smallBatchMatMul } from '../src/nn/attention.js';
 import { CheckpointError, loadCheckpoint, saveCheckpoint, type GroupEntry } from '../src/nn/checkpoint.js';
 import type { Noise } from '../src/nn/noise.js';
 import { initTf, tf } from '../src/nn/tf.js';
@@ -121,7 +121,7 @@ export function marlSupports(variant: MarlVariant, env: AnyEnv): string | null {
   }
   if (variant !== 'maddpg' && view.adjacency) {
     try {
-      adjacencyTensor(view.adjacency(), view.possibleAgents.length).dispose();
+      adjacencyMatrix(view.adjacency(), view.possibleAgents.length);
     } catch (err) {
       return `${variant}: the env's adjacency() is unusable: ${(err as Error).message}`;
     }

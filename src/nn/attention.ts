@@ -20,6 +20,11 @@ import { tf } from './tf.js';
 
 /** Validate an n × n adjacency matrix (finite, non-negative) and return it as a tensor. */
 export function adjacencyTensor(adjacency: readonly (readonly number[])[], n: number): tf.Tensor2D {
+  return tf.tensor2d(adjacencyMatrix(adjacency, n), [n, n]);
+}
+
+/** The adjacency checked and flattened row-major (no tensor: `supports()` checks an env without touching tfjs). */
+export function adjacencyMatrix(adjacency: readonly (readonly number[])[], n: number): Float32Array {
   if (!Array.isArray(adjacency) || adjacency.length !== n) throw new ConfigError(`adjacency must be ${n} rows of ${n} numbers, got ${quote(adjacency)}`);
   const flat = new Float32Array(n * n);
   adjacency.forEach((row, j) => {
@@ -29,7 +34,7 @@ export function adjacencyTensor(adjacency: readonly (readonly number[])[], n: nu
       flat[j * n + k] = v;
     });
   });
-  return tf.tensor2d(flat, [n, n]);
+  return flat;
 }
 
 /**
