@@ -2,21 +2,19 @@
  * The fast path of the multi-agent actor-critics (MADDPG, mean-field, AttMF):
  * the same losses and gradients as the tfjs autodiff update in
  * `actor-critic-marl.ts` (its reference path), computed with src/nn's
- * machinery. Inputs (global state, joint actions, neighbour means, attention)
- * are assembled in JavaScript on flat agent-major arrays [N, B, ·]; actors and
- * critics run as `DenseStack`s (one over N·B rows with parameter sharing,
- * else one per agent over B rows); the losses, ∂loss/∂output, the
- * attention's masked softmax and its gradient (`attentionForward`/
- * `attentionBackward`, src/nn/attention.ts) in JavaScript.
+ * machinery. The variant's `MarlStrategy` (its own file) assembles the actor
+ * and critic inputs in JavaScript on flat agent-major arrays [N, B, ·] and
+ * back-propagates into any parameters they hold (AttMF's attention); actors
+ * and critics run here as `DenseStack`s (one over N·B rows with parameter
+ * sharing, else one per agent over B rows), with the losses and
+ * ∂loss/∂output in JavaScript.
  */
 import { ConfigError } from '../src/core/errors.js';
 import type { VariableAdam } from '../src/nn/adam.js';
-import { attentionBackward, attentionForward, type AgentAttention, type AttentionCache } from '../src/nn/attention.js';
 import { Tape } from '../src/nn/dense.js';
 import type { tf } from '../src/nn/tf.js';
 import type { StackedMlp } from './actor-critic-nets.js';
-
-export type MarlVariantName = 'maddpg' | 'meanfield' | 'attmf';
+import type { InputBackward, MarlNetworks, MarlStrategy } from './actor-critic-marl-strategy.js';
 
 /** A minibatch as flat agent-major arrays. */
 export interface MarlBatch {
@@ -35,24 +33,11 @@ export interface MarlBatch {
   nextState: Float32Array | null;
 }
 
-export interface MarlFastNets {
-  actor: StackedMlp;
-  critic: StackedMlp;
-  actorAttention: AgentAttention | null;
-  criticAttention: AgentAttention | null;
-}
-
 export interface MarlLayout {
-  variant: MarlVariantName;
   agents: number;
   obsDim: number;
   actionDim: number;
-  globalStateDim: number;
   agentIds: boolean;
-  /** [N, N], diagonal zeroed. */
-  adjacency: Float32Array;
-  /** [N, N], rows normalised (mean over neighbours). */
-  meanField: Float32Array;
   /** [N, M]: 1 on each agent's real action elements; null when every agent has M. */
   actionMask: Float32Array | null;
 }
@@ -60,10 +45,8 @@ export interface MarlLayout {
 interface Input {
   x: Float32Array;
   width: number;
-  /** Attention weights and their cache (attmf). */
-  attention: AttentionCache | null;
-  /** States [B, N, D] (attmf). */
-  states: Float32Array | null;
+  /** Gradients of the parameters the input was built with (AttMF's attention), or null. */
+  backward: InputBackward | null;
 }
 
 export class MarlFastPath {
@@ -72,39 +55,11 @@ export class MarlFastPath {
   private readonly M: number;
   private readonly ids: number;
 
-  constructor(readonly layout: MarlLayout) {
+  constructor(readonly layout: MarlLayout, private readonly strategy: MarlStrategy) {
     this.N = layout.agents;
     this.D = layout.obsDim;
     this.M = layout.actionDim;
     this.ids = layout.agentIds ? layout.agents : 0;
-  }
-
-  /** [N, B, D] agent-major → [B, N, D]. */
-  private statesOf(obs: Float32Array, B: number): Float32Array {
-    const { N, D } = this;
-    const out = new Float32Array(B * N * D);
-    for (let j = 0; j < N; j++) for (let k = 0; k < B; k++) copy(out, (k * N + j) * D, obs, (j * B + k) * D, D);
-    return out;
-  }
-
-  private attend(module: AgentAttention, states: Float32Array, B: number): AttentionCache {
-    return attentionForward(states, B, module, module.wq.dataSync() as Float32Array, module.wk.dataSync() as Float32Array, this.layout.adjacency);
-  }
-
-  /** out[j, k, at … at + X) = Σ_l w[k, j, l] · values[l, k, ·] (values agent-major [N, B, X]). */
-  private weightedMean(w: Float32Array, values: Float32Array, X: number, B: number, out: Float32Array, width: number, at: number): void {
-    const N = this.N;
-    for (let j = 0; j < N; j++) {
-      for (let k = 0; k < B; k++) {
-        const o = (j * B + k) * width + at;
-        for (let l = 0; l < N; l++) {
-          const c = w[(k * N + j) * N + l] as number;
-          if (c === 0) continue;
-          const v = (l * B + k) * X;
-          for (let i = 0; i < X; i++) out[o + i] = (out[o + i] as number) + c * (values[v + i] as number);
-        }
-      }
-    }
   }
 
   private writeIds(x: Float32Array, width: number, B: number): void {
@@ -112,68 +67,22 @@ export class MarlFastPath {
     for (let j = 0; j < this.N; j++) for (let k = 0; k < B; k++) x[(j * B + k) * width + width - this.N + j] = 1;
   }
 
-  /** Actor input [N, B, ·]: s_j (and ŝ_j, attmf), then the agent id. */
-  actorInput(nets: MarlFastNets, obs: Float32Array, B: number): Input {
-    const { N, D } = this;
-    const width = (nets.actorAttention ? 2 * D : D) + this.ids;
-    const x = new Float32Array(N * B * width);
-    for (let r = 0; r < N * B; r++) copy(x, r * width, obs, r * D, D);
-    let attention: AttentionCache | null = null, states: Float32Array | null = null;
-    if (nets.actorAttention) {
-      states = this.statesOf(obs, B);
-      attention = this.attend(nets.actorAttention, states, B);
-      this.weightedMean(attention.w, obs, D, B, x, width, D);
-    }
+  /** Actor input [N, B, ·]: the strategy's, then the agent id. */
+  actorInput(nets: MarlNetworks, obs: Float32Array, B: number): Input {
+    const width = this.strategy.actorWidth + this.ids;
+    const x = new Float32Array(this.N * B * width);
+    const backward = this.strategy.fillActorInput(nets, obs, B, x, width);
     this.writeIds(x, width, B);
-    return { x, width, attention, states };
-  }
-
-  /** Where agent j's own action sits in its critic input. */
-  private ownColumn(j: number): number {
-    const { N, D, M } = this;
-    const G = this.layout.globalStateDim;
-    if (this.layout.variant === 'maddpg') return (G > 0 ? G : N * D) + j * M;
-    return this.layout.variant === 'meanfield' ? D : 2 * D;
+    return { x, width, backward };
   }
 
   /** Critic input [N, B, ·] with agent j's own action from `own`, the others' from `others` (both [N, B, M]). */
-  criticInput(nets: MarlFastNets, obs: Float32Array, own: Float32Array, others: Float32Array, global: Float32Array | null, B: number): Input {
-    const { N, D, M } = this;
-    const G = this.layout.globalStateDim;
-    const variant = this.layout.variant;
-    const width = (variant === 'maddpg' ? (G > 0 ? G : N * D) + N * M : variant === 'meanfield' ? D + 2 * M : 2 * D + 2 * M) + this.ids;
-    const x = new Float32Array(N * B * width);
-    let attention: AttentionCache | null = null, states: Float32Array | null = null;
-    for (let j = 0; j < N; j++) {
-      for (let k = 0; k < B; k++) {
-        const o = (j * B + k) * width;
-        const at = this.ownColumn(j);
-        if (variant === 'maddpg') {
-          if (global) copy(x, o, global, k * G, G);
-          else for (let l = 0; l < N; l++) copy(x, o + l * D, obs, (l * B + k) * D, D);
-          const g = at - j * M;
-          for (let l = 0; l < N; l++) copy(x, o + g + l * M, l === j ? own : others, (l * B + k) * M, M);
-          continue;
-        }
-        copy(x, o, obs, (j * B + k) * D, D);
-        copy(x, o + at, own, (j * B + k) * M, M);
-        if (variant === 'meanfield') {
-          for (let l = 0; l < N; l++) {
-            const c = this.layout.meanField[j * N + l] as number;
-            if (c === 0) continue;
-            for (let i = 0; i < M; i++) x[o + D + M + i] = (x[o + D + M + i] as number) + c * (others[(l * B + k) * M + i] as number);
-          }
-        }
-      }
-    }
-    if (variant === 'attmf' && nets.criticAttention) {
-      states = this.statesOf(obs, B);
-      attention = this.attend(nets.criticAttention, states, B);
-      this.weightedMean(attention.w, obs, D, B, x, width, D);
-      this.weightedMean(attention.w, others, M, B, x, width, 2 * D + M);
-    }
+  criticInput(nets: MarlNetworks, obs: Float32Array, own: Float32Array, others: Float32Array, global: Float32Array | null, B: number): Input {
+    const width = this.strategy.criticWidth + this.ids;
+    const x = new Float32Array(this.N * B * width);
+    const backward = this.strategy.fillCriticInput(nets, obs, own, others, global, B, x, width);
     this.writeIds(x, width, B);
-    return { x, width, attention, states };
+    return { x, width, backward };
   }
 
   /** A stacked network's outputs [N, B, out] (`tapes`: keep each weight group's forward pass). */
@@ -217,7 +126,7 @@ export class MarlFastPath {
   }
 
   /** Masked actions [N, B, M] of `nets`' actors for observations [N, B, D]. */
-  policy(nets: MarlFastNets, obs: Float32Array, B: number): Float32Array {
+  policy(nets: MarlNetworks, obs: Float32Array, B: number): Float32Array {
     const a = this.run(nets.actor, this.actorInput(nets, obs, B).x, B, null);
     this.mask(a, B);
     return a;
@@ -230,34 +139,8 @@ export class MarlFastPath {
     for (let j = 0; j < N; j++) for (let k = 0; k < B; k++) for (let i = 0; i < M; i++) a[(j * B + k) * M + i] = (a[(j * B + k) * M + i] as number) * (m[j * M + i] as number);
   }
 
-  /** ∂loss/∂weights [B, N, N] of an attention from ∂loss/∂(weighted means) in the columns of `dInput` (rows of `width`). */
-  private attentionGrad(w: Float32Array, parts: { values: Float32Array; X: number; at: number }[], dInput: Float32Array, width: number, B: number): Float32Array {
-    const N = this.N;
-    const dw = new Float32Array(B * N * N);
-    for (let k = 0; k < B; k++) {
-      for (let j = 0; j < N; j++) {
-        const d = (j * B + k) * width;
-        for (let l = 0; l < N; l++) {
-          if ((w[(k * N + j) * N + l] as number) === 0 && (this.layout.adjacency[j * N + l] as number) <= 0) continue;
-          let sum = 0;
-          for (const { values, X, at } of parts) for (let i = 0; i < X; i++) sum += (dInput[d + at + i] as number) * (values[(l * B + k) * X + i] as number);
-          dw[(k * N + j) * N + l] = sum;
-        }
-      }
-    }
-    return dw;
-  }
-
-  private attentionParamGrad(module: AgentAttention, cache: AttentionCache, dw: Float32Array, opt: VariableAdam): void {
-    const dWq = opt.params.slice(opt.grad, opt.params.vars.indexOf(module.wq));
-    const dWk = opt.params.slice(opt.grad, opt.params.vars.indexOf(module.wk));
-    dWq.fill(0);
-    dWk.fill(0);
-    attentionBackward(cache, module, dw, dWq, dWk);
-  }
-
   /** Critic loss Σ live (Q_j − y_j)² / Σ live, y_j = r_j + γ (1 − done_j) Q'_j(s', π'(s')), and its gradient into `opt`. */
-  criticGradients(b: MarlBatch, online: MarlFastNets, target: MarlFastNets, gamma: number, opt: VariableAdam): number {
+  criticGradients(b: MarlBatch, online: MarlNetworks, target: MarlNetworks, gamma: number, opt: VariableAdam): number {
     const B = b.size, N = this.N;
     const nextActions = this.policy(target, b.nextObs, B);
     const nextQ = this.run(target.critic, this.criticInput(target, b.nextObs, nextActions, nextActions, b.nextState, B).x, B, null);
@@ -276,14 +159,9 @@ export class MarlFastPath {
       loss += td * td * live;
       dq[r] = (2 * td * live) / liveCount;
     }
-    const attention = online.criticAttention && input.attention;
-    const dInput = attention ? new Float32Array(input.x.length) : null;
+    const dInput = input.backward ? new Float32Array(input.x.length) : null;
     this.back(online.critic, tapes, dq, B, opt, dInput);
-    if (online.criticAttention && input.attention && dInput) {
-      const { D, M } = this;
-      const dw = this.attentionGrad(input.attention.w, [{ values: b.obs, X: D, at: D }, { values: b.actions, X: M, at: 2 * D + M }], dInput, input.width, B);
-      this.attentionParamGrad(online.criticAttention, input.attention, dw, opt);
-    }
+    if (input.backward && dInput) input.backward(dInput, opt);
     return loss / liveCount;
   }
 
@@ -292,8 +170,8 @@ export class MarlFastPath {
    * actions from the replay (+ λ·mean(z²) over the pre-tanh outputs), and its
    * gradient into `opt`.
    */
-  actorGradients(b: MarlBatch, online: MarlFastNets, actionRegularization: number, opt: VariableAdam): number {
-    const B = b.size, { N, D, M } = this;
+  actorGradients(b: MarlBatch, online: MarlNetworks, actionRegularization: number, opt: VariableAdam): number {
+    const B = b.size, { N, M } = this;
     const actorIn = this.actorInput(online, b.obs, B);
     const actorTapes: Tape[] = [];
     const z = this.run(online.actor, actorIn.x, B, actorTapes, true);
@@ -321,7 +199,7 @@ export class MarlFastPath {
     const dz = new Float32Array(z.length);
     let reg = 0;
     for (let j = 0; j < N; j++) {
-      const at = this.ownColumn(j);
+      const at = this.strategy.ownColumn(j);
       for (let k = 0; k < B; k++) {
         const r = j * B + k, live = b.live[r] as number;
         for (let i = 0; i < M; i++) {
@@ -338,19 +216,11 @@ export class MarlFastPath {
       }
     }
     if (lambda > 0) loss += (lambda * reg) / (liveCount * M);
-    const dActor = online.actorAttention && actorIn.attention ? new Float32Array(actorIn.x.length) : null;
+    const dActor = actorIn.backward ? new Float32Array(actorIn.x.length) : null;
     this.back(online.actor, actorTapes, dz, B, opt, dActor);
-    if (online.actorAttention && actorIn.attention && dActor) {
-      const dw = this.attentionGrad(actorIn.attention.w, [{ values: b.obs, X: D, at: D }], dActor, actorIn.width, B);
-      this.attentionParamGrad(online.actorAttention, actorIn.attention, dw, opt);
-    }
+    if (actorIn.backward && dActor) actorIn.backward(dActor, opt);
     return loss;
   }
-}
-
-/** dst[d … d + n) = src[s … s + n), without allocating a view. */
-function copy(dst: Float32Array, d: number, src: Float32Array, s: number, n: number): void {
-  for (let i = 0; i < n; i++) dst[d + i] = src[s + i] as number;
 }
 
 const offsets = new WeakMap<VariableAdam, Map<tf.Variable, number>>();

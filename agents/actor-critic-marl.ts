@@ -18,14 +18,13 @@
  * - uniformly random actions for the first `learningStarts` steps, then π(s)
  *   plus Gaussian (or Ornstein–Uhlenbeck) noise in the [-1, 1] scale, clipped.
  *
- * Critic and actor inputs per variant (agent j; N^j its neighbours in the
- * adjacency, which defaults to all other agents):
- * - `maddpg`:    critic (global state, a_1 … a_n); actor s_j.
- * - `meanfield`: critic (s_j, a_j, ā_j), ā_j = mean of a_k over N^j (eq. 5); actor s_j.
- * - `attmf`:     critic (s_j, s̃_j, a_j, ã_j), attention-weighted means of the
- *                neighbours' states and actions with the critic's attention
- *                weights w^{jk} (eqs. 6–7); actor (s_j, ŝ_j) with the actor's
- *                own attention weights u^{jk} (eq. 8); weights by eq. (9).
+ * What each agent's actor and critic see is the variant's `MarlStrategy`
+ * (actor-critic-marl-strategy.ts), defined in the variant's own file:
+ * - `maddpg.ts`:    critic (global state, a_1 … a_n); actor s_j.
+ * - `meanfield.ts`: critic (s_j, a_j, ā_j), ā_j = mean of a_k over N^j (eq. 5); actor s_j.
+ * - `attmf.ts`:     critic (s_j, s̃_j, a_j, ã_j), actor (s_j, ŝ_j), means
+ *                   weighted by attention over the neighbours (eqs. 6–9).
+ * N^j are agent j's neighbours in the adjacency (all other agents by default).
  *
  * Shapes: agents' observations and actions are zero-padded to the largest
  * agent's sizes D and M and stacked agent-major, `[N, batch, D]`, so every
@@ -40,64 +39,19 @@ import { SingleAgentAsParallel } from '../src/core/wrappers/single-as-parallel.j
 import { Box } from '../src/spaces/box.js';
 import { flatdim, flatten } from '../src/spaces/flatten.js';
 import type { Space } from '../src/spaces/space.js';
-import { AgentAttention, adjacencyMatrix, adjacencyTensor, smallBatchMatMul } from '../src/nn/attention.js';
+import { AgentAttention, adjacencyMatrix, adjacencyTensor } from '../src/nn/attention.js';
 import { CheckpointError, loadCheckpoint, saveCheckpoint, type GroupEntry } from '../src/nn/checkpoint.js';
 import type { Noise } from '../src/nn/noise.js';
 import { initTf, tf } from '../src/nn/tf.js';
 import { VariableAdam, type AdamState } from '../src/nn/adam.js';
 import { ParamSet } from '../src/nn/params.js';
-import { polyak, polyakVariables } from '../src/nn/polyak.js';
-import {
-  ActionScaler, ColumnReplay, actorCriticFields, boxActionRefusal, type ActorCriticCommon, makeNoise, noiseState, restoreNoiseState,
-  restoreVariables,
-} from './actor-critic-common.js';
+import { polyakParams, polyakVariables } from '../src/nn/polyak.js';
+import { ActionScaler, ColumnReplay, boxActionRefusal, makeNoise, noiseState, restoreNoiseState, restoreVariables } from './actor-critic-common.js';
 import { MarlFastPath, type MarlBatch } from './actor-critic-marl-fast.js';
+import type { MarlNetworks, MarlStrategy, MarlStrategyFactory, MarlVariant } from './actor-critic-marl-strategy.js';
+import type { MarlHyperparameters } from './actor-critic-marl-options.js';
 import { StackedMlp } from './actor-critic-nets.js';
 import type { ActOptions, Agent, Losses, MultiTransition } from './agent.js';
-import { boolean, literal, number, options, parseOptions, type z } from './option-fields.js';
-
-export type MarlVariant = 'maddpg' | 'meanfield' | 'attmf';
-
-// ================================================================ OPTIONS
-
-/** The resolved options of every variant (`useGlobalState`: maddpg only; `attentionDim`: attmf only). */
-export type MarlHyperparameters = ActorCriticCommon & {
-  actionRegularization: number;
-  shareParameters: boolean | 'auto';
-  agentIds: boolean;
-  /** maddpg: feed the critics `env.state()` when the env has one (else the concatenated observations). */
-  useGlobalState?: boolean;
-  /** attmf: size d_k of the attention queries and keys. */
-  attentionDim?: number;
-};
-
-type MarlDefaults = ActorCriticCommon & { actionRegularization: number; shareParameters: boolean | 'auto'; agentIds: boolean };
-
-/** The zod fields every variant takes, with the variant's defaults and their sources (each variant's file gives them). */
-export function marlFields(d: MarlDefaults, src: Partial<Record<keyof MarlDefaults, string>> = {}) {
-  return {
-    ...actorCriticFields(d, src, 'actors and critics'),
-    actionRegularization: number({
-      default: d.actionRegularization, min: 0, max: 1000, maxWhy: 'a weight beyond 1000 leaves the critic no say in the actor loss',
-      doc: 'weight λ of the actors\' output regularisation: the actor loss adds λ·mean(z²) over the pre-tanh outputs z (Lowe et al.\'s MADDPG code, `p_reg`, λ = 1e-3), keeping actions out of tanh saturation (0: off)',
-      source: src.actionRegularization,
-    }),
-    shareParameters: literal({
-      values: [true, false, 'auto'] as const, default: d.shareParameters,
-      doc: 'one actor, one critic (and attention module) shared by all agents (`true`), one per agent (`false`), or `auto`: share when every agent\'s observation and action have the same sizes (sharing with different sizes is refused)',
-      source: src.shareParameters,
-    }),
-    agentIds: boolean({ default: d.agentIds, doc: 'append a one-hot agent index to every actor and critic input (lets shared networks tell agents apart)', source: src.agentIds }),
-  };
-}
-
-/** What every variant accepts: any subset of its fields. */
-export type MarlCommonOptions = Partial<z.input<ReturnType<typeof options<ReturnType<typeof marlFields>>>>>;
-
-/** Validate `options` with a variant's schema; one `ConfigError` lists every bad field with its value. */
-export function resolveMarlOptions(variant: MarlVariant, schema: z.ZodType, options: unknown = {}): MarlHyperparameters {
-  return parseOptions(schema, options, variant, 'options') as MarlHyperparameters;
-}
 
 // ================================================================ SPACES
 
@@ -107,7 +61,8 @@ export function parallelView(env: AnyEnv): ParallelEnv<string, unknown, unknown>
 }
 
 /** Why a variant cannot run on `env`, or null. */
-export function marlSupports(variant: MarlVariant, env: AnyEnv): string | null {
+export function marlSupports(strategy: MarlStrategyFactory, env: AnyEnv): string | null {
+  const variant = strategy.name;
   const view = parallelView(env);
   if (view.possibleAgents.length === 0) return `${variant} needs at least one agent`;
   for (const id of view.possibleAgents) {
@@ -119,7 +74,7 @@ export function marlSupports(variant: MarlVariant, env: AnyEnv): string | null {
       return `${variant} needs flattenable observation spaces; agent ${quote(id)}: ${(err as Error).message}`;
     }
   }
-  if (variant !== 'maddpg' && view.adjacency) {
+  if (strategy.usesAdjacency && view.adjacency) {
     try {
       adjacencyMatrix(view.adjacency(), view.possibleAgents.length);
     } catch (err) {
@@ -127,14 +82,6 @@ export function marlSupports(variant: MarlVariant, env: AnyEnv): string | null {
     }
   }
   return null;
-}
-
-/** Online or target copies of a variant's networks. */
-export interface MarlNetworks {
-  actor: StackedMlp;
-  critic: StackedMlp;
-  actorAttention: AgentAttention | null;
-  criticAttention: AgentAttention | null;
 }
 
 type Column = 'obs' | 'action' | 'reward' | 'nextObs' | 'done' | 'live' | 'state' | 'nextState';
@@ -178,6 +125,8 @@ export abstract class MultiAgentActorCritic implements Agent {
   private readonly onlineParams: ParamSet;
   private readonly targetParams: ParamSet;
   private readonly variant: MarlVariant;
+  /** What this variant's actors and critics see. */
+  private readonly strategy: MarlStrategy;
   private readonly envId: string | null;
   private readonly obsSpaces: Space<unknown>[];
   private readonly actionSpaces: Box[];
@@ -190,19 +139,14 @@ export abstract class MultiAgentActorCritic implements Agent {
   private readonly criticVars: tf.Variable[];
   // Constant tensors.
   private readonly adjacencyT: tf.Tensor2D;
-  /** Row-normalised adjacency [N, N] (mean over neighbours; zero rows stay zero). */
-  private readonly meanFieldT: tf.Tensor2D;
   /** [N, 1, M]: 1 on each agent's real action elements (padding masks). */
   private readonly actionMaskT: tf.Tensor3D | null;
-  /** [N, 1, N·M]: 1 on agent j's own block of the joint action (MADDPG). */
-  private readonly ownBlockT: tf.Tensor3D;
-  /** 1 − ownBlockT. */
-  private readonly otherBlocksT: tf.Tensor3D;
   private readonly idsT: tf.Tensor3D;
   private disposed = false;
 
-  protected constructor(variant: MarlVariant, env: AnyEnv, hp: MarlHyperparameters, readonly seed: number) {
-    const why = marlSupports(variant, env);
+  protected constructor(factory: MarlStrategyFactory, env: AnyEnv, hp: MarlHyperparameters, readonly seed: number) {
+    const variant = factory.name;
+    const why = marlSupports(factory, env);
     if (why) throw new ConfigError(why);
     if (!Number.isSafeInteger(seed) || seed < 0) throw new ConfigError(`${variant} seed must be a non-negative safe integer, got ${quote(seed)}`);
     this.variant = variant;
@@ -224,21 +168,11 @@ export abstract class MultiAgentActorCritic implements Agent {
     this.hyperparameters = { ...hp, shareParameters: hp.shareParameters === 'auto' ? uniform : hp.shareParameters };
     const share = this.hyperparameters.shareParameters;
 
-    // Global state for MADDPG's centralised critics: env.state() when present and asked for.
-    let stateDim = 0;
-    if (variant === 'maddpg' && hp.useGlobalState && view.state) {
-      let s: unknown;
-      try {
-        s = view.state();
-      } catch (err) {
-        throw new ConfigError(`maddpg: env.state() failed before reset (${(err as Error).message}); pass useGlobalState: false to use the concatenated observations`);
-      }
-      if (!Array.isArray(s) || s.length === 0) throw new ConfigError(`maddpg: env.state() must return a non-empty number array, got ${quote(s)}`);
-      stateDim = s.length;
-    }
+    // The global state for centralised critics (MADDPG's), when the variant asks for one.
+    const stateDim = factory.globalStateDim(view, hp.useGlobalState);
     this.globalStateDim = stateDim;
 
-    const adj = variant !== 'maddpg' && view.adjacency ? view.adjacency() : this.agentIds.map((_, j) => this.agentIds.map((__, k) => (j === k ? 0 : 1)));
+    const adj = factory.usesAdjacency && view.adjacency ? view.adjacency() : this.agentIds.map((_, j) => this.agentIds.map((__, k) => (j === k ? 0 : 1)));
     this.adjacency = adj.map((row, j) => row.map((v, k) => (j === k ? 0 : v)));
 
     const root = new Rng(seed);
@@ -247,16 +181,19 @@ export abstract class MultiAgentActorCritic implements Agent {
     this.replayRng = root.fork();
 
     const D = this.obsDim, M = this.actionDim, ids = hp.agentIds ? N : 0;
-    const actorIn = (variant === 'attmf' ? 2 * D : D) + ids;
-    const criticIn =
-      variant === 'maddpg' ? (stateDim > 0 ? stateDim : N * D) + N * M + ids
-      : variant === 'meanfield' ? D + 2 * M + ids
-      : 2 * D + 2 * M + ids;
+    this.adjacencyT = adjacencyTensor(this.adjacency, N);
+    this.strategy = factory.create({
+      agents: N, obsDim: D, actionDim: M, globalStateDim: stateDim,
+      adjacency: Float32Array.from(this.adjacency.flat()), adjacencyT: this.adjacencyT,
+    });
+    const actorIn = this.strategy.actorWidth + ids;
+    const criticIn = this.strategy.criticWidth + ids;
+    const attention = (): AgentAttention | null => (factory.attention ? new AgentAttention({ stateDim: D, keyDim: hp.attentionDim as number, agents: N, shared: share }, initRng) : null);
     const build = (suffix: string): MarlNetworks => ({
       actor: new StackedMlp({ agents: N, shared: share, input: actorIn, hidden: hp.hidden, output: M, activation: hp.activation, outputActivation: 'tanh', name: `actor${suffix}` }, initRng),
       critic: new StackedMlp({ agents: N, shared: share, input: criticIn, hidden: hp.hidden, output: 1, activation: hp.activation, outputActivation: 'linear', name: `critic${suffix}` }, initRng),
-      actorAttention: variant === 'attmf' ? new AgentAttention({ stateDim: D, keyDim: hp.attentionDim as number, agents: N, shared: share }, initRng) : null,
-      criticAttention: variant === 'attmf' ? new AgentAttention({ stateDim: D, keyDim: hp.attentionDim as number, agents: N, shared: share }, initRng) : null,
+      actorAttention: attention(),
+      criticAttention: attention(),
     });
     this.online = build('');
     this.target = build('_target');
@@ -268,34 +205,15 @@ export abstract class MultiAgentActorCritic implements Agent {
     this.onlineParams = new ParamSet(netVariables(this.online));
     this.targetParams = new ParamSet(netVariables(this.target));
 
-    this.adjacencyT = adjacencyTensor(this.adjacency, N);
-    this.meanFieldT = tf.tidy(() => {
-      const rows = this.adjacencyT.sum(1, true);
-      return this.adjacencyT.div(tf.where(rows.greater(0), rows, tf.onesLike(rows))) as tf.Tensor2D;
-    });
     const mask = new Float32Array(N * M);
     this.actionDims.forEach((m, j) => mask.fill(1, j * M, j * M + m));
     this.actionMaskT = uniform ? null : tf.tensor3d(mask, [N, 1, M]);
-    const own = new Float32Array(N * N * M);
-    for (let j = 0; j < N; j++) own.fill(1, (j * N + j) * M, (j * N + j + 1) * M);
-    this.ownBlockT = tf.tensor3d(own, [N, 1, N * M]);
-    this.otherBlocksT = tf.tidy(() => tf.scalar(1).sub(this.ownBlockT) as tf.Tensor3D);
     this.idsT = tf.tidy(() => tf.eye(N).reshape([N, 1, N]) as tf.Tensor3D);
 
     const columns: Record<Column, number> = { obs: N * D, action: N * M, reward: N, nextObs: N * D, done: N, live: N, state: stateDim, nextState: stateDim };
     this.replay = new ColumnReplay<Column>(columns, hp.bufferSize);
     this.noise = makeNoise(hp.noise, N * M, hp.noiseSigma, hp.noiseTheta);
-    this.fast = new MarlFastPath({
-      variant,
-      agents: N,
-      obsDim: D,
-      actionDim: M,
-      globalStateDim: stateDim,
-      agentIds: hp.agentIds,
-      adjacency: Float32Array.from(this.adjacency.flat()),
-      meanField: this.meanFieldT.dataSync() as Float32Array,
-      actionMask: uniform ? null : mask,
-    });
+    this.fast = new MarlFastPath({ agents: N, obsDim: D, actionDim: M, agentIds: hp.agentIds, actionMask: uniform ? null : mask }, this.strategy);
   }
 
   /** `await initTf()` first; the variants' `create` do. */
@@ -312,16 +230,9 @@ export abstract class MultiAgentActorCritic implements Agent {
     return tf.concat([x, b === 1 ? this.idsT : tf.tile(this.idsT, [1, b, 1])], 2) as tf.Tensor3D;
   }
 
-  /** Attention-weighted neighbour means of `values` [N, B, X] with weights [B, N, N] → [N, B, X] (eqs. 7–8). */
-  private static weightedMean(weights: tf.Tensor3D, values: tf.Tensor3D): tf.Tensor3D {
-    return smallBatchMatMul(weights, values.transpose([1, 0, 2]) as tf.Tensor3D).transpose([1, 0, 2]) as tf.Tensor3D;
-  }
-
-  /** Actor input [N, B, ·] from observations [N, B, D]. */
+  /** Actor input [N, B, ·] from observations [N, B, D]: the variant's, then the agent id. */
   private actorInput(nets: MarlNetworks, obs: tf.Tensor3D): tf.Tensor3D {
-    if (!nets.actorAttention) return this.withIds(obs);
-    const u = nets.actorAttention.weights(obs.transpose([1, 0, 2]) as tf.Tensor3D, this.adjacencyT);
-    return this.withIds(tf.concat([obs, MultiAgentActorCritic.weightedMean(u, obs)], 2) as tf.Tensor3D);
+    return this.withIds(this.strategy.actorInput(nets, obs));
   }
 
   /** Actions [N, B, M] of `nets`' actors (padding zeroed). */
@@ -331,28 +242,12 @@ export abstract class MultiAgentActorCritic implements Agent {
   }
 
   /**
-   * Critic input [N, B, ·]: agent j's own action from `own`, everybody
-   * else's (or the neighbours' means) from `others`, both [N, B, M]; `global`
-   * [B, G] is MADDPG's centralised state.
+   * Critic input [N, B, ·]: the variant's, agent j's own action from `own`,
+   * everybody else's (or the neighbours' means) from `others`, both
+   * [N, B, M]; `global` [B, G] is the global state (MADDPG's); then the agent id.
    */
   private criticInput(nets: MarlNetworks, obs: tf.Tensor3D, own: tf.Tensor3D, others: tf.Tensor3D, global: tf.Tensor2D | null): tf.Tensor3D {
-    const [N, B] = obs.shape;
-    const M = this.actionDim;
-    if (this.variant === 'maddpg') {
-      // (s_1 … s_n, a_1 … a_n) with a_j from `own` in critic j's own block.
-      const joint = others.transpose([1, 0, 2]).reshape([1, B, N * M]);
-      const actions = own === others ? tf.tile(joint, [N, 1, 1]) : joint.mul(this.otherBlocksT).add(tf.tile(own, [1, 1, N]).mul(this.ownBlockT));
-      const g = (global ?? obs.transpose([1, 0, 2]).reshape([B, N * this.obsDim])).expandDims(0);
-      return this.withIds(tf.concat([tf.tile(g, [N, 1, 1]), actions], 2) as tf.Tensor3D);
-    }
-    if (this.variant === 'meanfield') {
-      // (s_j, a_j, ā_j): one [N, N] × [N, B·M] product gives every agent's neighbour mean (eq. 5).
-      const mean = tf.matMul(this.meanFieldT, others.reshape([N, B * M])).reshape([N, B, M]);
-      return this.withIds(tf.concat([obs, own, mean], 2) as tf.Tensor3D);
-    }
-    // attmf: (s_j, s̃_j, a_j, ã_j) with the critic's attention weights w^{jk} (eqs. 6–7, 9).
-    const w = (nets.criticAttention as AgentAttention).weights(obs.transpose([1, 0, 2]) as tf.Tensor3D, this.adjacencyT);
-    return this.withIds(tf.concat([obs, MultiAgentActorCritic.weightedMean(w, obs), own, MultiAgentActorCritic.weightedMean(w, others)], 2) as tf.Tensor3D);
+    return this.withIds(this.strategy.criticInput(nets, obs, own, others, global));
   }
 
   // ---------------------------------------------------------------- acting
@@ -405,7 +300,7 @@ export abstract class MultiAgentActorCritic implements Agent {
   observe(transition: MultiTransition): void {
     const t = transition;
     const M = this.actionDim;
-    if (this.globalStateDim > 0 && (!t.state || !t.nextState)) throw new ConfigError('maddpg: the transition has no global state (the env has state(), so the driver must pass state and nextState)');
+    if (this.globalStateDim > 0 && (!t.state || !t.nextState)) throw new ConfigError(`${this.variant}: the transition has no global state (the env has state(), so the driver must pass state and nextState)`);
     this.replay.add((column, view) => {
       switch (column) {
         case 'obs':
@@ -427,7 +322,7 @@ export abstract class MultiAgentActorCritic implements Agent {
         case 'nextState': {
           if (this.globalStateDim === 0) return;
           const s = (column === 'state' ? t.state : t.nextState) as number[];
-          if (s.length !== this.globalStateDim) throw new ConfigError(`maddpg: global state has ${s.length} numbers, expected ${this.globalStateDim}`);
+          if (s.length !== this.globalStateDim) throw new ConfigError(`${this.variant}: global state has ${s.length} numbers, expected ${this.globalStateDim}`);
           return view.set(s);
         }
       }
@@ -459,10 +354,7 @@ export abstract class MultiAgentActorCritic implements Agent {
     this.criticOptimizer.update();
     const actor = this.actorGradients(batch, path); // with the critics just updated
     this.actorOptimizer.update();
-    this.onlineParams.pull();
-    this.targetParams.pull();
-    polyak(this.targetParams.theta, this.onlineParams.theta, this.hyperparameters.tau);
-    this.targetParams.push();
+    polyakParams(this.targetParams, this.onlineParams, this.hyperparameters.tau);
     this.numGradientSteps++;
     return [critic, actor];
   }
@@ -661,7 +553,8 @@ export abstract class MultiAgentActorCritic implements Agent {
     }
     this.actorOptimizer.dispose();
     this.criticOptimizer.dispose();
-    for (const t of [this.adjacencyT, this.meanFieldT, this.actionMaskT, this.ownBlockT, this.otherBlocksT, this.idsT]) t?.dispose();
+    this.strategy.dispose();
+    for (const t of [this.adjacencyT, this.actionMaskT, this.idsT]) t?.dispose();
   }
 }
 

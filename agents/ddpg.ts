@@ -43,7 +43,7 @@ import { initTf, tf } from '../src/nn/tf.js';
 import { VariableAdam, type AdamState } from '../src/nn/adam.js';
 import { Tape } from '../src/nn/dense.js';
 import { ParamSet } from '../src/nn/params.js';
-import { polyak, polyakVariables } from '../src/nn/polyak.js';
+import { polyakParams, polyakVariables } from '../src/nn/polyak.js';
 import {
   ActionScaler, ColumnReplay, actorCriticFields, boxActionRefusal, makeNoise, noiseState, restoreNoiseState,
   restoreVariables,
@@ -302,10 +302,7 @@ export class DDPG implements Agent {
     this.criticOptimizer.update();
     const actor = this.actorGradients(batch, path); // with the critic just updated, as SB3
     this.actorOptimizer.update();
-    this.onlineParams.pull();
-    this.targetParams.pull();
-    polyak(this.targetParams.theta, this.onlineParams.theta, this.hyperparameters.tau);
-    this.targetParams.push();
+    polyakParams(this.targetParams, this.onlineParams, this.hyperparameters.tau);
     this.numGradientSteps++;
     return [critic, actor];
   }

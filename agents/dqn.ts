@@ -5,8 +5,9 @@
  * Stable-Baselines3. CLI name `dqn`.
  *
  * Read it top to bottom: the options (each default says where it comes from),
- * the action coding (Discrete and MultiDiscrete), the Q-network, then the
- * algorithm (`act`, `observe`, `update`), then checkpoints and the factory.
+ * then the algorithm (`act`, `observe`, `update`), then checkpoints and the
+ * factory. The action coding (Discrete and MultiDiscrete) is in
+ * `dqn-coding.ts`, the tfjs Q-network of the reference path in `dqn-network.ts`.
  *
  * Options beyond the 2015 algorithm: double DQN (van Hasselt et al. 2016),
  * a dueling head (Wang et al. 2016), Huber or squared loss, proportional
@@ -36,10 +37,9 @@
  * All randomness (weights, exploration, replay sampling) comes from `Rng`
  * streams forked from the seed: the same seed gives the same actions and losses.
  */
-import { isParallelEnv, type AnyEnv, type Env, type ParallelEnv } from '../src/core/env.js';
+import type { AnyEnv } from '../src/core/env.js';
 import { ConfigError, quote } from '../src/core/errors.js';
 import { Rng } from '../src/core/rng.js';
-import { CentralizedEnv } from '../src/core/wrappers/centralized-env.js';
 import { Box } from '../src/spaces/box.js';
 import { Discrete } from '../src/spaces/discrete.js';
 import { flatdim, flatten } from '../src/spaces/flatten.js';
@@ -48,13 +48,15 @@ import type { Space } from '../src/spaces/space.js';
 import { CheckpointError, loadCheckpoint, modelGroup, restoreModel, saveCheckpoint, type LoadedCheckpoint } from '../src/nn/checkpoint.js';
 import { FlatAdam, type AdamState } from '../src/nn/adam.js';
 import { DenseStack, Tape } from '../src/nn/dense.js';
-import { mlp, mlpForward, mlpPredict, updateTarget } from '../src/nn/mlp.js';
+import { mlpPredict, updateTarget } from '../src/nn/mlp.js';
 import { ParamSet } from '../src/nn/params.js';
 import { mlpPredictRelease } from '../src/nn/mlp-predict.js';
 import { ReplayBuffer, type Batch, type ReplayState } from '../src/nn/replay.js';
 import { constantSchedule, linearSchedule, type Schedule } from '../src/nn/schedule.js';
 import { initTf, tf } from '../src/nn/tf.js';
 import type { ActOptions, Agent, AgentFactory, Losses, SingleTransition } from './agent.js';
+import { RunningStats, actionCoding, dqnSupports, singleView, type ActionCoding } from './dqn-coding.js';
+import { buildQNetwork, qHeads } from './dqn-network.js';
 import { registerAgent } from './registry.js';
 import { batchSize, boolean, bufferSize, gamma, gradientSteps, hidden, learningRate, maxGradNorm, number, oneOf, options, parseOptions, steps, tau, unit, type z } from './option-fields.js';
 
@@ -101,155 +103,9 @@ export type DQNHyperparameters = z.output<typeof DQN_SCHEMA>;
 /** The defaults (the schema parsed from nothing). */
 export const DQN_DEFAULTS: Readonly<DQNHyperparameters> = Object.freeze(DQN_SCHEMA.parse({}));
 
-/** Largest joint action count `multiDiscrete: 'flatten'` accepts. */
-export const MAX_FLAT_ACTIONS = 65_536;
-
 /** Merge `options` over the defaults and validate every field; one `ConfigError` lists every bad field with its value. */
 export function resolveDQNOptions(options: DQNOptions | Record<string, unknown> = {}): DQNHyperparameters {
   return parseOptions(DQN_SCHEMA, options, 'dqn', 'options');
-}
-
-// ================================================================ SPACES AND ACTION CODING
-
-/** The single-agent view DQN acts on: the env itself, or `CentralizedEnv` over a ParallelEnv. */
-function singleView(env: AnyEnv): Env<unknown, unknown> {
-  return (isParallelEnv(env) ? new CentralizedEnv(env as ParallelEnv<string, unknown, unknown>) : env) as Env<unknown, unknown>;
-}
-
-/** Why DQN cannot run on `env`, or null. */
-export function dqnSupports(env: AnyEnv): string | null {
-  let view: Env<unknown, unknown>;
-  try {
-    view = singleView(env);
-  } catch (err) {
-    return `dqn cannot view this environment as a single agent: ${(err as Error).message}`;
-  }
-  const space = view.actionSpace;
-  if (!(space instanceof Discrete) && !(space instanceof MultiDiscrete)) {
-    return `dqn needs a Discrete or MultiDiscrete action space, got ${(space as Space<unknown>).type ?? String(space)}${isParallelEnv(env) ? ' (the joint action of the parallel env)' : ''}`;
-  }
-  try {
-    flatdim(view.observationSpace);
-  } catch (err) {
-    return `dqn needs a flattenable observation space: ${(err as Error).message}`;
-  }
-  return null;
-}
-
-/**
- * How env actions map to Q heads: `heads[d]` actions in head d; a replay row
- * stores one index per head.
- */
-interface ActionCoding {
-  heads: number[];
-  /** Env action → head indices (written into `out`). */
-  encode(action: unknown, out: Float32Array): void;
-  /** Head indices → env action. */
-  decode(indices: ArrayLike<number>): number | number[];
-}
-
-function actionCoding(space: Discrete | MultiDiscrete, mode: 'flatten' | 'factored'): ActionCoding {
-  if (space instanceof Discrete) {
-    return {
-      heads: [space.n],
-      encode: (a, out) => void (out[0] = (a as number) - space.start),
-      decode: (idx) => (idx[0] as number) + space.start,
-    };
-  }
-  const { nvec, start } = space;
-  if (mode === 'factored') {
-    return {
-      heads: [...nvec],
-      encode: (a, out) => nvec.forEach((_, d) => void (out[d] = ((a as ArrayLike<number>)[d] as number) - (start[d] as number))),
-      decode: (idx) => nvec.map((_, d) => (idx[d] as number) + (start[d] as number)),
-    };
-  }
-  const total = nvec.reduce((a, b) => a * b, 1);
-  if (total > MAX_FLAT_ACTIONS) {
-    throw new ConfigError(`dqn multiDiscrete "flatten" would need one head over ${total} joint actions (nvec ${quote(nvec)}; limit ${MAX_FLAT_ACTIONS}): use multiDiscrete "factored"`);
-  }
-  // Row-major strides: dimension 0 is the most significant digit.
-  const strides = nvec.map((_, d) => nvec.slice(d + 1).reduce((a, b) => a * b, 1));
-  return {
-    heads: [total],
-    encode: (a, out) => {
-      let index = 0;
-      nvec.forEach((_, d) => (index += (((a as ArrayLike<number>)[d] as number) - (start[d] as number)) * (strides[d] as number)));
-      out[0] = index;
-    },
-    decode: (idx) => nvec.map((n, d) => Math.floor((idx[0] as number) / (strides[d] as number)) % n + (start[d] as number)),
-  };
-}
-
-/** Running mean and variance per observation element (Welford), for normalisation. */
-class RunningStats {
-  count = 0;
-  readonly mean: Float64Array;
-  readonly m2: Float64Array;
-  constructor(readonly dim: number) {
-    this.mean = new Float64Array(dim);
-    this.m2 = new Float64Array(dim);
-  }
-  update(x: ArrayLike<number>): void {
-    this.count++;
-    for (let i = 0; i < this.dim; i++) {
-      const v = x[i] as number;
-      const delta = v - (this.mean[i] as number);
-      this.mean[i] = (this.mean[i] as number) + delta / this.count;
-      this.m2[i] = (this.m2[i] as number) + delta * (v - (this.mean[i] as number));
-    }
-  }
-  /** Normalise `rows` rows of `x` in place, clipped to ±clip. */
-  normalize(x: Float32Array, rows: number, clip: number): void {
-    if (this.count < 2) return;
-    for (let i = 0; i < this.dim; i++) {
-      const mu = this.mean[i] as number;
-      const inv = 1 / Math.sqrt((this.m2[i] as number) / this.count + 1e-8);
-      for (let r = 0; r < rows; r++) {
-        const k = r * this.dim + i;
-        x[k] = Math.max(-clip, Math.min(clip, ((x[k] as number) - mu) * inv));
-      }
-    }
-  }
-}
-
-// ================================================================ Q-NETWORK
-
-/**
- * The Q-network is a plain MLP whose output row holds, per head, one value per
- * action (or, with `dueling`, one state value followed by every head's
- * advantages). `qHeads` turns that row into one Q tensor per head.
- */
-function buildQNetwork(obsDim: number, heads: number[], hp: DQNHyperparameters, name: string, rng: Rng): tf.Sequential {
-  const outputs = heads.reduce((a, b) => a + b, 0) + (hp.dueling ? 1 : 0);
-  const model = mlp({ input: obsDim, hidden: hp.hidden, output: outputs, activation: hp.activation, name }, rng);
-  if (hp.init === 'torch') torchInit(model, rng);
-  return model;
-}
-
-/** PyTorch's `nn.Linear` initialisation: kernel and bias from U(−1/√fan_in, 1/√fan_in), drawn from `rng`. */
-function torchInit(model: tf.LayersModel, rng: Rng): void {
-  for (const layer of model.layers) {
-    const weights = layer.getWeights();
-    if (weights.length === 0) continue;
-    const limit = 1 / Math.sqrt((weights[0] as tf.Tensor).shape[0] as number);
-    const next = weights.map((w) => {
-      const values = new Float32Array(w.size);
-      for (let i = 0; i < values.length; i++) values[i] = rng.uniform(-limit, limit);
-      return tf.tensor(values, w.shape);
-    });
-    layer.setWeights(next);
-    for (const t of next) t.dispose();
-  }
-}
-
-function qHeads(model: tf.LayersModel, x: tf.Tensor2D, heads: number[], dueling: boolean): tf.Tensor2D[] {
-  const raw = mlpForward(model, x);
-  if (!dueling) return heads.length === 1 ? [raw] : tf.split(raw, heads, 1);
-  const value = raw.slice([0, 0], [-1, 1]);
-  const advantages = raw.slice([0, 1], [-1, -1]);
-  const parts = heads.length === 1 ? [advantages] : tf.split(advantages, heads, 1);
-  return parts.map((a) => value.add(a.sub(a.mean(1, true))) as tf.Tensor2D);
 }
 
 // ================================================================ ALGO LOGIC

@@ -13,7 +13,9 @@ export { DDPG, DDPG_SCHEMA, DDPG_DEFAULTS, ddpgFactory, ddpgSupports, resolveDDP
 export { MADDPG, MADDPG_SCHEMA, MADDPG_DEFAULTS, maddpgFactory, resolveMADDPGOptions, type MADDPGOptions } from './maddpg.js';
 export { MeanField, MEANFIELD_SCHEMA, MEANFIELD_DEFAULTS, meanfieldFactory, resolveMeanFieldOptions, type MeanFieldOptions } from './meanfield.js';
 export { AttMF, ATTMF_SCHEMA, ATTMF_DEFAULTS, attmfFactory, resolveAttMFOptions, type AttMFOptions } from './attmf.js';
-export { MultiAgentActorCritic, type MarlHyperparameters, type MarlCommonOptions, type MarlNetworks, type MarlVariant } from './actor-critic-marl.js';
+export { MultiAgentActorCritic } from './actor-critic-marl.js';
+export type { MarlHyperparameters, MarlCommonOptions } from './actor-critic-marl-options.js';
+export type { MarlNetworks, MarlVariant } from './actor-critic-marl-strategy.js';
 export * from './baselines/index.js';
 export { withSesFactory } from './with-ses.js';
 export { SafeExploration, SES_SCHEMA, SES_DEFAULTS, sesFactory, faasconfPrice, resourceProxyPrice, actionLayoutOf, type SafeExplorationOptions, type SesSettings, type SesHyperparameters, type SesRecord, type SesCounters, type SesDecision, type PriceBand, type JointAction, type ActionLayout } from './ses.js';

@@ -3,6 +3,7 @@
  * over flat vectors (the learners' fast path) and over paired tf.Variables.
  */
 import { ConfigError, quote } from '../core/errors.js';
+import type { ParamSet } from './params.js';
 import { tf } from './tf.js';
 
 function checkTau(tau: number): void {
@@ -32,4 +33,16 @@ export function polyakVariables(targets: readonly tf.Variable[], sources: readon
       t.assign(tau === 1 ? s.clone() : s.mul(tau).add(t.mul(1 - tau)));
     });
   });
+}
+
+/**
+ * The soft target update after an optimiser step, over flat vectors: refresh
+ * both sets from their variables, θ' ← τ·θ + (1 − τ)·θ' (`polyak`), and give
+ * the target variables the result.
+ */
+export function polyakParams(target: ParamSet, online: ParamSet, tau: number): void {
+  online.pull();
+  target.pull();
+  polyak(target.theta, online.theta, tau);
+  target.push();
 }

@@ -1,0 +1,118 @@
+/**
+ * DQN's view of an environment (`dqn.ts`): the single-agent view, what it
+ * supports, how Discrete and MultiDiscrete actions map to Q heads (see the
+ * `multiDiscrete` option in dqn.ts's module doc), and the running
+ * observation statistics of `normalizeObservations`.
+ */
+import { isParallelEnv, type AnyEnv, type Env, type ParallelEnv } from '../src/core/env.js';
+import { ConfigError, quote } from '../src/core/errors.js';
+import { CentralizedEnv } from '../src/core/wrappers/centralized-env.js';
+import { Discrete } from '../src/spaces/discrete.js';
+import { flatdim } from '../src/spaces/flatten.js';
+import { MultiDiscrete } from '../src/spaces/multi-discrete.js';
+import type { Space } from '../src/spaces/space.js';
+
+/** Largest joint action count `multiDiscrete: 'flatten'` accepts. */
+const MAX_FLAT_ACTIONS = 65_536;
+
+/** The single-agent view DQN acts on: the env itself, or `CentralizedEnv` over a ParallelEnv. */
+export function singleView(env: AnyEnv): Env<unknown, unknown> {
+  return (isParallelEnv(env) ? new CentralizedEnv(env as ParallelEnv<string, unknown, unknown>) : env) as Env<unknown, unknown>;
+}
+
+/** Why DQN cannot run on `env`, or null. */
+export function dqnSupports(env: AnyEnv): string | null {
+  let view: Env<unknown, unknown>;
+  try {
+    view = singleView(env);
+  } catch (err) {
+    return `dqn cannot view this environment as a single agent: ${(err as Error).message}`;
+  }
+  const space = view.actionSpace;
+  if (!(space instanceof Discrete) && !(space instanceof MultiDiscrete)) {
+    return `dqn needs a Discrete or MultiDiscrete action space, got ${(space as Space<unknown>).type ?? String(space)}${isParallelEnv(env) ? ' (the joint action of the parallel env)' : ''}`;
+  }
+  try {
+    flatdim(view.observationSpace);
+  } catch (err) {
+    return `dqn needs a flattenable observation space: ${(err as Error).message}`;
+  }
+  return null;
+}
+
+/**
+ * How env actions map to Q heads: `heads[d]` actions in head d; a replay row
+ * stores one index per head.
+ */
+export interface ActionCoding {
+  heads: number[];
+  /** Env action → head indices (written into `out`). */
+  encode(action: unknown, out: Float32Array): void;
+  /** Head indices → env action. */
+  decode(indices: ArrayLike<number>): number | number[];
+}
+
+export function actionCoding(space: Discrete | MultiDiscrete, mode: 'flatten' | 'factored'): ActionCoding {
+  if (space instanceof Discrete) {
+    return {
+      heads: [space.n],
+      encode: (a, out) => void (out[0] = (a as number) - space.start),
+      decode: (idx) => (idx[0] as number) + space.start,
+    };
+  }
+  const { nvec, start } = space;
+  if (mode === 'factored') {
+    return {
+      heads: [...nvec],
+      encode: (a, out) => nvec.forEach((_, d) => void (out[d] = ((a as ArrayLike<number>)[d] as number) - (start[d] as number))),
+      decode: (idx) => nvec.map((_, d) => (idx[d] as number) + (start[d] as number)),
+    };
+  }
+  const total = nvec.reduce((a, b) => a * b, 1);
+  if (total > MAX_FLAT_ACTIONS) {
+    throw new ConfigError(`dqn multiDiscrete "flatten" would need one head over ${total} joint actions (nvec ${quote(nvec)}; limit ${MAX_FLAT_ACTIONS}): use multiDiscrete "factored"`);
+  }
+  // Row-major strides: dimension 0 is the most significant digit.
+  const strides = nvec.map((_, d) => nvec.slice(d + 1).reduce((a, b) => a * b, 1));
+  return {
+    heads: [total],
+    encode: (a, out) => {
+      let index = 0;
+      nvec.forEach((_, d) => (index += (((a as ArrayLike<number>)[d] as number) - (start[d] as number)) * (strides[d] as number)));
+      out[0] = index;
+    },
+    decode: (idx) => nvec.map((n, d) => Math.floor((idx[0] as number) / (strides[d] as number)) % n + (start[d] as number)),
+  };
+}
+
+/** Running mean and variance per observation element (Welford), for normalisation. */
+export class RunningStats {
+  count = 0;
+  readonly mean: Float64Array;
+  readonly m2: Float64Array;
+  constructor(readonly dim: number) {
+    this.mean = new Float64Array(dim);
+    this.m2 = new Float64Array(dim);
+  }
+  update(x: ArrayLike<number>): void {
+    this.count++;
+    for (let i = 0; i < this.dim; i++) {
+      const v = x[i] as number;
+      const delta = v - (this.mean[i] as number);
+      this.mean[i] = (this.mean[i] as number) + delta / this.count;
+      this.m2[i] = (this.m2[i] as number) + delta * (v - (this.mean[i] as number));
+    }
+  }
+  /** Normalise `rows` rows of `x` in place, clipped to ±clip. */
+  normalize(x: Float32Array, rows: number, clip: number): void {
+    if (this.count < 2) return;
+    for (let i = 0; i < this.dim; i++) {
+      const mu = this.mean[i] as number;
+      const inv = 1 / Math.sqrt((this.m2[i] as number) / this.count + 1e-8);
+      for (let r = 0; r < rows; r++) {
+        const k = r * this.dim + i;
+        x[k] = Math.max(-clip, Math.min(clip, ((x[k] as number) - mu) * inv));
+      }
+    }
+  }
+}
