@@ -23,7 +23,7 @@ import { ConfigError, quote, SimulationBudgetError } from '../../core/errors.js'
 import type { DecisionPoint, InvokerState, StageReport } from '../types.js';
 import { closeWindow, resetWindow } from './accounting.js';
 import { assign, EV_IO, EV_SCALEOUT, onReady, onScaleOut } from './dispatch.js';
-import { DEAD, DRAINING, READY, STARTING, type InvocationEndHook, type Invocation, type Replica, type SimFn, type SimNode, type SimWorkflow, type WorkflowRequest } from './entities.js';
+import { DEAD, DRAINING, READY, type InvocationEndHook, type Invocation, type Replica, type SimFn, type SimNode, type SimWorkflow, type WorkflowRequest } from './entities.js';
 import { EngineState } from './engine-state.js';
 import type { Histogram } from './histogram.js';
 import { InvokerRouter } from './invokers.js';
@@ -350,5 +350,5 @@ export class Engine {
   }
 }
 
-export { READY, STARTING, DRAINING, DEAD };
+export { READY, DRAINING, DEAD };
 export type { InvocationEndHook } from './entities.js';
