@@ -7,8 +7,8 @@ import { Rng } from '../../core/rng.js';
 import type {
   ApplyResult, Cluster, ClusterSnapshot, ConfigChange, DecisionControl, DecisionPoint, FunctionState, InvokerState, NodeInfo, StageReport, WindowSpec,
 } from '../types.js';
-import { DEAD, DRAINING, Engine, READY, type SimBudget } from './engine.js';
-import type { Replica, SimFn, SimNode } from './entities.js';
+import { DEAD, DRAINING, Engine, type SimBudget } from './engine.js';
+import type { SimFn } from './entities.js';
 import { buildSnapshot, type SnapshotOptions } from './metrics.js';
 import { resolveScenario } from './scenario.js';
 import type { ResolvedScenario, ScenarioSpec } from './spec.js';
@@ -196,14 +196,14 @@ export class SimCluster implements Cluster {
       case 'scale': {
         if (perRequest) return `${fn.spec.name} scales per request; use prewarm to start instances`;
         if (!Number.isSafeInteger(change.replicas) || change.replicas < 0) return `replicas must be a non-negative integer, got ${quote(change.replicas)}`;
-        return this.scale(fn, change.replicas);
+        return e.scaleTo(fn, change.replicas);
       }
       case 'resize': {
         const cpu = change.cpuMilli ?? fn.cpuMilli;
         const mem = change.memoryMb ?? fn.memoryMb;
         if (!(cpu > 0) || !Number.isFinite(cpu)) return `cpuMilli must be a finite number > 0, got ${quote(change.cpuMilli)}`;
         if (!(mem > 0) || !Number.isFinite(mem)) return `memoryMb must be a finite number > 0, got ${quote(change.memoryMb)}`;
-        this.engine.resizeFunction(fn, cpu, mem);
+        e.resizeFunction(fn, cpu, mem);
         return null;
       }
       case 'concurrency': {
@@ -223,74 +223,21 @@ export class SimCluster implements Cluster {
           if (!r) return `no replica ${quote(change.replica)} of ${fn.spec.name}`;
           targets = [r];
         }
-        return this.migrate(fn, targets, node);
+        return e.migrate(fn, targets, node);
       }
       case 'place': {
         if (change.nodes !== null) {
           if (!Array.isArray(change.nodes) || change.nodes.length === 0) return `nodes must be a non-empty array of node names or null, got ${quote(change.nodes)}`;
           for (const name of change.nodes) if (!e.nodeByName.has(name)) return `unknown node ${quote(name)}`;
         }
-        fn.nodeSelector = change.nodes === null ? null : [...change.nodes];
-        if (perRequest) return null;
-        const misplaced = fn.replicas.filter((r) => r.phase !== DRAINING && r.phase !== DEAD && fn.nodeSelector !== null && !fn.nodeSelector.includes(r.node.spec.name));
-        let failed: string | null = null;
-        for (const r of misplaced) {
-          const node = e.pickNode(fn, null);
-          if (!node) failed = `no allowed node has room for ${fn.spec.name}`;
-          else this.migrate(fn, [r], node);
-        }
-        return failed;
+        return e.place(fn, change.nodes);
       }
       case 'prewarm': {
         if (!Number.isSafeInteger(change.count) || change.count < 1) return `count must be a positive integer, got ${quote(change.count)}`;
-        if (perRequest) {
-          for (let i = 0; i < change.count; i++) e.createReplica(fn, this.lambdaNode(fn), null, e.now);
-          return null;
-        }
-        const live = fn.replicas.filter((r) => r.phase !== DRAINING).length;
-        return this.scale(fn, live + change.count);
+        return e.prewarm(fn, change.count);
       }
       default:
         return `unknown change kind ${quote((change as { kind: unknown }).kind)}`;
     }
-  }
-
-  private lambdaNode(fn: SimFn): SimNode {
-    const nodes = fn.nodeSelector ? fn.nodeSelector.map((n) => this.engine.nodeByName.get(n) as SimNode) : this.engine.nodes;
-    return nodes[fn.replicas.length % nodes.length] as SimNode;
-  }
-
-  private scale(fn: SimFn, target: number): string | null {
-    const e = this.engine;
-    const live = fn.replicas.filter((r) => r.phase !== DRAINING);
-    fn.desired = target;
-    if (target > live.length) {
-      for (let i = live.length; i < target; i++) {
-        const node = e.pickNode(fn, null);
-        if (!node) {
-          fn.desired = i;
-          return `no node has room for replica ${i + 1} of ${fn.spec.name} (${fn.cpuMilli}m CPU, ${fn.memoryMb} MB)`;
-        }
-        e.createReplica(fn, node, null, e.now);
-      }
-      return null;
-    }
-    // Remove starting replicas first, then the least busy ready ones; newest first on ties.
-    const victims = [...live].sort((a, b) => (a.phase === READY ? 1 : 0) - (b.phase === READY ? 1 : 0) || a.inflight - b.inflight || b.id - a.id);
-    for (const r of victims.slice(0, live.length - target)) e.drain(r);
-    e.kick(fn);
-    return null;
-  }
-
-  private migrate(fn: SimFn, targets: Replica[], node: SimNode): string | null {
-    const e = this.engine;
-    for (const old of targets) {
-      if (old.node === node) continue;
-      if (!e.pickNode(fn, node)) return `node ${node.spec.name} has no room for ${fn.spec.name} (${fn.cpuMilli}m CPU, ${fn.memoryMb} MB)`;
-      const fresh = e.createReplica(fn, node, null, e.now);
-      if (old.phase === READY) fresh.replaces = old;
-      else e.drain(old);
-    }
-    return null;
   }
 }
