@@ -44,7 +44,7 @@ describe('statistics and ratios', () => {
 });
 
 describe('the learners timed are the registered agents', () => {
-  test.each(BENCH_LEARNERS.filter((l) => l !== 'ppo'))('%s: update() trains (weights move), act() answers, nothing leaks', async (name) => {
+  test.each([...BENCH_LEARNERS])('%s: update() trains (weights move), act() answers, nothing leaks', async (name) => {
     const setup = await setupLearner(name, 0, 200);
     try {
       expect(await setup.contender.trainStep()).not.toBeNull(); // one gradient step per update() call
@@ -64,7 +64,7 @@ describe('the learners timed are the registered agents', () => {
   });
 
   test('unknown learners are refused by name', async () => {
-    await expect(runAgentBench({ ...TINY, learners: ['dqn', 'sarsa'], python: null })).rejects.toThrow('bench agents: unknown learner "sarsa" (known: dqn, ddpg, maddpg, meanfield, attmf, ppo)');
+    await expect(runAgentBench({ ...TINY, learners: ['dqn', 'sarsa'], python: null })).rejects.toThrow('bench agents: unknown learner "sarsa" (known: dqn, ddpg, maddpg, meanfield, attmf, ppo, ppo-rank)');
   });
 });
 
