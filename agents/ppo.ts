@@ -29,8 +29,16 @@
  * one-hot, Dict/Tuple → concatenated). A ParallelEnv is controlled
  * centrally through `CentralizedEnv`, as the train loop adapts it.
  *
- * Acting runs a JavaScript mirror of the networks (agents/ppo-nets.ts), so a
- * step costs microseconds and creates no tensors; only `update` uses tfjs.
+ * Acting runs a JavaScript mirror of the networks (agents/ppo-nets.ts) that
+ * reads the optimiser's flat parameters in place, so a step costs
+ * microseconds, creates no tensors and needs no copy after an update. The
+ * update runs on the fast path of src/nn/ (`fastPath`, the default): each
+ * minibatch's forward and backward pass through `DenseStack`s, the surrogate
+ * loss and its derivatives in JavaScript (agents/ppo-fast.ts), and Adam(W)
+ * with `clip_grad_norm_` over one flat vector (`VariableAdam`); with
+ * `fastPath = false` the same update goes through tfjs autodiff, the
+ * reference the tests compare it with (test/agents/ppo-fast.test.ts). The MLP
+ * policy is in agents/ppo-mlp.ts.
  * The rollout in progress is not part of a checkpoint: a loaded agent starts
  * a fresh rollout.
  */
