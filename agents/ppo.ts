@@ -192,6 +192,7 @@ export class PPO implements Agent {
   async act(obs: unknown, opts: ActOptions): Promise<unknown> {
     this.assertLive();
     const x = this.flat(obs);
+    this.optimizer.params.pull(); // variables given new data behind the optimiser's back (a no-op check otherwise): the mirrors read the flat vector
     const r = this.policy.act(x, opts.explore, this.rng);
     this.pending = opts.explore ? { obs: x, action: r.action, logProb: r.logProb, value: r.value } : null;
     return r.envAction;
@@ -238,6 +239,7 @@ export class PPO implements Agent {
     if (!this.rolloutReady) return null;
     const o = this.options, policy = this.policy, steps = this.buffer.steps, n = steps.length;
     // ALGO LOGIC: advantages and returns of the rollout (GAE, bootstrapped from V(s_T) unless it ended an episode).
+    this.optimizer.params.pull();
     const last = steps[n - 1] as (typeof steps)[number];
     const lastValue = last.terminated || last.truncated ? 0 : policy.value(this.lastNextObs as number[]);
     const { advantages, returns } = this.buffer.computeGae(lastValue, o.gamma, o.gaeLambda);
@@ -340,6 +342,11 @@ export class PPO implements Agent {
       kept.dispose();
       return { loss: loss.dataSync()[0] as number, stats: values };
     });
+  }
+
+  /** Adam's step count and moments as plain arrays (tests compare them across save/load). */
+  optimizerState(): { step: number; m: number[]; v: number[] } {
+    return this.optimizer.values();
   }
 
   /** The gradient the last `minibatchGradients` wrote (a copy, laid out as `policy.trainable`). */

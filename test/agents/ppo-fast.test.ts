@@ -8,7 +8,11 @@ import { PPO } from '../../agents/ppo.js';
 import type { Minibatch } from '../../agents/ppo-fast.js';
 import { BaseEnv } from '../../src/core/base-env.js';
 import type { AnyEnv, Env, ResetResult, StepResult } from '../../src/core/env.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Rng } from '../../src/core/rng.js';
+import { optimizerGroup, saveCheckpoint } from '../../src/nn/checkpoint.js';
 import { initTf, tf } from '../../src/nn/tf.js';
 import { make, makeEnv } from '../../src/registry/index.js';
 import { Discrete } from '../../src/spaces/discrete.js';
@@ -159,5 +163,48 @@ describe('fast path against the tfjs autodiff reference', () => {
     fast.losses.forEach((l, i) => expect(Math.abs(l - (ref.losses[i] as number))).toBeLessThan(1e-4 * Math.max(1, Math.abs(l))));
     fast.w.forEach((x, i) => expect(Math.abs(x - (ref.w[i] as number))).toBeLessThan(1e-4));
     expect(await go(true)).toEqual(fast);
+  });
+
+  test('a checkpoint written with the former tfjs Adam(W) state loads: its step and moments become the flat optimiser\'s', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ppo-legacy-'));
+    try {
+      const env = makeEnv('CartPole-v1');
+      const old = await PPO.create(env, { hidden: [8] }, 1);
+      // What agents/ppo-adamw.ts saved: tfjs's Adam over the trained variables, two steps.
+      const adam = tf.train.adam(1e-3, 0.9, 0.999, 1e-5);
+      const rng = new Rng(2);
+      for (let t = 0; t < 2; t++) {
+        const grads = Object.fromEntries(old.policy.trainable.map((v) => [v.name, tf.tensor(Float32Array.from({ length: v.size }, () => rng.normal()), v.shape)]));
+        adam.applyGradients(grads as unknown as Parameters<typeof adam.applyGradients>[0]);
+        for (const g of Object.values(grads)) g.dispose();
+      }
+      const group = await optimizerGroup(adam);
+      const moments = (suffix: string): number[] => group.filter((e) => e.name.endsWith(suffix)).flatMap((e) => Array.from(e.tensor.dataSync()));
+      const m = moments('/m'), v = moments('/v');
+      await saveCheckpoint(dir, {
+        agent: 'ppo', env: 'CartPole-v1', hyperparameters: old.hyperparameters,
+        extra: { seed: 1, policy: old.policy.describe(), counters: { ...old.counters }, learningRate: 1e-3 },
+        groups: { ...old.policy.groups(), optimizer: group },
+      });
+      for (const e of group) if (e.dispose) e.tensor.dispose();
+      const fresh = await PPO.create(env, { hidden: [8] }, 9);
+      await fresh.load(dir);
+      const state = fresh.optimizerState();
+      expect(state.step).toBe(2);
+      expect(state.m).toEqual(m);
+      expect(state.v).toEqual(v);
+      expect(m.length).toBe(old.policy.trainable.reduce((a, x) => a + x.size, 0));
+      // The acting mirrors read the loaded weights (`old`'s variables were stepped behind its back: it reloads them too).
+      await old.load(dir);
+      expect(old.optimizerState()).toEqual(state);
+      const obs = (await env.reset({ seed: 3 })).obs;
+      expect(await fresh.act(obs, { explore: false })).toBe(await old.act(obs, { explore: false }));
+      expect(fresh.policy.value(obs as number[])).toBeCloseTo(old.policy.value(obs as number[]), 6);
+      adam.dispose();
+      old.dispose();
+      fresh.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
