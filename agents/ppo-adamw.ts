@@ -14,6 +14,11 @@
  * `weightDecay` 0 it is plain Adam. The learning rate may be changed between
  * steps (annealing). Every variable passed to `applyGradients` is decayed,
  * biases included, as PyTorch does for `AdamW(model.parameters())`.
+ *
+ * PPO no longer trains with it: it uses src/nn/adam.ts's `VariableAdam` (the
+ * same decoupled decay, over one flat vector; agents/ppo.ts still loads
+ * checkpoints written with this class's state). It stays exported for code
+ * built on it.
  */
 import { ConfigError, quote } from '../src/core/errors.js';
 import { tf } from '../src/nn/tf.js';

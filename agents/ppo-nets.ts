@@ -2,12 +2,15 @@
  * Network helpers of PPO's policies: CleanRL's orthogonal initialisation
  * (`layer_init`, drawn from the run's Rng) and a plain-JavaScript mirror of a
  * dense network for acting. One observation through a small MLP costs a few
- * microseconds in JavaScript against about a millisecond of tfjs dispatch, and
- * a single-env loop acts once per step; the mirror is refreshed from the tfjs
- * weights after every update and load, and training stays in tfjs.
+ * microseconds in JavaScript against tens of microseconds of tfjs kernel
+ * dispatch, and a single-env loop acts once per step. A mirror either copies a
+ * model's weights (`sync`) or, as PPO's policies use it, reads them in place
+ * from the optimiser's flat parameter vector (`DenseMirror.over`), so an
+ * update or a load needs no copy at all.
  */
 import { ConfigError, quote } from '../src/core/errors.js';
 import type { Rng } from '../src/core/rng.js';
+import type { DenseStack } from '../src/nn/dense.js';
 import { tf } from '../src/nn/tf.js';
 
 /**
@@ -78,8 +81,24 @@ export class DenseMirror {
   private layers: MirrorLayer[] = [];
   private buffers: Float64Array[] = [];
 
-  constructor(model: tf.LayersModel) {
-    this.sync(model);
+  constructor(model?: tf.LayersModel) {
+    if (model) this.sync(model);
+  }
+
+  /**
+   * A mirror of `stack` whose weights are views of `theta` from `offset` on
+   * (laid out as `stack.variables`: kernel then bias, layer by layer): it acts
+   * with whatever values the vector holds, with no copy after an update.
+   */
+  static over(stack: DenseStack, theta: Float32Array, offset: number): DenseMirror {
+    const m = new DenseMirror();
+    m.layers = stack.layers.map((l, i) => {
+      const [inputs, units] = l.kernel.shape as [number, number];
+      const o = stack.offsets[i] as { w: number; b: number };
+      return { inputs, units, kernel: theta.subarray(offset + o.w, offset + o.b), bias: theta.subarray(offset + o.b, offset + o.b + units), activation: l.activation };
+    });
+    m.buffers = m.layers.map((l) => new Float64Array(l.units));
+    return m;
   }
 
   /** Input width. */

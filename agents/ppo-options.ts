@@ -81,25 +81,47 @@ export interface ActResult {
   value: number;
 }
 
-/** A PPO policy: actor and critic, acting in JavaScript and evaluated in tfjs. */
+/**
+ * The fast path's forward pass over a minibatch (src/nn/dense.ts's
+ * `DenseStack`, taped): per sample the log-probability of the stored action,
+ * the entropy and the value, computed outside any autodiff graph.
+ */
+export interface FastEvaluation {
+  logProb: Float64Array;
+  entropy: Float64Array;
+  value: Float64Array;
+  /**
+   * Given ∂loss/∂logProb, ∂loss/∂entropy and ∂loss/∂value per sample, write
+   * ∂loss/∂θ for every trainable parameter into `grad` (laid out as
+   * `trainable`); frees the tapes.
+   */
+  backward(dLogProb: Float64Array, dEntropy: Float64Array, dValue: Float64Array, grad: Float32Array): void;
+  /** Free the tapes without a backward pass (idempotent). */
+  dispose(): void;
+}
+
+/** A PPO policy: actor and critic, acting in JavaScript, trained on the fast path (or tfjs autodiff, the reference). */
 export interface PpoPolicy {
   readonly kind: PolicyKind;
   /** Flat observation width. */
   readonly obsDim: number;
   /** Width of the stored action vector. */
   readonly actionDim: number;
-  /** Everything the optimizer trains, in a fixed order. */
+  /** Everything the optimizer trains, in a fixed order (the layout of the flat parameters and gradients). */
   readonly trainable: tf.Variable[];
-  /** Act on one flat observation (no tensors; draws from `rng` only when exploring). */
+  /** Act on one flat observation (no tensors; draws from `rng` only when exploring; the value only when exploring, else 0). */
   act(obs: ArrayLike<number>, explore: boolean, rng: Rng): ActResult;
   /** The critic's value of one flat observation. */
   value(obs: ArrayLike<number>): number;
-  /** For a minibatch ([B, obsDim], [B, actionDim]): log-probability of the actions, entropy and value, each [B]. Call inside `tf.tidy`. */
+  /** The reference path: for a minibatch ([B, obsDim], [B, actionDim]) the log-probability of the actions, entropy and value, each [B]. Call inside `tf.tidy`. */
   evaluate(obs: tf.Tensor2D, actions: tf.Tensor2D): { logProb: tf.Tensor1D; entropy: tf.Tensor1D; value: tf.Tensor1D };
-  /** Refresh the JavaScript mirrors after the weights changed. */
-  sync(): void;
+  /** The fast path: the same for `rows` samples of row-major `obs` and `actions`, with the backward pass to follow. */
+  fastEvaluate(obs: Float32Array, actions: Float32Array, rows: number): FastEvaluation;
+  /** Act from `theta` from now on: the optimiser's flat parameters, laid out as `trainable` (kept current by the optimiser and by loads). */
+  bind(theta: Float32Array): void;
   /** Checkpoint groups (model weights and parameters). */
   groups(): Record<string, { name: string; tensor: tf.Tensor }[]>;
+  /** Assign the checkpoint's weights to the variables (the caller refreshes the flat parameters). */
   restore(groups: LoadedCheckpoint['groups']): void;
   /** Facts a checkpoint must match to be loaded (kind, widths, layout). */
   describe(): Record<string, unknown>;

@@ -36,12 +36,14 @@
 import { ConfigError, FaasgymError, quote } from '../src/core/errors.js';
 import type { Rng } from '../src/core/rng.js';
 import { CheckpointError, modelGroup, restoreModel, type LoadedCheckpoint } from '../src/nn/checkpoint.js';
+import { DenseStack, Tape } from '../src/nn/dense.js';
 import { mlp } from '../src/nn/mlp.js';
 import { tf } from '../src/nn/tf.js';
 import { Box } from '../src/spaces/box.js';
 import { Discrete } from '../src/spaces/discrete.js';
 import type { Space } from '../src/spaces/space.js';
-import type { ActResult, PolicyKind, PpoPolicy, ResolvedPPOOptions } from './ppo-options.js';
+import type { ActResult, FastEvaluation, PolicyKind, PpoPolicy, ResolvedPPOOptions } from './ppo-options.js';
+import { categoricalGrad, logSoftmaxInto } from './ppo-fast.js';
 import { categorical, DenseMirror, orthogonalInit } from './ppo-nets.js';
 
 /** Where the candidate rows, their mask and the shared features lie in a flat observation. */
@@ -164,8 +166,10 @@ export class RankPolicy implements PpoPolicy {
   /** Baseline network (critic): one candidate input → its baseline b_n. */
   readonly baseline: tf.Sequential;
   readonly trainable: tf.Variable[];
-  private readonly scoreMirror: DenseMirror;
-  private readonly baselineMirror: DenseMirror;
+  private readonly scoreStack: DenseStack;
+  private readonly baselineStack: DenseStack;
+  private scoreMirror: DenseMirror | null = null;
+  private baselineMirror: DenseMirror | null = null;
   private readonly start: number;
   private readonly input: Float64Array;
   private readonly scores: Float64Array;
@@ -187,9 +191,9 @@ export class RankPolicy implements PpoPolicy {
       orthogonalInit(this.scorer, [...o.hidden.map(() => Math.SQRT2), 0.01], rng);
       orthogonalInit(this.baseline, [...o.hidden.map(() => Math.SQRT2), 1], rng);
     }
-    this.trainable = [...this.scorer.trainableWeights, ...this.baseline.trainableWeights].map((w) => w.read() as tf.Variable);
-    this.scoreMirror = new DenseMirror(this.scorer);
-    this.baselineMirror = new DenseMirror(this.baseline);
+    this.scoreStack = DenseStack.fromModel(this.scorer);
+    this.baselineStack = DenseStack.fromModel(this.baseline);
+    this.trainable = [...this.scoreStack.variables, ...this.baselineStack.variables];
     this.input = new Float64Array(inputs);
     this.scores = new Float64Array(full.rows);
     this.valid = new Int32Array(full.rows);
@@ -218,13 +222,24 @@ export class RankPolicy implements PpoPolicy {
     return x;
   }
 
+  bind(theta: Float32Array): void {
+    this.scoreMirror = DenseMirror.over(this.scoreStack, theta, 0);
+    this.baselineMirror = DenseMirror.over(this.baselineStack, theta, this.scoreStack.size);
+  }
+
+  private mirrors(): [DenseMirror, DenseMirror] {
+    if (!this.scoreMirror || !this.baselineMirror) throw new ConfigError('RankPolicy: bind(theta) the optimiser\'s parameters before acting');
+    return [this.scoreMirror, this.baselineMirror];
+  }
+
   act(obs: ArrayLike<number>, explore: boolean, rng: Rng): ActResult {
+    const [scoreMirror, baselineMirror] = this.mirrors();
     const count = this.validRows(obs);
     let baseline = 0;
     for (let i = 0; i < count; i++) {
       const x = this.rowInput(obs, this.valid[i] as number);
-      this.scores[i] = this.scoreMirror.forward(x)[0] as number;
-      baseline += this.baselineMirror.forward(x)[0] as number;
+      this.scores[i] = scoreMirror.forward(x)[0] as number;
+      if (explore) baseline += baselineMirror.forward(x)[0] as number; // greedy acting needs no value
     }
     const { index, logProb } = categorical(this.scores, 0, count, explore, rng);
     const row = this.valid[index] as number;
@@ -232,9 +247,10 @@ export class RankPolicy implements PpoPolicy {
   }
 
   value(obs: ArrayLike<number>): number {
+    const baselineMirror = this.mirrors()[1];
     const count = this.validRows(obs);
     let baseline = 0;
-    for (let i = 0; i < count; i++) baseline += this.baselineMirror.forward(this.rowInput(obs, this.valid[i] as number))[0] as number;
+    for (let i = 0; i < count; i++) baseline += baselineMirror.forward(this.rowInput(obs, this.valid[i] as number))[0] as number;
     return baseline / count;
   }
 
@@ -257,9 +273,81 @@ export class RankPolicy implements PpoPolicy {
     return { logProb, entropy, value };
   }
 
-  sync(): void {
-    this.scoreMirror.sync(this.scorer);
-    this.baselineMirror.sync(this.baseline);
+  /**
+   * The fast path: every valid candidate row of the minibatch (its features
+   * and the shared ones) through both networks in one `DenseStack` pass each;
+   * per sample a softmax over its valid candidates' scores (masked rows have
+   * probability 0, as the reference's −1e9 logits give them) and the mean
+   * baseline over them.
+   */
+  fastEvaluate(obs: Float32Array, actions: Float32Array, m: number): FastEvaluation {
+    const { rows, features, rowOffset, maskOffset, globalOffset, globalSize } = this.layout;
+    const width = features + globalSize, D = this.obsDim;
+    // Sample r's valid rows are candidates first[r] … first[r + 1] − 1; chosen[r] is its action's candidate.
+    const first = new Int32Array(m + 1), chosen = new Int32Array(m);
+    let total = 0;
+    for (let r = 0; r < m; r++) {
+      first[r] = total;
+      const a = actions[r] as number;
+      chosen[r] = -1;
+      for (let k = 0; k < rows; k++) {
+        if (!((obs[r * D + maskOffset + k] as number) > 0.5)) continue;
+        if (k === a) chosen[r] = total - (first[r] as number);
+        total++;
+      }
+      if (total === first[r]) throw new FaasgymError(`score-rank-select: minibatch sample ${r} has no valid candidate in its mask`);
+      if (chosen[r] < 0) throw new FaasgymError(`score-rank-select: minibatch sample ${r} took row ${a}, which its mask marks invalid`);
+    }
+    first[m] = total;
+    const x = new Float32Array(total * width);
+    let at = 0;
+    for (let r = 0; r < m; r++) {
+      for (let k = 0; k < rows; k++) {
+        if (!((obs[r * D + maskOffset + k] as number) > 0.5)) continue;
+        x.set(obs.subarray(r * D + rowOffset + k * features, r * D + rowOffset + (k + 1) * features), at * width);
+        if (globalSize > 0) x.set(obs.subarray(r * D + globalOffset, r * D + globalOffset + globalSize), at * width + features);
+        at++;
+      }
+    }
+    const scoreTape = new Tape(), baselineTape = new Tape();
+    const dispose = (): void => {
+      scoreTape.dispose();
+      baselineTape.dispose();
+    };
+    let scores: Float32Array, baselines: Float32Array;
+    try {
+      scores = this.scoreStack.forward(x, total, { tape: scoreTape });
+      baselines = this.baselineStack.forward(x, total, { tape: baselineTape });
+    } catch (err) {
+      dispose();
+      throw err;
+    }
+    const logp = new Float64Array(total);
+    const logProb = new Float64Array(m), entropy = new Float64Array(m), value = new Float64Array(m);
+    for (let r = 0; r < m; r++) {
+      const f = first[r] as number, n = (first[r + 1] as number) - f;
+      entropy[r] = logSoftmaxInto(scores, f, n, logp);
+      logProb[r] = logp[f + (chosen[r] as number)] as number;
+      let b = 0;
+      for (let i = 0; i < n; i++) b += baselines[f + i] as number;
+      value[r] = b / n;
+    }
+    return {
+      logProb, entropy, value, dispose,
+      backward: (dLogProb, dEntropy, dValue, grad) => {
+        const dScores = new Float32Array(total), dBaselines = new Float32Array(total);
+        for (let r = 0; r < m; r++) {
+          const f = first[r] as number, n = (first[r + 1] as number) - f;
+          categoricalGrad(logp, f, n, chosen[r] as number, entropy[r] as number, dLogProb[r] as number, dEntropy[r] as number, dScores, f);
+          dBaselines.fill((dValue[r] as number) / n, f, f + n);
+        }
+        try {
+          this.scoreStack.backward(scoreTape, dScores, grad);
+        } finally {
+          this.baselineStack.backward(baselineTape, dBaselines, grad, null, this.scoreStack.size);
+        }
+      },
+    };
   }
 
   groups(): Record<string, { name: string; tensor: tf.Tensor }[]> {
@@ -270,7 +358,6 @@ export class RankPolicy implements PpoPolicy {
     if (!groups.scorer || !groups.baseline) throw new CheckpointError('checkpoint has no score-rank-select networks (groups "scorer" and "baseline")');
     restoreModel(this.scorer, groups.scorer, 'scorer');
     restoreModel(this.baseline, groups.baseline, 'baseline');
-    this.sync();
   }
 
   describe(): Record<string, unknown> {
@@ -278,6 +365,8 @@ export class RankPolicy implements PpoPolicy {
   }
 
   dispose(): void {
+    this.scoreStack.dispose();
+    this.baselineStack.dispose();
     this.scorer.dispose();
     this.baseline.dispose();
   }

@@ -29,8 +29,16 @@
  * one-hot, Dict/Tuple → concatenated). A ParallelEnv is controlled
  * centrally through `CentralizedEnv`, as the train loop adapts it.
  *
- * Acting runs a JavaScript mirror of the networks (agents/ppo-nets.ts), so a
- * step costs microseconds and creates no tensors; only `update` uses tfjs.
+ * Acting runs a JavaScript mirror of the networks (agents/ppo-nets.ts) that
+ * reads the optimiser's flat parameters in place, so a step costs
+ * microseconds, creates no tensors and needs no copy after an update. The
+ * update runs on the fast path of src/nn/ (`fastPath`, the default): each
+ * minibatch's forward and backward pass through `DenseStack`s, the surrogate
+ * loss and its derivatives in JavaScript (agents/ppo-fast.ts), and Adam(W)
+ * with `clip_grad_norm_` over one flat vector (`VariableAdam`); with
+ * `fastPath = false` the same update goes through tfjs autodiff, the
+ * reference the tests compare it with (test/agents/ppo-fast.test.ts). The MLP
+ * policy is in agents/ppo-mlp.ts.
  * The rollout in progress is not part of a checkpoint: a loaded agent starts
  * a fresh rollout.
  */
@@ -38,186 +46,25 @@ import { CentralizedEnv } from '../src/core/wrappers/centralized-env.js';
 import { isParallelEnv, type AnyEnv, type Env, type ParallelEnv } from '../src/core/env.js';
 import { ConfigError, FaasgymError, quote } from '../src/core/errors.js';
 import { Rng } from '../src/core/rng.js';
-import { CheckpointError, loadCheckpoint, modelGroup, optimizerGroup, restoreModel, restoreOptimizer, saveCheckpoint, type LoadedCheckpoint } from '../src/nn/checkpoint.js';
-import { clipByGlobalNorm, mlp } from '../src/nn/mlp.js';
+import { VariableAdam } from '../src/nn/adam.js';
+import { CheckpointError, loadCheckpoint, saveCheckpoint, type LoadedCheckpoint } from '../src/nn/checkpoint.js';
 import { RolloutBuffer } from '../src/nn/rollout.js';
 import { updateMeanVar } from '../src/core/running-mean-std.js';
 import { initTf, tf } from '../src/nn/tf.js';
-import { Box } from '../src/spaces/box.js';
-import { Discrete } from '../src/spaces/discrete.js';
+import type { Discrete } from '../src/spaces/discrete.js';
 import { flatdim, flatten } from '../src/spaces/flatten.js';
-import { MultiBinary } from '../src/spaces/multi-binary.js';
-import { MultiDiscrete } from '../src/spaces/multi-discrete.js';
 import type { Space } from '../src/spaces/space.js';
 import type { ActOptions, Agent, AgentFactory, Losses, MultiTransition, SingleTransition } from './agent.js';
-import { AdamW } from './ppo-adamw.js';
-import { categorical, DenseMirror, orthogonalInit } from './ppo-nets.js';
+import { surrogate, type Minibatch, type MinibatchStats } from './ppo-fast.js';
+import { MlpPolicy, mlpActionSupport } from './ppo-mlp.js';
 import { PPO_RANK_DEFAULTS, RankPolicy, candidateLayoutOf, rankSupport } from './ppo-rank.js';
-import { PPO_DEFAULTS, PPO_SCHEMA, resolvePPOOptions, type ActResult, type PPOOptions, type PPOPolicyChoice, type PolicyKind, type PpoPolicy, type ResolvedPPOOptions } from './ppo-options.js';
+import { PPO_DEFAULTS, PPO_SCHEMA, resolvePPOOptions, type PPOOptions, type PPOPolicyChoice, type PpoPolicy, type ResolvedPPOOptions } from './ppo-options.js';
 import { parseOptions } from './option-fields.js';
 import { registerAgent } from './registry.js';
 
 // The options and the policy contract live in agents/ppo-options.ts (shared with agents/ppo-rank.ts).
 export { PPO_DEFAULTS, resolvePPOOptions } from './ppo-options.js';
-
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
-
-type MlpHead =
-  | { kind: 'categorical'; space: Discrete }
-  | { kind: 'multi-categorical'; space: MultiDiscrete | MultiBinary; nvec: number[]; start: number[] }
-  | { kind: 'gaussian'; space: Box };
-
-/** Actor and critic MLPs over the flat observation, with a categorical, multi-categorical or Gaussian head. */
-export class MlpPolicy implements PpoPolicy {
-  readonly kind: PolicyKind;
-  readonly actionDim: number;
-  readonly trainable: tf.Variable[];
-  readonly actor: tf.Sequential;
-  readonly critic: tf.Sequential;
-  /** The Gaussian head's log standard deviations (Box actions only). */
-  readonly logStd: tf.Variable | null;
-  private readonly actorMirror: DenseMirror;
-  private readonly criticMirror: DenseMirror;
-  private logStdValues: Float64Array = new Float64Array(0);
-  private readonly head: MlpHead;
-
-  constructor(readonly obsDim: number, actionSpace: Space<unknown>, o: ResolvedPPOOptions, rng: Rng) {
-    this.head = mlpHead(actionSpace);
-    this.kind = this.head.kind;
-    const outputs = this.head.kind === 'categorical' ? this.head.space.n : this.head.kind === 'gaussian' ? this.head.space.size : this.head.nvec.reduce((a, b) => a + b, 0);
-    this.actionDim = this.head.kind === 'categorical' ? 1 : this.head.kind === 'gaussian' ? this.head.space.size : this.head.nvec.length;
-    this.actor = mlp({ input: obsDim, hidden: o.hidden, output: outputs, activation: o.activation, name: 'ppo_actor' }, rng);
-    this.critic = mlp({ input: obsDim, hidden: o.hidden, output: 1, activation: o.activation, name: 'ppo_critic' }, rng);
-    if (o.orthoInit) {
-      orthogonalInit(this.actor, [...o.hidden.map(() => Math.SQRT2), 0.01], rng);
-      orthogonalInit(this.critic, [...o.hidden.map(() => Math.SQRT2), 1], rng);
-    }
-    const size = this.head.kind === 'gaussian' ? this.head.space.size : 0;
-    this.logStd = size > 0 ? tf.tidy(() => tf.variable(tf.fill([size], o.logStdInit), true)) : null;
-    this.trainable = [...this.actor.trainableWeights, ...this.critic.trainableWeights].map((w) => w.read() as tf.Variable);
-    if (this.logStd) this.trainable.push(this.logStd);
-    this.actorMirror = new DenseMirror(this.actor);
-    this.criticMirror = new DenseMirror(this.critic);
-    this.sync();
-  }
-
-  act(obs: ArrayLike<number>, explore: boolean, rng: Rng): ActResult {
-    const out = this.actorMirror.forward(obs);
-    const value = this.value(obs);
-    const h = this.head;
-    if (h.kind === 'categorical') {
-      const { index, logProb } = categorical(out, 0, h.space.n, explore, rng);
-      return { envAction: h.space.start + index, action: [index], logProb, value };
-    }
-    if (h.kind === 'multi-categorical') {
-      const action: number[] = [], envAction: number[] = [];
-      let logProb = 0, at = 0;
-      h.nvec.forEach((n, k) => {
-        const c = categorical(out, at, n, explore, rng);
-        action.push(c.index);
-        envAction.push((h.start[k] as number) + c.index);
-        logProb += c.logProb;
-        at += n;
-      });
-      return { envAction, action, logProb, value };
-    }
-    const d = h.space.size;
-    const action = new Array<number>(d), envAction = new Array<number>(d);
-    let logProb = 0;
-    for (let i = 0; i < d; i++) {
-      const logStd = this.logStdValues[i] as number;
-      const z = explore ? rng.normal() : 0;
-      const a = (out[i] as number) + Math.exp(logStd) * z;
-      action[i] = a;
-      logProb += -0.5 * z * z - logStd - HALF_LOG_2PI;
-      envAction[i] = Math.min(Math.max(a, h.space.low[i] as number), h.space.high[i] as number);
-    }
-    return { envAction, action, logProb, value };
-  }
-
-  value(obs: ArrayLike<number>): number {
-    return this.criticMirror.forward(obs)[0] as number;
-  }
-
-  evaluate(obs: tf.Tensor2D, actions: tf.Tensor2D): { logProb: tf.Tensor1D; entropy: tf.Tensor1D; value: tf.Tensor1D } {
-    const out = this.actor.apply(obs) as tf.Tensor2D;
-    const value = (this.critic.apply(obs) as tf.Tensor2D).reshape([-1]) as tf.Tensor1D;
-    const h = this.head;
-    if (h.kind === 'gaussian') {
-      const logStd = this.logStd as tf.Variable;
-      const z = actions.sub(out).div(logStd.exp());
-      const logProb = z.square().mul(-0.5).sub(logStd).sub(HALF_LOG_2PI).sum(1) as tf.Tensor1D;
-      const entropy = logStd.add(0.5 + HALF_LOG_2PI).sum().mul(tf.onesLike(value)) as tf.Tensor1D;
-      return { logProb, entropy, value };
-    }
-    const sizes = h.kind === 'categorical' ? [h.space.n] : h.nvec;
-    const parts = sizes.length === 1 ? [out] : tf.split(out, sizes, 1);
-    const acts = sizes.length === 1 ? [actions] : tf.split(actions, sizes.length, 1);
-    let logProb: tf.Tensor1D | null = null, entropy: tf.Tensor1D | null = null;
-    parts.forEach((logits, k) => {
-      const logp = tf.logSoftmax(logits);
-      const onehot = tf.oneHot((acts[k] as tf.Tensor).reshape([-1]).toInt(), sizes[k] as number);
-      const lp = logp.mul(onehot).sum(1) as tf.Tensor1D;
-      const ent = logp.exp().mul(logp).sum(1).neg() as tf.Tensor1D;
-      logProb = logProb ? (logProb.add(lp) as tf.Tensor1D) : lp;
-      entropy = entropy ? (entropy.add(ent) as tf.Tensor1D) : ent;
-    });
-    return { logProb: logProb as unknown as tf.Tensor1D, entropy: entropy as unknown as tf.Tensor1D, value };
-  }
-
-  sync(): void {
-    this.actorMirror.sync(this.actor);
-    this.criticMirror.sync(this.critic);
-    if (this.logStd) this.logStdValues = Float64Array.from(this.logStd.dataSync());
-  }
-
-  groups(): Record<string, { name: string; tensor: tf.Tensor }[]> {
-    const g: Record<string, { name: string; tensor: tf.Tensor }[]> = { actor: modelGroup(this.actor), critic: modelGroup(this.critic) };
-    if (this.logStd) g.log_std = [{ name: 'log_std', tensor: this.logStd }];
-    return g;
-  }
-
-  restore(groups: LoadedCheckpoint['groups']): void {
-    restoreModel(this.actor, groups.actor, 'actor');
-    restoreModel(this.critic, groups.critic, 'critic');
-    if (this.logStd) {
-      const entry = groups.log_std?.[0];
-      if (!entry || entry.shape.join('x') !== this.logStd.shape.join('x')) throw new CheckpointError(`checkpoint has no log_std of shape ${quote(this.logStd.shape)}`);
-      tf.tidy(() => (this.logStd as tf.Variable).assign(tf.tensor(entry.values, entry.shape)));
-    }
-    this.sync();
-  }
-
-  describe(): Record<string, unknown> {
-    return { kind: this.kind, obsDim: this.obsDim, actionSpace: this.head.space.toJSON() };
-  }
-
-  dispose(): void {
-    this.actor.dispose();
-    this.critic.dispose();
-    this.logStd?.dispose();
-  }
-}
-
-function mlpHead(space: Space<unknown>): MlpHead {
-  if (space instanceof Discrete) return { kind: 'categorical', space };
-  if (space instanceof MultiDiscrete) return { kind: 'multi-categorical', space, nvec: [...space.nvec], start: [...space.start] };
-  if (space instanceof MultiBinary) return { kind: 'multi-categorical', space, nvec: new Array<number>(space.n).fill(2), start: new Array<number>(space.n).fill(0) };
-  if (space instanceof Box) return { kind: 'gaussian', space };
-  throw new ConfigError(`PPO: no policy for action space ${space.toString()}`);
-}
-
-/** Why PPO's MLP policy cannot act in `actionSpace`, or null. */
-function mlpActionSupport(actionSpace: Space<unknown>): string | null {
-  if (actionSpace instanceof Discrete || actionSpace instanceof MultiDiscrete) return null;
-  if (actionSpace instanceof MultiBinary) return actionSpace.n > 0 ? null : 'PPO needs a non-empty MultiBinary action space';
-  if (actionSpace instanceof Box) {
-    if (actionSpace.dtype !== 'float32' && actionSpace.dtype !== 'float64') return `PPO's Gaussian policy needs a float Box action space, got dtype ${quote(actionSpace.dtype)}`;
-    if (actionSpace.size === 0) return 'PPO needs a non-empty Box action space';
-    return null;
-  }
-  return `PPO supports Discrete, MultiDiscrete, MultiBinary and Box action spaces, got ${actionSpace.toString()}`;
-}
+export { MlpPolicy } from './ppo-mlp.js';
 
 /**
  * Advantage normalisation as CleanRL does it per minibatch:
@@ -282,11 +129,21 @@ export class PPO implements Agent {
   /** Environment steps observed, episodes finished, updates done, gradient steps taken. */
   readonly counters = { steps: 0, episodes: 0, updates: 0, gradientSteps: 0 };
 
-  private optimizer: AdamW;
+  /**
+   * The update path: `true` (the default) computes the losses and gradients
+   * by hand (`fastEvaluate`: `DenseStack`s, src/nn/dense.ts, and the loss in
+   * agents/ppo-fast.ts), `false` through tfjs's automatic differentiation (the
+   * reference the tests compare it with). Both feed the same Adam(W)
+   * (`VariableAdam`, gradient-norm clipping as `clip_grad_norm_`).
+   */
+  fastPath = true;
+
+  private readonly optimizer: VariableAdam;
   private readonly rng: Rng;
   private readonly obsSpace: Space<unknown>;
   private readonly envId: string | null;
-  private readonly buffer = new RolloutBuffer();
+  /** The rollout being collected (`faasgym bench agents` re-runs one update on a stored rollout). */
+  readonly buffer = new RolloutBuffer();
   private pending: Pending | null = null;
   private lastNextObs: number[] | null = null;
   private rolloutEpisodeCount = 0;
@@ -317,7 +174,9 @@ export class PPO implements Agent {
     this.policy = layout
       ? new RankPolicy(layout, flatdim(single.observationSpace), single.actionSpace as Discrete, this.options, initRng)
       : new MlpPolicy(flatdim(single.observationSpace), single.actionSpace, this.options, initRng);
-    this.optimizer = this.newOptimizer();
+    const o = this.options;
+    this.optimizer = new VariableAdam(this.policy.trainable, o.learningRate, o.maxGradNorm, { epsilon: o.adamEps, weightDecay: o.weightDecay });
+    this.policy.bind(this.optimizer.params.theta);
   }
 
   /** The resolved options, with `policy` resolved to `mlp` or `rank` (what `ppoFactory.create` needs to rebuild this agent; the seed is saved beside them). */
@@ -333,6 +192,7 @@ export class PPO implements Agent {
   async act(obs: unknown, opts: ActOptions): Promise<unknown> {
     this.assertLive();
     const x = this.flat(obs);
+    this.optimizer.params.pull(); // variables given new data behind the optimiser's back (a no-op check otherwise): the mirrors read the flat vector
     const r = this.policy.act(x, opts.explore, this.rng);
     this.pending = opts.explore ? { obs: x, action: r.action, logProb: r.logProb, value: r.value } : null;
     return r.envAction;
@@ -379,6 +239,7 @@ export class PPO implements Agent {
     if (!this.rolloutReady) return null;
     const o = this.options, policy = this.policy, steps = this.buffer.steps, n = steps.length;
     // ALGO LOGIC: advantages and returns of the rollout (GAE, bootstrapped from V(s_T) unless it ended an episode).
+    this.optimizer.params.pull();
     const last = steps[n - 1] as (typeof steps)[number];
     const lastValue = last.terminated || last.truncated ? 0 : policy.value(this.lastNextObs as number[]);
     const { advantages, returns } = this.buffer.computeGae(lastValue, o.gamma, o.gaeLambda);
@@ -397,13 +258,14 @@ export class PPO implements Agent {
     // ALGO LOGIC: epochs of shuffled minibatches.
     const mbSize = Math.ceil(n / o.minibatches);
     const order = Array.from({ length: n }, (_, i) => i);
-    const stats: tf.Tensor1D[] = [];
-    let epochs = 0;
+    const sums = [0, 0, 0, 0, 0];
+    let count = 0;
+    let epochs = 0, stats: MinibatchStats = [0, 0, 0, 0, 0];
     for (let epoch = 0; epoch < o.epochs; epoch++) {
       this.rng.shuffle(order);
       for (let start = 0; start < n; start += mbSize) {
         const idx = order.slice(start, start + mbSize), m = idx.length;
-        const mb = { obs: new Float32Array(m * obsDim), act: new Float32Array(m * actDim), logp: new Float32Array(m), values: new Float32Array(m), adv: new Float32Array(m), ret: new Float32Array(m) };
+        const mb: Minibatch = { obs: new Float32Array(m * obsDim), act: new Float32Array(m * actDim), logp: new Float32Array(m), values: new Float32Array(m), adv: new Float32Array(m), ret: new Float32Array(m) };
         idx.forEach((j, k) => {
           mb.obs.set(obs.subarray(j * obsDim, (j + 1) * obsDim), k * obsDim);
           mb.act.set(act.subarray(j * actDim, (j + 1) * actDim), k * actDim);
@@ -413,17 +275,16 @@ export class PPO implements Agent {
           mb.ret[k] = returns[j] as number;
         });
         if (o.normalizeAdvantages) mb.adv.set(normalizeAdvantages(mb.adv));
-        stats.push(this.gradientStep(mb, m, clip));
+        ({ stats } = this.minibatchGradients(mb, m, clip, this.fastPath ? 'fast' : 'reference'));
+        this.optimizer.update();
+        stats.forEach((x, i) => (sums[i] = (sums[i] as number) + x));
+        count++;
         this.counters.gradientSteps++;
       }
       epochs++;
-      if (o.targetKl !== null && ((stats[stats.length - 1] as tf.Tensor1D).dataSync()[3] as number) > o.targetKl) break;
+      if (o.targetKl !== null && stats[3] > o.targetKl) break;
     }
-    const mean = tf.tidy(() => tf.stack(stats).mean(0));
-    const [pg, vLoss, entropy, approxKl, clipFraction] = Array.from(mean.dataSync());
-    mean.dispose();
-    for (const s of stats) s.dispose();
-    policy.sync();
+    const [pg, vLoss, entropy, approxKl, clipFraction] = sums.map((x) => x / count);
     this.buffer.clear();
     this.rolloutEpisodeCount = 0;
     this.counters.updates++;
@@ -433,15 +294,31 @@ export class PPO implements Agent {
     return losses;
   }
 
-  /** One clipped-surrogate step on a minibatch; returns [policy loss, value loss, entropy, approx KL, clip fraction] (the caller disposes it). */
-  private gradientStep(mb: { obs: Float32Array; act: Float32Array; logp: Float32Array; values: Float32Array; adv: Float32Array; ret: Float32Array }, m: number, clip: number): tf.Tensor1D {
+  /**
+   * The loss of one minibatch and its gradient, written into the optimiser's
+   * flat `grad` (laid out as `policy.trainable`; `gradient()` copies it): on
+   * the fast path or through tfjs autodiff (the reference). Returns the total
+   * loss pg − entCoef · entropy + vfCoef · value loss and the minibatch's
+   * [policy loss, value loss, entropy, approx KL, clip fraction].
+   */
+  minibatchGradients(mb: Minibatch, m: number, clip: number, path: 'fast' | 'reference'): { loss: number; stats: MinibatchStats } {
     const o = this.options, policy = this.policy;
+    if (path === 'fast') {
+      const ev = policy.fastEvaluate(mb.obs, mb.act, m);
+      try {
+        const s = surrogate(ev, mb, m, clip, o);
+        ev.backward(s.dLogProb, s.dEntropy, s.dValue, this.optimizer.grad);
+        return { loss: s.loss, stats: s.stats };
+      } finally {
+        ev.dispose();
+      }
+    }
     return tf.tidy(() => {
       const obs = tf.tensor2d(mb.obs, [m, policy.obsDim]);
       const act = tf.tensor2d(mb.act, [m, policy.actionDim]);
       const oldLogp = tf.tensor1d(mb.logp), oldValues = tf.tensor1d(mb.values), adv = tf.tensor1d(mb.adv), ret = tf.tensor1d(mb.ret);
       let stats: tf.Tensor1D | null = null;
-      const { grads } = tf.variableGrads(() => {
+      const { value: loss, grads } = tf.variableGrads(() => {
         const { logProb, entropy, value } = policy.evaluate(obs, act);
         const logRatio = logProb.sub(oldLogp);
         const ratio = logRatio.exp();
@@ -456,33 +333,44 @@ export class PPO implements Agent {
         const ent = entropy.mean();
         const approxKl = ratio.sub(1).sub(logRatio).mean();
         const clipFraction = ratio.sub(1).abs().greater(clip).toFloat().mean();
-        stats = tf.keep(tf.stack([pgLoss, vLoss, ent, approxKl, clipFraction]) as tf.Tensor1D);
+        stats = tf.keep(tf.stack([pgLoss, vLoss, ent, approxKl, clipFraction]) as tf.Tensor1D); // kept past the forward pass's scope; freed below
         return pgLoss.sub(ent.mul(o.entCoef)).add(vLoss.mul(o.vfCoef)) as tf.Scalar;
       }, policy.trainable);
-      this.optimizer.applyGradients(clipByGlobalNorm(grads, o.maxGradNorm));
-      return stats as unknown as tf.Tensor1D;
+      this.optimizer.params.gradsInto(grads, this.optimizer.grad);
+      const kept = stats as unknown as tf.Tensor1D;
+      const values = Array.from(kept.dataSync()) as MinibatchStats;
+      kept.dispose();
+      return { loss: loss.dataSync()[0] as number, stats: values };
     });
+  }
+
+  /** Adam's step count and moments as plain arrays (tests compare them across save/load). */
+  optimizerState(): { step: number; m: number[]; v: number[] } {
+    return this.optimizer.values();
+  }
+
+  /** The gradient the last `minibatchGradients` wrote (a copy, laid out as `policy.trainable`). */
+  gradient(): Float32Array {
+    return this.optimizer.grad.slice();
   }
 
   // ==========================================================================
   // Scaffolding: checkpoints, disposal
   // ==========================================================================
 
-  /** Policy and value weights, AdamW state, counters, Rng, return statistics and the rollout under way (a resumed run continues exactly). */
+  /** Policy and value weights, Adam(W) state, counters, Rng, return statistics and the rollout under way (a resumed run continues exactly). */
   async save(dir: string): Promise<string> {
     this.assertLive();
-    const optState = await optimizerGroup(this.optimizer.adam);
-    try {
-      return await saveCheckpoint(dir, {
-        agent: this.name,
-        env: this.envId,
-        hyperparameters: this.hyperparameters,
-        extra: { seed: this.seed, policy: this.policy.describe(), counters: { ...this.counters }, rng: this.rng.getState(), learningRate: this.optimizer.learningRate, returnStats: { ...this.returnStats }, rollout: this.rolloutState() },
-        groups: { ...this.policy.groups(), optimizer: optState },
-      });
-    } finally {
-      for (const w of optState) if (w.name === 'iter') w.tensor.dispose();
-    }
+    return saveCheckpoint(dir, {
+      agent: this.name,
+      env: this.envId,
+      hyperparameters: this.hyperparameters,
+      extra: {
+        seed: this.seed, policy: this.policy.describe(), counters: { ...this.counters }, rng: this.rng.getState(), learningRate: this.optimizer.learningRate, optimizerStep: this.optimizer.step,
+        returnStats: { ...this.returnStats }, rollout: this.rolloutState(),
+      },
+      groups: { ...this.policy.groups(), optimizer: this.optimizer.group() },
+    });
   }
 
   /** The rollout collected since the last update, as JSON. */
@@ -500,9 +388,8 @@ export class PPO implements Agent {
       if (JSON.stringify(theirs[k]) !== JSON.stringify(v)) throw new CheckpointError(`${ckpt.path}: the policy's ${k} is ${quote(theirs[k])} in the checkpoint but ${quote(v)} in this agent`);
     }
     this.policy.restore(ckpt.groups);
-    this.optimizer.dispose();
-    this.optimizer = this.newOptimizer();
-    await restoreOptimizer(this.optimizer.adam, ckpt.groups.optimizer);
+    this.optimizer.params.pull(); // the acting mirrors read these
+    restoreAdam(this.optimizer, ckpt.groups.optimizer, m.extra.optimizerStep);
     const extra = m.extra as { counters?: Partial<PPO['counters']>; rng?: number[]; learningRate?: number; returnStats?: Partial<PPO['returnStats']>; rollout?: { steps?: unknown; lastNextObs?: unknown; episodes?: unknown } };
     if (extra.returnStats) for (const k of ['ret', 'mean', 'var', 'count'] as const) if (typeof extra.returnStats[k] === 'number') this.returnStats[k] = extra.returnStats[k] as number;
     if (extra.counters) for (const k of Object.keys(this.counters) as (keyof PPO['counters'])[]) if (Number.isSafeInteger(extra.counters[k])) this.counters[k] = extra.counters[k] as number;
@@ -525,12 +412,7 @@ export class PPO implements Agent {
     if (this.disposed) return;
     this.disposed = true;
     this.policy.dispose();
-    this.optimizer.dispose();
     this.buffer.clear();
-  }
-
-  private newOptimizer(): AdamW {
-    return new AdamW({ learningRate: this.options.learningRate, weightDecay: this.options.weightDecay, epsilon: this.options.adamEps });
   }
 
   private flat(obs: unknown): number[] {
@@ -542,6 +424,31 @@ export class PPO implements Agent {
   private assertLive(): void {
     if (this.disposed) throw new FaasgymError('PPO: the agent was disposed');
   }
+}
+
+/**
+ * Restore Adam from a checkpoint group: `FlatAdam`'s (`m`, `v`, the step in
+ * the manifest) or, for checkpoints written before PPO used it, tfjs's Adam
+ * under agents/ppo-adamw.ts's AdamW (`iter`, then one `<variable>/m` per
+ * trained tensor and one `<variable>/v` per trained tensor, in their order).
+ */
+function restoreAdam(adam: VariableAdam, group: LoadedCheckpoint['groups'][string] | undefined, step: unknown): void {
+  if (group && !group.some((e) => e.name === 'm') && group.some((e) => e.name === 'iter')) {
+    const join = (suffix: string): Float32Array => {
+      const parts = group.filter((e) => e.name.endsWith(suffix));
+      const out = new Float32Array(parts.reduce((a, e) => a + e.values.length, 0));
+      let at = 0;
+      for (const e of parts) {
+        out.set(e.values, at);
+        at += e.values.length;
+      }
+      return out;
+    };
+    const iter = group.find((e) => e.name === 'iter')?.values[0] ?? 0;
+    adam.importState({ step: Math.round(iter), m: join('/m'), v: join('/v') }, 'optimizer');
+    return;
+  }
+  adam.restore(group, step, 'optimizer');
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {

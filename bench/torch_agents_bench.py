@@ -17,6 +17,15 @@ side sends the sizes and hyperparameters it built the agent with):
   and actions with topology-masked attention, eq. 9), the critics' loss, the
   actors' loss with every agent's own action from its actor, Polyak
   averaging of every target (attention modules included).
+- ppo (CleanRL ppo.py): one whole PPO update of a stored rollout: GAE(lambda)
+  outside the graph, `epochs` passes of shuffled minibatches, per-minibatch
+  advantage normalisation, clipped surrogate, (clipped) value loss, entropy
+  bonus, clip_grad_norm_, Adam or AdamW. Variant "mlp": separate actor and
+  critic MLPs, categorical over the actor's logits. Variant "rank" (FaaSRank
+  score-rank-select, 003 section IV-B): a score network and a baseline network
+  applied to every candidate row (its features and the shared ones), logits
+  of masked rows at -1e9, softmax over the candidates, value = mean baseline
+  over the valid rows. An action is the greedy action of one observation.
 
 An action is one greedy action of one observation (a float32 NumPy row in,
 numbers out). Replay rows are random (the timing does not depend on them).
@@ -289,7 +298,108 @@ class Marl:
             return self.policy(self.online, torch.from_numpy(self.row)).numpy()
 
 
-KINDS = {"dqn": Dqn, "ddpg": Ddpg, "marl": Marl}
+class Ppo:
+    def __init__(self, s, gen):
+        self.s = s
+        h, act = s["hidden"], s.get("activation", "tanh")
+        rank = s["variant"] == "rank"
+        inputs = s["features"] + s["globalSize"] if rank else s["obs"]
+        outputs = 1 if rank else s["actions"]
+        self.actor, self.critic = mlp(inputs, h, outputs, act), mlp(inputs, h, 1, act)
+        self.params = list(self.actor.parameters()) + list(self.critic.parameters())
+        if s["weightDecay"] > 0:
+            self.optimizer = torch.optim.AdamW(self.params, lr=s["lr"], eps=s["eps"], weight_decay=s["weightDecay"])
+        else:
+            self.optimizer = torch.optim.Adam(self.params, lr=s["lr"], eps=s["eps"])
+        self.gen = gen
+        n = s["n"]
+        self.obs = torch.rand(n, s["obs"], generator=gen) * 2 - 1
+        if rank:
+            rows, valid = s["rows"], s["validRows"]
+            mask = torch.zeros(rows)
+            mask[:valid] = 1
+            self.obs[:, s["maskOffset"]:s["maskOffset"] + rows] = mask
+            self.actions = torch.randint(0, valid, (n,), generator=gen)
+        else:
+            self.actions = torch.randint(0, s["actions"], (n,), generator=gen)
+        self.logp = -torch.rand(n, generator=gen) - 0.5
+        self.values = torch.rand(n, generator=gen)
+        self.rewards = torch.rand(n, generator=gen) * 2 - 1
+        self.dones = (torch.rand(n, generator=gen) < 0.05).float()
+        self.row = self.obs[0].numpy().copy()
+
+    def inputs(self, obs):  # rank: [B, obsDim] -> [B, rows, features + shared], mask [B, rows]
+        s = self.s
+        b, rows, f = obs.shape[0], s["rows"], s["features"]
+        x = obs[:, s["rowOffset"]:s["rowOffset"] + rows * f].reshape(b, rows, f)
+        if s["globalSize"] > 0:
+            g = obs[:, s["globalOffset"]:s["globalOffset"] + s["globalSize"]]
+            x = torch.cat([x, g.unsqueeze(1).expand(b, rows, s["globalSize"])], 2)
+        return x, (obs[:, s["maskOffset"]:s["maskOffset"] + rows] > 0.5).float()
+
+    def evaluate(self, obs, actions):
+        if self.s["variant"] == "rank":
+            x, mask = self.inputs(obs)
+            scores = self.actor(x).squeeze(2) + (mask - 1) * 1e9
+            logp = torch.log_softmax(scores, 1)
+            entropy = -(logp.exp() * logp * mask).sum(1)
+            value = (self.critic(x).squeeze(2) * mask).sum(1) / mask.sum(1).clamp(min=1)
+        else:
+            logp = torch.log_softmax(self.actor(obs), 1)
+            entropy = -(logp.exp() * logp).sum(1)
+            value = self.critic(obs).squeeze(1)
+        return logp.gather(1, actions.unsqueeze(1)).squeeze(1), entropy, value
+
+    def train_step(self):
+        s = self.s
+        n = s["n"]
+        with torch.no_grad():  # GAE outside the graph (the rollout's last step bootstraps from the stored value)
+            adv = torch.zeros(n)
+            gae = 0.0
+            next_value = float(self.values[-1])
+            for t in reversed(range(n)):
+                not_done = 1.0 - float(self.dones[t])
+                delta = float(self.rewards[t]) + s["gamma"] * next_value * not_done - float(self.values[t])
+                gae = delta + s["gamma"] * s["gaeLambda"] * not_done * gae
+                adv[t] = gae
+                next_value = float(self.values[t])
+            returns = adv + self.values
+        mb = math.ceil(n / s["minibatches"])
+        clip = s["clip"]
+        for _ in range(s["epochs"]):
+            order = torch.randperm(n, generator=self.gen)
+            for start in range(0, n, mb):
+                idx = order[start:start + mb]
+                logp, entropy, value = self.evaluate(self.obs[idx], self.actions[idx])
+                a = adv[idx]
+                if s["normalizeAdvantages"]:
+                    a = (a - a.mean()) / (a.std() + 1e-8)
+                log_ratio = logp - self.logp[idx]
+                ratio = log_ratio.exp()
+                pg = torch.max(-a * ratio, -a * ratio.clamp(1 - clip, 1 + clip)).mean()
+                r, v0 = returns[idx], self.values[idx]
+                if s["clipValueLoss"]:
+                    clipped = v0 + (value - v0).clamp(-clip, clip)
+                    v_loss = 0.5 * torch.max((value - r) ** 2, (clipped - r) ** 2).mean()
+                else:
+                    v_loss = 0.5 * ((value - r) ** 2).mean()
+                loss = pg - s["entCoef"] * entropy.mean() + s["vfCoef"] * v_loss
+                adam_step(self.optimizer, self.params, loss, s["maxGradNorm"])
+                with torch.no_grad():  # the diagnostics CleanRL logs
+                    ((ratio - 1) - log_ratio).mean().item()
+                    ((ratio - 1.0).abs() > clip).float().mean().item()
+        return loss.item()
+
+    def act(self):
+        with torch.inference_mode():
+            obs = torch.from_numpy(self.row).unsqueeze(0)
+            if self.s["variant"] == "rank":
+                x, mask = self.inputs(obs)
+                return int((self.actor(x).squeeze(2) + (mask - 1) * 1e9).argmax(1).item())
+            return int(self.actor(obs).argmax(1).item())
+
+
+KINDS = {"dqn": Dqn, "ddpg": Ddpg, "marl": Marl, "ppo": Ppo}
 
 
 def measure(learner, threads, steps, actions, default_threads):

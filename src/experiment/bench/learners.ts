@@ -17,7 +17,7 @@ import { getAgentFactory } from '../../../agents/index.js';
 import type { Contender } from './stats.js';
 
 /** One row per learner, in this order. */
-export const BENCH_LEARNERS = ['dqn', 'ddpg', 'maddpg', 'meanfield', 'attmf', 'ppo'] as const;
+export const BENCH_LEARNERS = ['dqn', 'ddpg', 'maddpg', 'meanfield', 'attmf', 'ppo', 'ppo-rank'] as const;
 export type BenchLearner = (typeof BENCH_LEARNERS)[number];
 
 /** Darly's DQN (§4.5, /work/shared/data/paper-numbers.json darly_nodes_table1.dqn) and SB3's update. */
@@ -53,7 +53,7 @@ export interface LearnerSetup {
 export async function setupLearner(name: BenchLearner, seed: number, fill: number = DQN_BENCH_CONFIG.replaySize): Promise<LearnerSetup> {
   const rng = new Rng(seed + 7);
   if (name === 'dqn') return setupDqn(seed, rng, fill);
-  if (name === 'ppo') return setupPpo(seed);
+  if (name === 'ppo' || name === 'ppo-rank') return setupPpo(name, seed);
   const env = make(FAASCONF_BENCH_ENV) as AnyEnv;
   if (name === 'ddpg') return setupDdpg(env, seed, rng, fill);
   return setupMarl(name, env as ParallelEnv<string, unknown, unknown>, seed, rng, fill);
@@ -143,28 +143,59 @@ async function setupMarl(name: 'maddpg' | 'meanfield' | 'attmf', env: ParallelEn
   };
 }
 
-async function setupPpo(seed: number): Promise<LearnerSetup> {
-  // PPO updates once per rollout (epochs × minibatches): an "update step" here is one whole rollout's update.
-  const env = make('CartPole-v1') as Env<number[], number>;
-  const agent = (await getAgentFactory('ppo').create(env, {}, seed)) as Agent & { options: Record<string, unknown> };
+/** The PPO rows: CartPole-v1 with CleanRL's defaults (MLP policy), and FaaSRank-v0's sizes with score-rank-select's (003 §V-B). */
+export const PPO_BENCH_CONFIG = Object.freeze({
+  /** FaaSRank updates after each episode; the benchmark fixes the rollout at this many steps so that both sides update on the same batch. */
+  rankRollout: 128,
+  /** Valid candidate rows of the FaaSRank rollout (its default 10 invokers in 16 padded rows). */
+  rankValidRows: 10,
+});
+
+type PpoAgent = Agent & { options: Record<string, unknown>; buffer: { snapshot(): unknown; restore(steps: unknown, where: string): void; size: number }; rolloutReady: boolean; policy: { kind: string; obsDim: number; describe(): Record<string, unknown> } };
+
+/**
+ * One update() of PPO is one whole rollout's update (GAE, then epochs ×
+ * minibatches gradient steps): the rollout is collected once (act and observe
+ * on the environment, untimed), and each timed update() runs on it again
+ * (restored from its snapshot first, which the timing includes: a few µs).
+ */
+async function setupPpo(name: 'ppo' | 'ppo-rank', seed: number): Promise<LearnerSetup> {
+  const rank = name === 'ppo-rank';
+  const env = (rank ? make('FaaSRank-v0', { invokers: PPO_BENCH_CONFIG.rankValidRows }) : make('CartPole-v1')) as Env<number[], number>;
+  const agent = (await getAgentFactory('ppo').create(env, rank ? { policy: 'rank', rolloutEpisodes: 0, nSteps: PPO_BENCH_CONFIG.rankRollout } : { policy: 'mlp' }, seed)) as PpoAgent;
   let obs = (await env.reset({ seed })).obs;
-  const fillRollout = async (): Promise<void> => {
-    // Observe until the agent's update runs (its rollout is full).
-    for (;;) {
-      const action = (await agent.act(obs, { explore: true })) as number;
-      const r = await env.step(action);
-      agent.observe({ obs, action, reward: r.reward, nextObs: r.obs, terminated: r.terminated, truncated: r.truncated, info: r.info });
-      obs = r.terminated || r.truncated ? (await env.reset()).obs : r.obs;
-      if (await agent.update()) return;
-    }
-  };
+  while (!agent.rolloutReady) {
+    const action = (await agent.act(obs, { explore: true })) as number;
+    const r = await env.step(action);
+    agent.observe({ obs, action, reward: r.reward, nextObs: r.obs, terminated: r.terminated, truncated: r.truncated, info: r.info });
+    obs = r.terminated || r.truncated ? (await env.reset()).obs : r.obs;
+  }
+  const rollout = agent.buffer.snapshot();
+  const o = agent.options;
+  const n = agent.buffer.size;
+  const layout = rank ? (agent.policy.describe().layout as Record<string, number>) : null;
+  await env.close();
   return {
-    name: 'ppo',
-    env: 'CartPole-v1 (CleanRL defaults)',
-    network: { policy: 'MLP 64-64 tanh, separate actor and critic (CleanRL)', update: 'one whole rollout update (epochs × minibatches), environment steps included' },
-    contender: { trainStep: fillRollout, act: () => agent.act(obs, { explore: false }) },
-    torchSpec: null,
-    torchMissing: 'no PyTorch reference of the PPO update yet (an update here includes collecting its rollout)',
+    name,
+    env: rank ? `FaaSRank-v0 sizes (${layout?.rows} candidate rows, ${PPO_BENCH_CONFIG.rankValidRows} valid, ${layout?.features} + ${layout?.globalSize} features; a rollout of ${n} steps)` : 'CartPole-v1 (CleanRL defaults)',
+    network: {
+      policy: rank ? 'score-rank-select: score and baseline networks per candidate, masked softmax' : 'MLP, separate actor and critic (CleanRL)',
+      hidden: o.hidden, activation: o.activation, rollout: n, minibatches: o.minibatches, epochs: o.epochs, optimizer: (o.weightDecay as number) > 0 ? 'AdamW' : 'Adam',
+      learningRate: o.learningRate, maxGradNorm: o.maxGradNorm, update: 'one whole rollout update (GAE, epochs × minibatches gradient steps)',
+    },
+    contender: {
+      trainStep: () => {
+        agent.buffer.restore(rollout, 'bench');
+        return agent.update();
+      },
+      act: () => agent.act(obs, { explore: false }),
+    },
+    torchSpec: {
+      kind: 'ppo', variant: rank ? 'rank' : 'mlp', obs: agent.policy.obsDim, actions: rank ? null : (env.actionSpace as Discrete).n, hidden: o.hidden, activation: o.activation,
+      n, minibatches: o.minibatches, epochs: o.epochs, lr: o.learningRate, eps: o.adamEps, weightDecay: o.weightDecay, clip: o.clipCoef, clipValueLoss: o.clipValueLoss,
+      entCoef: o.entCoef, vfCoef: o.vfCoef, maxGradNorm: o.maxGradNorm, gamma: o.gamma, gaeLambda: o.gaeLambda, normalizeAdvantages: o.normalizeAdvantages,
+      ...(layout ? { ...layout, validRows: PPO_BENCH_CONFIG.rankValidRows } : {}),
+    },
     dispose: () => agent.dispose?.(),
   };
 }
