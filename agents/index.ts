@@ -18,6 +18,6 @@ export type { MarlHyperparameters, MarlCommonOptions } from './actor-critic-marl
 export type { MarlNetworks, MarlVariant } from './actor-critic-marl-strategy.js';
 export * from './baselines/index.js';
 export { withSesFactory } from './with-ses.js';
-export { SafeExploration, SES_SCHEMA, SES_DEFAULTS, sesFactory, faasconfPrice, resourceProxyPrice, actionLayoutOf, type SafeExplorationOptions, type SesSettings, type SesHyperparameters, type SesRecord, type SesCounters, type SesDecision, type PriceBand, type JointAction, type ActionLayout } from './ses.js';
+export { SafeExploration, SES_SCHEMA, SES_DEFAULTS, sesFactory, resourceProxyPrice, actionLayoutOf, type SafeExplorationOptions, type SesSettings, type SesHyperparameters, type SesRecord, type SesCounters, type SesDecision, type PriceBand, type JointAction, type ActionLayout } from './ses.js';
 export { StepEstimator, QuantileRegression, fitExponential, fitInverse, evalCompute, weightedLeastSquares, pinballLoss, quadraticTerms, usableCores, SINGLE_CORE_MEMORY_MB, type StepEstimatorOptions, type StepEstimatorJSON, type StepPrediction, type StepTheta, type ComputeFit, type ComputePoint, type ExponentialFit, type InverseFit, type FunctionModelJSON, type QuantileRegressionJSON } from './stepconf-estimator.js';
 export { StepConfPolicy, STEPCONF_POLICY_SCHEMA, STEPCONF_POLICY_DEFAULTS, stepconfFactory, type StepConfPolicyOptions, type StepDecision, type PlannedStep, type PrewarmPlanItem } from './stepconf.js';

@@ -35,13 +35,12 @@
  *   `minBandRecords` QoS-meeting ones).
  *
  * The price estimator is pluggable (`priceOf(joint)`, joint = one action
- * vector per agent in `possibleAgents` order). The factory picks FaaSConf's
- * eq. 2 price rate, Σ_j (0.173·C_cpu^j + 0.0123·C_mem^j)·C_instance^j USD
- * per hour on `actionToConfig`, when the environment is a FaaSConf one, and
- * otherwise a resource proxy: the sum over every action dimension of its
- * position in its bounds ((a − low)/(high − low)), which assumes that each
- * dimension buys resources. Workload, QoS and cost readers are pluggable too
- * (`workloadOf`, `qosOf`, `costOf` on a step's info).
+ * vector per agent in `possibleAgents` order). The factory asks the
+ * environment for its prices (the `PricedEnv` capability: FaaSConf offers its
+ * eq. 2 rate, Σ_j (0.173·C_cpu^j + 0.0123·C_mem^j)·C_instance^j USD per hour)
+ * and otherwise uses a resource proxy (agents/ses-price.ts). Workload, QoS and
+ * cost readers are pluggable too (`workloadOf`, `qosOf`, `costOf` on a step's
+ * info). The history and its bands are agents/ses-band.ts.
  *
  * Only exploring actions are filtered (`act(obs, { explore: true })`);
  * greedy ones pass through unless `applyWhenGreedy`. The inner agent observes
@@ -59,77 +58,20 @@
  */
 import { basename, dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { isParallelEnv, type AnyEnv, type Info } from '../src/core/env.js';
+import type { Info } from '../src/core/env.js';
 import { ConfigError, quote } from '../src/core/errors.js';
 import { Rng } from '../src/core/rng.js';
-import { AZURE_PREMIUM_PRICES, provisionedCostUsd, provisionedUsage, type ProvisionedPrices } from '../src/cluster/cost.js';
 import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../src/nn/checkpoint.js';
-import { Box } from '../src/spaces/box.js';
-import { actionToConfig } from '../envs/faasconf/actions.js';
-import type { ActionRanges } from '../envs/faasconf/config.js';
-import { FaaSConfEnv } from '../envs/faasconf/faasconf-env.js';
 import type { ActOptions, Agent, AgentFactory, Losses, MultiTransition, SingleTransition } from './agent.js';
 import { getAgentFactory, registerAgent } from './registry.js';
 import { boolean, integer, number, options, parseOptions, unit, type z } from './option-fields.js';
+import { SesHistory, type PriceBand, type SesCounters, type SesRecord } from './ses-band.js';
+import { actionLayoutOf, defaultPriceFor, resourceProxyPrice, type ActionLayout, type JointAction, type PriceFn } from './ses-price.js';
+
+export type { PriceBand, SesCounters, SesRecord } from './ses-band.js';
+export { actionLayoutOf, resourceProxyPrice, type ActionLayout, type JointAction } from './ses-price.js';
 
 // ================================================================ TYPES AND OPTIONS
-
-/** A joint action: one vector per agent, in the environment's `possibleAgents` order. */
-export type JointAction = number[][];
-
-/** One history record (000 §4.3: the Data Store SES analyses). */
-export interface SesRecord {
-  /** Workload level of the step (FaaSConf: closed-loop users of the window). */
-  workload: number;
-  /** The executed joint action. */
-  action: JointAction;
-  /** Its price by the price estimator (FaaSConf: eq. 2 rate, USD per hour). */
-  price: number;
-  /** Measured cost of the step (FaaSConf `info.cost`, USD), null when the info has none. */
-  cost: number | null;
-  qosMet: boolean;
-  /** Index of the observation that produced it (0, 1, …). */
-  step: number;
-}
-
-/** A safe price band of one workload (the paper's JSON record: app, workload, lb, ub). */
-export interface PriceBand {
-  app: string;
-  workload: number;
-  lb: number;
-  ub: number;
-  mean: number;
-  std: number;
-  /** Records in τ (the cheapest fraction) the band was computed from. */
-  count: number;
-  /** QoS-meeting records of the workload the estimate saw. */
-  qosRecords: number;
-  /** Observation index when it was estimated. */
-  estimatedAt: number;
-  reason: 'initial' | 'refresh' | 'violations';
-}
-
-export interface SesCounters {
-  /** Exploring proposals checked. */
-  proposals: number;
-  /** Proposals inside the band, executed as proposed. */
-  passed: number;
-  /** Proposals outside the band, replaced by a safe record plus noise. */
-  replaced: number;
-  /** Proposals passed through because no QoS-meeting history exists yet. */
-  noHistory: number;
-  /** Greedy actions passed through unchecked. */
-  greedy: number;
-  /** Bands taken from the nearest workload (current workload unseen). */
-  nearestLookups: number;
-  /** Band estimations of any reason. */
-  bandEstimations: number;
-  /** Re-estimations triggered by `violationThreshold` consecutive QoS violations. */
-  reEstimations: number;
-  /** Steps observed, and those that violated QoS. */
-  observed: number;
-  violations: number;
-}
 
 /** Decision of the last `act` (for logging and tests). */
 export interface SesDecision {
@@ -145,7 +87,7 @@ export interface SafeExplorationOptions extends Partial<z.input<typeof SES_SCHEM
   /** Application name written into the band records. @default the environment id */
   app?: string;
   /** Price of a joint action. @default FaaSConf eq. 2 on FaaSConf environments, else the resource proxy */
-  priceOf?: (joint: JointAction) => number;
+  priceOf?: PriceFn;
   /** Workload level of a step's info. @default `info.users` */
   workloadOf?: (info: Info) => number | null;
   /** Whether a step met QoS. @default `info.qosMet`, else `info.sloMet` */
@@ -154,13 +96,6 @@ export interface SafeExplorationOptions extends Partial<z.input<typeof SES_SCHEM
   costOf?: (info: Info) => number | null;
   /** The name the inner agent's factory is registered under (saved as `hyperparameters.inner`). @default the inner agent's `name` */
   innerName?: string;
-}
-
-/** Per-agent action layout the wrapper splits and joins actions with. */
-export interface ActionLayout {
-  agents: string[];
-  low: number[][];
-  high: number[][];
 }
 
 /** The numeric and boolean settings of the wrapper: type, bounds, default and its source per field. */
@@ -194,40 +129,6 @@ function resolveOptions(o: SafeExplorationOptions): SesSettings {
   return parseOptions(SES_SCHEMA, given, 'ses', 'options');
 }
 
-// ================================================================ PRICE ESTIMATORS
-
-/**
- * FaaSConf eq. (2) price rate of a joint action, USD per hour: every agent's
- * action mapped by `actionToConfig` onto `ranges`, then
- * Σ_j (α·C_cpu^j + β·C_mem^j)·C_instance^j with α = $0.173/vCPU-hour and
- * β = $0.0123/GB-hour (Azure premium, 000 §3).
- */
-export function faasconfPrice(ranges: ActionRanges, prices: ProvisionedPrices = AZURE_PREMIUM_PRICES): (joint: JointAction) => number {
-  return (joint) => {
-    let total = 0;
-    for (const a of joint) {
-      const c = actionToConfig(a, ranges);
-      total += provisionedCostUsd(provisionedUsage(3600, { cpuMilli: c.cpuMilli, memoryMb: c.memoryMb }, c.replicas), prices);
-    }
-    return total;
-  };
-}
-
-/** Resource proxy price: Σ over every dimension of its position in its bounds, (a − low) / (high − low). */
-export function resourceProxyPrice(layout: ActionLayout): (joint: JointAction) => number {
-  return (joint) => {
-    let total = 0;
-    joint.forEach((a, i) => {
-      const lo = layout.low[i] as number[], hi = layout.high[i] as number[];
-      a.forEach((v, d) => {
-        const span = (hi[d] as number) - (lo[d] as number);
-        total += span > 0 && Number.isFinite(span) ? (v - (lo[d] as number)) / span : 0;
-      });
-    });
-    return total;
-  };
-}
-
 // ================================================================ INFO READERS
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -253,26 +154,6 @@ function stepInfo(t: SingleTransition | MultiTransition, agents: readonly string
 
 // ================================================================ THE WRAPPER
 
-/** The innermost environment under wrappers (`.env` chains: TimeLimit, OrderEnforcing, …). */
-export function unwrapEnv(env: unknown): unknown {
-  let e = env as { env?: unknown };
-  for (let i = 0; i < 64 && e && typeof e === 'object' && e.env && typeof (e.env as { step?: unknown }).step === 'function'; i++) e = e.env as { env?: unknown };
-  return e;
-}
-
-/** The action layout of an environment whose agents all act in Boxes; the reason otherwise. */
-export function actionLayoutOf(env: AnyEnv): ActionLayout | string {
-  const agents = isParallelEnv(env) ? [...env.possibleAgents] : ['agent'];
-  const low: number[][] = [], high: number[][] = [];
-  for (const a of agents) {
-    const space = isParallelEnv(env) ? env.actionSpace(a) : env.actionSpace;
-    if (!(space instanceof Box)) return `SES needs continuous (Box) actions; ${isParallelEnv(env) ? `agent ${quote(a)} has` : 'the environment has'} ${String(space)}`;
-    low.push([...space.low]);
-    high.push([...space.high]);
-  }
-  return { agents, low, high };
-}
-
 export class SafeExploration implements Agent {
   readonly name = 'ses';
   readonly kind: 'single' | 'multi';
@@ -284,10 +165,8 @@ export class SafeExploration implements Agent {
   /** Consecutive QoS violations since the last QoS-meeting step or re-estimation. */
   consecutiveViolations = 0;
 
-  private records: SesRecord[] = [];
-  private readonly bands = new Map<number, PriceBand>();
-  /** Per workload: the first observation index re-estimations look at. */
-  private readonly horizons = new Map<number, number>();
+  /** The records and their price bands (agents/ses-band.ts). */
+  private readonly store: SesHistory;
   private readonly rng: Rng;
   private readonly priceOf: (joint: JointAction) => number;
   private readonly workloadOf: (info: Info) => number | null;
@@ -296,7 +175,6 @@ export class SafeExploration implements Agent {
   private readonly dims: number[];
   private workload: number | null = null;
   private lastBandWorkload: number | null = null;
-  private steps = 0;
 
   /**
    * @param inner the continuous-action agent to filter (its kind is the wrapper's)
@@ -320,28 +198,26 @@ export class SafeExploration implements Agent {
       innerOptions: { ...inner.hyperparameters },
       ...this.options,
       app,
-      priceModel: options.priceOf ? ((options.priceOf as { model?: string }).model ?? 'custom') : 'resource-proxy',
+      priceModel: options.priceOf ? (options.priceOf.model ?? 'custom') : 'resource-proxy',
     };
+    this.store = new SesHistory(this.options, this.counters, this.rng, app);
   }
 
   // ------------------------------------------------------------ history
 
   /** All records, oldest first (copies). */
   history(): SesRecord[] {
-    return this.records.map((r) => ({ ...r, action: r.action.map((a) => [...a]) }));
+    return this.store.history();
   }
 
   /** Add records (e.g. from a previous run's Data Store) to the history. */
   addRecords(records: readonly SesRecord[]): void {
-    for (const r of records) {
-      this.push({ ...r, action: r.action.map((a) => [...a]) });
-      this.steps = Math.max(this.steps, r.step + 1);
-    }
+    this.store.addRecords(records);
   }
 
   /** The cached bands (the paper's JSON records), one per workload. */
   bandRecords(): PriceBand[] {
-    return [...this.bands.values()].map((b) => ({ ...b }));
+    return this.store.bandRecords();
   }
 
   /** The workload level `act` uses (the last observed one, or what `setWorkload` set). */
@@ -359,77 +235,9 @@ export class SafeExploration implements Agent {
     return this.priceOf(joint);
   }
 
-  private push(r: SesRecord): void {
-    this.records.push(r);
-    if (this.records.length > this.options.maxRecords) this.records.splice(0, this.records.length - this.options.maxRecords);
-  }
-
-  private sameWorkload(a: number, b: number): boolean {
-    return Math.abs(a - b) <= this.options.workloadTolerance;
-  }
-
-  /** QoS-meeting records of workload `w` from observation `from` on. */
-  private safeRecords(w: number, from = 0): SesRecord[] {
-    return this.records.filter((r) => r.qosMet && r.step >= from && this.sameWorkload(r.workload, w));
-  }
-
-  /** The workload whose band applies to `w`: `w` itself when it has QoS-meeting records, else the nearest that has (ties: the larger). */
-  private bandWorkload(w: number): { workload: number; nearest: boolean } | null {
-    if (this.records.some((r) => r.qosMet && this.sameWorkload(r.workload, w))) return { workload: w, nearest: false };
-    let best: number | null = null;
-    for (const r of this.records) {
-      if (!r.qosMet) continue;
-      const d = Math.abs(r.workload - w);
-      if (best === null || d < Math.abs(best - w) || (d === Math.abs(best - w) && r.workload > best)) best = r.workload;
-    }
-    return best === null ? null : { workload: best, nearest: true };
-  }
-
-  /** k-σ band over the cheapest `topFraction` of `safe` (their prices). */
-  private computeBand(w: number, safe: readonly SesRecord[], reason: PriceBand['reason']): PriceBand {
-    const prices = safe.map((r) => r.price).sort((a, b) => a - b);
-    const n = Math.max(1, Math.ceil(this.options.topFraction * prices.length - 1e-9));
-    const tau = prices.slice(0, n);
-    const mean = tau.reduce((a, b) => a + b, 0) / n;
-    const std = Math.sqrt(tau.reduce((a, b) => a + (b - mean) ** 2, 0) / n);
-    const k = this.options.kSigma;
-    this.counters.bandEstimations++;
-    return { app: this.hyperparameters.app as string, workload: w, lb: mean - k * std, ub: mean + k * std, mean, std, count: n, qosRecords: safe.length, estimatedAt: this.steps, reason };
-  }
-
-  /** (Re-)estimate the band of workload `w` from the records from its horizon on (all records when those hold too few QoS-meeting ones). */
-  private estimate(w: number, reason: PriceBand['reason']): PriceBand | null {
-    let safe = this.safeRecords(w, this.horizons.get(w) ?? 0);
-    if (safe.length < this.options.minBandRecords) safe = this.safeRecords(w);
-    if (safe.length < this.options.minBandRecords) return null;
-    const band = this.computeBand(w, safe, reason);
-    this.bands.set(w, band);
-    return band;
-  }
-
   /** The safe price band for workload `w` (nearest workload when unseen); null without QoS-meeting history. */
   band(w: number | null = this.workload): PriceBand | null {
-    const target = this.bandWorkload(w ?? 0);
-    if (!target) return null;
-    const cached = this.bands.get(target.workload);
-    if (cached) {
-      const refresh = this.options.refreshEvery;
-      if (refresh === 0) return cached;
-      const now = this.safeRecords(target.workload, this.horizons.get(target.workload) ?? 0).length;
-      if (now - cached.qosRecords < refresh) return cached;
-      return this.estimate(target.workload, 'refresh') ?? cached;
-    }
-    return this.estimate(target.workload, 'initial');
-  }
-
-  /** A_safe: a QoS-meeting record of the band's workload priced inside the band (uniformly), else the one nearest the band. */
-  private pickSafe(band: PriceBand): SesRecord {
-    const safe = this.safeRecords(band.workload, this.horizons.get(band.workload) ?? 0);
-    const pool = safe.length > 0 ? safe : this.safeRecords(band.workload);
-    const inside = pool.filter((r) => r.price >= band.lb && r.price <= band.ub);
-    if (inside.length > 0) return inside[this.rng.integer(0, inside.length)] as SesRecord;
-    const dist = (r: SesRecord): number => (r.price < band.lb ? band.lb - r.price : r.price - band.ub);
-    return pool.reduce((best, r) => (dist(r) < dist(best) ? r : best));
+    return this.store.band(w ?? 0);
   }
 
   // ------------------------------------------------------------ action formats
@@ -498,14 +306,14 @@ export class SafeExploration implements Agent {
       this.lastDecision = { kind: 'no-history', price, band: null, safe: null };
       return proposal;
     }
-    if (!this.sameWorkload(band.workload, target)) this.counters.nearestLookups++;
+    if (!this.store.sameWorkload(band.workload, target)) this.counters.nearestLookups++;
     this.lastBandWorkload = band.workload;
     if (price >= band.lb && price <= band.ub) {
       this.counters.passed++;
       this.lastDecision = { kind: 'passed', price, band: { ...band }, safe: null };
       return proposal;
     }
-    const safe = this.pickSafe(band);
+    const safe = this.store.pickSafe(band);
     this.counters.replaced++;
     this.lastDecision = { kind: 'replaced', price, band: { ...band }, safe: { ...safe, action: safe.action.map((a) => [...a]) } };
     return this.fromJoint(this.noisy(safe.action));
@@ -521,12 +329,12 @@ export class SafeExploration implements Agent {
     const info = stepInfo(t, this.layout.agents);
     const qos = this.qosOf(info);
     const w = this.workloadOf(info);
-    const step = this.steps++;
+    const step = this.store.steps++;
     this.counters.observed++;
     if (w !== null) this.workload = w;
     if (qos === null) return;
     const joint = this.toJoint('actions' in t ? t.actions : t.action);
-    this.push({ workload: w ?? this.workload ?? 0, action: joint, price: this.priceOf(joint), cost: this.costOf(info), qosMet: qos, step });
+    this.store.push({ workload: w ?? this.workload ?? 0, action: joint, price: this.priceOf(joint), cost: this.costOf(info), qosMet: qos, step });
     if (qos) {
       this.consecutiveViolations = 0;
       return;
@@ -540,12 +348,7 @@ export class SafeExploration implements Agent {
 
   /** Re-determine the band of workload `w` from its latest `recentRecords` records (000 §4.3, boundary adaptation). */
   reEstimate(w: number): PriceBand | null {
-    const mine = this.records.filter((r) => this.sameWorkload(r.workload, w));
-    const from = mine.length > this.options.recentRecords ? (mine[mine.length - this.options.recentRecords] as SesRecord).step : 0;
-    this.horizons.set(w, from);
-    this.bands.delete(w);
-    this.counters.reEstimations++;
-    return this.estimate(w, 'violations');
+    return this.store.reEstimate(w);
   }
 
   update(): Promise<Losses | null> {
@@ -556,17 +359,18 @@ export class SafeExploration implements Agent {
 
   /** The wrapper's state as JSON (records, bands, horizons, counters, Rng). */
   state(): Record<string, unknown> {
+    const h = this.store.state();
     return {
       seed: this.seed,
       agents: this.layout.agents,
-      records: this.history(),
-      bands: this.bandRecords(),
-      horizons: [...this.horizons.entries()],
+      records: h.records,
+      bands: h.bands,
+      horizons: h.horizons,
       counters: { ...this.counters },
       consecutiveViolations: this.consecutiveViolations,
       workload: this.workload,
       lastBandWorkload: this.lastBandWorkload,
-      steps: this.steps,
+      steps: h.steps,
       rng: this.rng.getState(),
     };
   }
@@ -575,18 +379,11 @@ export class SafeExploration implements Agent {
   restore(s: Record<string, unknown>): void {
     if (!Array.isArray(s.records) || !Array.isArray(s.bands)) throw new CheckpointError(`ses: state needs records and bands arrays, got ${quote(Object.keys(s))}`);
     if (JSON.stringify(s.agents) !== JSON.stringify(this.layout.agents)) throw new CheckpointError(`ses: the records are for agents ${quote(s.agents)}, this environment has ${quote(this.layout.agents)}`);
-    this.records = [];
-    this.steps = 0;
-    this.addRecords(s.records as SesRecord[]);
-    this.bands.clear();
-    for (const b of s.bands as PriceBand[]) this.bands.set(b.workload, { ...b });
-    this.horizons.clear();
-    for (const [w, from] of (s.horizons ?? []) as [number, number][]) this.horizons.set(w, from);
+    this.store.restore({ records: s.records as SesRecord[], bands: s.bands as PriceBand[], horizons: s.horizons as [number, number][] | undefined, steps: s.steps as number | undefined });
     Object.assign(this.counters, s.counters ?? {});
     this.consecutiveViolations = (s.consecutiveViolations as number) ?? 0;
     this.workload = (s.workload as number | null) ?? null;
     this.lastBandWorkload = (s.lastBandWorkload as number | null) ?? null;
-    this.steps = Math.max(this.steps, (s.steps as number) ?? 0);
     if (Array.isArray(s.rng)) this.rng.setState(s.rng as number[]);
   }
 
@@ -625,13 +422,6 @@ export class SafeExploration implements Agent {
 // ================================================================ FACTORY
 
 const WRAPPER_KEYS = new Set(['inner', 'innerOptions', 'totalSteps', 'app', 'priceModel', ...Object.keys(SES_DEFAULTS)]);
-
-/** The default price estimator for `env`: FaaSConf eq. 2 on FaaSConf environments, else the resource proxy. */
-export function defaultPriceFor(env: AnyEnv, layout: ActionLayout): { priceOf: (joint: JointAction) => number; model: string } {
-  const base = unwrapEnv(env);
-  if (base instanceof FaaSConfEnv) return { priceOf: faasconfPrice(base.ranges), model: 'faasconf-eq2' };
-  return { priceOf: resourceProxyPrice(layout), model: 'resource-proxy' };
-}
 
 /**
  * `ses`: options `{ inner: '<agent name>', innerOptions: {...}, kSigma, topFraction,

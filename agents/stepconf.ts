@@ -86,10 +86,16 @@ import { NOMINAL_JOBS } from '../envs/stepconf/scenario.js';
 import { StepConfEnv } from '../envs/stepconf/stepconf-env.js';
 import type { StepconfSettings } from '../envs/stepconf/config.js';
 import type { ActOptions, Agent, AgentFactory, Losses } from './agent.js';
-import { unwrapEnv } from './ses.js';
 import { boolean, integer, number, numbers, oneOf, options, parseOptions, type z } from './option-fields.js';
 import { registerAgent } from './registry.js';
 import { StepEstimator, type StepEstimatorJSON, type StepEstimatorOptions, type StepPrediction, type StepTheta } from './stepconf-estimator.js';
+
+/** The innermost environment under wrappers (`.env` chains: TimeLimit, OrderEnforcing, …). */
+function unwrapEnv(env: unknown): unknown {
+  let e = env as { env?: unknown };
+  for (let i = 0; i < 64 && e && typeof e === 'object' && e.env && typeof (e.env as { step?: unknown }).step === 'function'; i++) e = e.env as { env?: unknown };
+  return e;
+}
 
 // ================================================================ OPTIONS
 

@@ -2,7 +2,7 @@
  * What every baseline policy shares: finding which environment family an env
  * belongs to (through `make`'s wrappers and the kind adapters), the policy
  * base class (no learning: `update()` is null; save/load keep the handful of
- * parameters as a JSON checkpoint with no tensors), option parsing, and the
+ * parameters as a JSON checkpoint with no tensors), option schemas, and the
  * factory helper that refuses an unsupported env with the reason before
  * building anything.
  *
@@ -21,6 +21,7 @@ import { Rng } from '../../src/core/rng.js';
 import { CentralizedEnv } from '../../src/core/wrappers/centralized-env.js';
 import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../../src/nn/checkpoint.js';
 import type { ActOptions, Agent, AgentFactory, MultiTransition, SingleTransition } from '../agent.js';
+import { options, parseOptions, type z } from '../option-fields.js';
 import { registerAgent } from '../registry.js';
 
 // ================================================================ ENV FAMILIES
@@ -114,63 +115,29 @@ export function onSimulator(f: EnvFamily): boolean {
 // ================================================================ OPTIONS
 
 /**
- * Reads a baseline's options, whose defaults may depend on the environment
- * (so they are read lazily rather than parsed by one zod schema): unknown keys
- * (`__proto__`, `constructor` included) and bad values raise `ConfigError`
- * in the one wording of `src/core/schema.ts`: `<agent>: options.<key>: expected …, got …`.
+ * A baseline's options are a zod schema (src/core/schema.ts) at the top of
+ * its file, parsed by `baselineFactory` through `parseOptions`: unknown keys
+ * (`__proto__`, `constructor` included) and bad values raise one
+ * `ConfigError` in the one wording `<agent>: options.<key>: expected …, got …`.
+ * A default that depends on the environment (`slotsPerInvoker`) is an
+ * optional field, filled in by the agent from the env it is built on.
  */
-export class Options {
-  private readonly used = new Set<string>();
+export type BaselineSchema = z.ZodObject;
 
-  constructor(readonly agent: string, readonly raw: Record<string, unknown>) {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`${agent}: options: expected an object, got ${quote(raw)}`);
-  }
+/** The schema of a baseline without options: every key is refused. */
+export const NO_OPTIONS = options({});
 
-  private bad(key: string, what: string): never {
-    throw new ConfigError(`${this.agent}: options.${key}: expected ${what}, got ${quote(this.raw[key])}`);
+/** The keys given with a value (an `undefined` value counts as absent, as it always did). */
+function givenOptions(raw: unknown): { input: unknown; given: Set<string> } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { input: raw, given: new Set() };
+  const input: Record<string, unknown> = {};
+  for (const k of Object.keys(raw)) {
+    const v = (raw as Record<string, unknown>)[k];
+    if (v === undefined) continue;
+    // A `__proto__` key (from JSON.parse) must reach the strict schema as an own key, to be refused.
+    Object.defineProperty(input, k, { value: v, enumerable: true, configurable: true, writable: true });
   }
-
-  private own(key: string): unknown {
-    return Object.prototype.hasOwnProperty.call(this.raw, key) ? this.raw[key] : undefined;
-  }
-
-  has(key: string): boolean {
-    this.used.add(key);
-    return this.own(key) !== undefined;
-  }
-
-  value(key: string): unknown {
-    this.used.add(key);
-    return this.own(key);
-  }
-
-  number(key: string, fallback: number, range: { min?: number; max: number; exclusiveMin?: boolean; integer?: boolean }): number {
-    this.used.add(key);
-    const v = this.own(key);
-    if (v === undefined) return fallback;
-    const lo = range.min ?? -Infinity, hi = range.max ?? Infinity;
-    const what = `${range.integer ? 'an integer' : 'a number'} in ${range.exclusiveMin ? '(' : '['}${lo}, ${hi}]`;
-    if (typeof v !== 'number' || !Number.isFinite(v)) this.bad(key, what);
-    if (range.integer && !Number.isSafeInteger(v)) this.bad(key, what);
-    if (v < lo || v > hi || (range.exclusiveMin && v === lo)) this.bad(key, what);
-    return v;
-  }
-
-  choice<T extends string>(key: string, fallback: T, values: readonly T[]): T {
-    this.used.add(key);
-    const v = this.own(key);
-    if (v === undefined) return fallback;
-    if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) this.bad(key, `one of ${values.map((x) => JSON.stringify(x)).join(', ')}`);
-    return v as T;
-  }
-
-  /** Refuse keys nobody read. Call after reading every option. */
-  done(): void {
-    const unknown = Object.keys(this.raw).filter((k) => !this.used.has(k) && this.raw[k] !== undefined);
-    if (unknown.length > 0) {
-      throw new ConfigError(`${this.agent}: options.${unknown[0]}: unknown key (known: ${[...this.used].sort().join(', ') || 'none'})`);
-    }
-  }
+  return { input, given: new Set(Object.keys(input)) };
 }
 
 // ================================================================ THE POLICY BASE CLASS
@@ -240,15 +207,32 @@ export abstract class BaselineAgent implements Agent {
 
 // ================================================================ FACTORIES
 
-export interface BaselineSpec {
+export interface BaselineSpec<S extends BaselineSchema = BaselineSchema> {
   name: string;
   description: string;
+  /** The options: type, bounds, default and its source per field (the tables of docs/agents/baselines.md). */
+  schema: S;
   supports(env: AnyEnv): string | null;
-  build(env: AnyEnv, options: Options, seed: number): Promise<Agent> | Agent;
+  /** Build the agent from the parsed options; `given` names the options the caller set (for rules between fields). */
+  build(env: AnyEnv, options: z.output<S>, seed: number, given: ReadonlySet<string>): Promise<Agent> | Agent;
 }
 
-/** An `AgentFactory` whose `create` refuses an unsupported env with `supports`' reason and checks the options. */
-export function baselineFactory(spec: BaselineSpec): AgentFactory {
+/** The options schemas of the registered baselines, in registration order (for the generated docs). */
+const SCHEMAS: { name: string; schema: BaselineSchema }[] = [];
+
+/** Every registered baseline's options schema, the baselines that share one grouped: `names` in registration order. */
+export function baselineOptionSchemas(): { names: string[]; schema: BaselineSchema }[] {
+  const out: { names: string[]; schema: BaselineSchema }[] = [];
+  for (const { name, schema } of SCHEMAS) {
+    const same = out.find((o) => o.schema === schema);
+    if (same) same.names.push(name);
+    else out.push({ names: [name], schema });
+  }
+  return out;
+}
+
+/** An `AgentFactory` whose `create` refuses an unsupported env with `supports`' reason and parses the options with the spec's schema. */
+export function baselineFactory<S extends BaselineSchema>(spec: BaselineSpec<S>): AgentFactory {
   return {
     name: spec.name,
     kind: 'single',
@@ -258,14 +242,16 @@ export function baselineFactory(spec: BaselineSpec): AgentFactory {
       const why = spec.supports(env);
       if (why !== null) throw new ConfigError(why);
       if (!Number.isSafeInteger(seed) || seed < 0) throw new ConfigError(`${spec.name}: seed must be a non-negative integer, got ${quote(seed)}`);
-      return spec.build(env, new Options(spec.name, options ?? {}), seed);
+      const { input, given } = givenOptions(options ?? {});
+      return spec.build(env, parseOptions(spec.schema, input, spec.name, 'options'), seed, given);
     },
   };
 }
 
 /** Build, register (CLI name) and return a baseline's factory. */
-export function registerBaseline(spec: BaselineSpec): AgentFactory {
+export function registerBaseline<S extends BaselineSchema>(spec: BaselineSpec<S>): AgentFactory {
   const factory = baselineFactory(spec);
+  SCHEMAS.push({ name: spec.name, schema: spec.schema });
   registerAgent(factory);
   return factory;
 }

@@ -33,7 +33,8 @@ import type { InvokerState } from '../../src/cluster/types.js';
 import type { AnyEnv } from '../../src/core/env.js';
 import { ConfigError, quote } from '../../src/core/errors.js';
 import { FAASRANK_TABLE2, faasrankNodes } from '../../src/workloads/presets/faasrank.js';
-import { BaselineAgent, familyOf, refuseUnless, type Options } from './common.js';
+import { optionalNumber, options, type z } from '../../src/core/schema.js';
+import { BaselineAgent, familyOf, refuseUnless } from './common.js';
 
 /** One valid invoker as the observation shows it. */
 export interface InvokerView {
@@ -73,9 +74,14 @@ export function invokerMemoryMb(env: FaaSRankEnv): number {
   return Math.min(...clusters.map((k) => (faasrankNodes(k)[0] as { memoryMb: number }).memoryMb));
 }
 
-/** The `slotsPerInvoker` option (default from the env's cluster). */
-export function readSlots(o: Options, env: FaaSRankEnv): number {
-  return o.number('slotsPerInvoker', Math.max(1, Math.floor(invokerMemoryMb(env) / SLOT_MB)), { min: 1, max: 1_000_000, integer: true });
+/** The routing baselines' options: type, bounds, default and its source per field. */
+export const ROUTING_SCHEMA = options({
+  slotsPerInvoker: optionalNumber({ int: true, min: 1, max: 1_000_000, maxWhy: 'slots of one invoker: a million 256 MB slots is 256 TB', doc: 'function slots of one invoker (its function memory / 256 MB); default: the env\'s invokers (8 = 2048 MB / 256 MB on both §VI-B clusters)', source: 'FaaSRank §VI-B' }),
+});
+
+/** The `slotsPerInvoker` of `o`, else the env's invokers' function memory in 256 MB slots. */
+function slotsOf(o: z.output<typeof ROUTING_SCHEMA>, env: FaaSRankEnv): number {
+  return o.slotsPerInvoker ?? Math.max(1, Math.floor(invokerMemoryMb(env) / SLOT_MB));
 }
 
 /** Decode an observation (`layout` = `env.layout`). */
@@ -166,9 +172,7 @@ export function routingSupport(agent: string): (env: AnyEnv) => string | null {
   return (env) => refuseUnless(agent, env, ['faasrank'], 'it routes each arriving function invocation to an invoker');
 }
 
-/** Read `slotsPerInvoker` and refuse other options. */
-export function routingHyperparameters(o: Options, env: AnyEnv): { slotsPerInvoker: number } {
-  const slotsPerInvoker = readSlots(o, familyOf(env).env as FaaSRankEnv);
-  o.done();
-  return { slotsPerInvoker };
+/** The routing baselines' hyperparameters: `slotsPerInvoker`, given or from the env. */
+export function routingHyperparameters(o: z.output<typeof ROUTING_SCHEMA>, env: AnyEnv): { slotsPerInvoker: number } {
+  return { slotsPerInvoker: slotsOf(o, familyOf(env).env as FaaSRankEnv) };
 }

@@ -12,7 +12,7 @@
  */
 import type { AnyEnv } from '../../src/core/env.js';
 import { registerBaseline } from './common.js';
-import { RoutingAgent, connections, hasRoom, routingHyperparameters, routingSupport, type FaasrankView } from './faasrank-view.js';
+import { RoutingAgent, connections, hasRoom, ROUTING_SCHEMA, routingHyperparameters, routingSupport, type FaasrankView } from './faasrank-view.js';
 
 export class GreedyPackingAgent extends RoutingAgent {
   constructor(env: AnyEnv, hyperparameters: { slotsPerInvoker: number }, seed: number) {
@@ -44,5 +44,6 @@ export const greedyPackingFactory = registerBaseline({
   name: 'greedy-packing',
   description: 'FaaSRank §VI-A greedy packing (AWS Lambda-like): the most loaded invoker that still has room (FaaSRank-v0)',
   supports: routingSupport('greedy-packing'),
+  schema: ROUTING_SCHEMA,
   build: (env, o, seed) => new GreedyPackingAgent(env, routingHyperparameters(o, env), seed),
 });

@@ -36,7 +36,14 @@ import { featureIndex } from '../../envs/autoscale/observation.js';
 import type { FaaSConfEnv } from '../../envs/faasconf/faasconf-env.js';
 import { OBS_FIELDS } from '../../envs/faasconf/observation.js';
 import type { AnyEnv } from '../../src/core/env.js';
+import { number, options } from '../option-fields.js';
 import { BaselineAgent, clamp, familyOf, refuseUnless, registerBaseline } from './common.js';
+
+/** The HPA's options: type, bounds, default and its source per field. */
+export const HPA_SCHEMA = options({
+  targetUtilization: number({ default: 0.2, gt: 0, max: 1, doc: 'target CPU utilisation of a replica: desired = ceil(current × utilisation / target)', source: 'chosen for the simulated functions, which miss their p90 SLAs above ~30 % utilisation (Kubernetes has none; `kubectl autoscale` uses 0.8)' }),
+  tolerance: number({ default: 0.1, min: 0, max: 1, doc: 'no change while |utilisation / target − 1| ≤ tolerance', source: 'Kubernetes `--horizontal-pod-autoscaler-tolerance`' }),
+});
 
 /** Kubernetes HPA: ceil(current × utilisation / target), unchanged within the tolerance. */
 export function hpaDesiredReplicas(current: number, utilization: number, target: number, tolerance = 0.1): number {
@@ -104,10 +111,6 @@ export const hpaFactory = registerBaseline({
     }
     return null;
   },
-  build(env, o, seed) {
-    const targetUtilization = o.number('targetUtilization', 0.2, { min: 0, max: 1, exclusiveMin: true });
-    const tolerance = o.number('tolerance', 0.1, { min: 0, max: 1 });
-    o.done();
-    return new HpaAgent(env, { targetUtilization, tolerance }, seed);
-  },
+  schema: HPA_SCHEMA,
+  build: (env, o, seed) => new HpaAgent(env, { targetUtilization: o.targetUtilization, tolerance: o.tolerance }, seed),
 });

@@ -11,7 +11,7 @@
 import type { DarlyEnv } from '../../envs/darly/darly-env.js';
 import { ConfigError } from '../../src/core/errors.js';
 import type { AnyEnv } from '../../src/core/env.js';
-import { BaselineAgent, familyOf, refuseUnless, registerBaseline } from './common.js';
+import { BaselineAgent, familyOf, refuseUnless, NO_OPTIONS, registerBaseline } from './common.js';
 
 export class KubeBestFitAgent extends BaselineAgent {
   private readonly noop: number;
@@ -32,8 +32,8 @@ export const kubeBestFitFactory = registerBaseline({
   name: 'kube-best-fit',
   description: 'Kubernetes alone (Darly §5.3): kube-scheduler best-fit placement at deploy, then no-op (Darly-*)',
   supports: (env) => refuseUnless('kube-best-fit', env, ['darly'], 'it is Darly\'s Kubernetes-only reference, the no-op action after kube-scheduler\'s placement'),
-  build(env, o, seed) {
-    o.done();
+  schema: NO_OPTIONS,
+  build(env, _o, seed) {
     return new KubeBestFitAgent(env, seed);
   },
 });

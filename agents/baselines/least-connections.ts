@@ -10,7 +10,7 @@
 import { leastConnections } from '../../envs/faasrank/policies.js';
 import type { AnyEnv } from '../../src/core/env.js';
 import { registerBaseline } from './common.js';
-import { RoutingAgent, asInvokerStates, routingHyperparameters, routingSupport, type FaasrankView } from './faasrank-view.js';
+import { RoutingAgent, asInvokerStates, ROUTING_SCHEMA, routingHyperparameters, routingSupport, type FaasrankView } from './faasrank-view.js';
 
 export class LeastConnectionsAgent extends RoutingAgent {
   constructor(env: AnyEnv, hyperparameters: { slotsPerInvoker: number }, seed: number) {
@@ -26,5 +26,6 @@ export const leastConnectionsFactory = registerBaseline({
   name: 'least-connections',
   description: 'FaaSRank §VI-A least-connections: the invoker with the fewest in-flight invocations (FaaSRank-v0)',
   supports: routingSupport('least-connections'),
+  schema: ROUTING_SCHEMA,
   build: (env, o, seed) => new LeastConnectionsAgent(env, routingHyperparameters(o, env), seed),
 });

@@ -23,7 +23,14 @@ import type { AutoscaleEnv } from '../../envs/autoscale/autoscale-env.js';
 import { AUTOSCALE_FUNCTIONS } from '../../envs/autoscale/config.js';
 import { featureIndex } from '../../envs/autoscale/observation.js';
 import type { AnyEnv } from '../../src/core/env.js';
+import { number, options } from '../option-fields.js';
 import { BaselineAgent, clamp, familyOf, refuseUnless, registerBaseline } from './common.js';
+
+/** The OpenFaaS rps autoscaler's options: type, bounds, default and its source per field. */
+export const OPENFAAS_RPS_SCHEMA = options({
+  targetRps: number({ default: 50, gt: 0, max: 1e9, maxWhy: 'requests per second per replica: 10⁹ is far beyond any function', doc: 'requests per second one replica should serve', source: 'OpenFaaS Pro `com.openfaas.scale.target`' }),
+  targetProportion: number({ default: 0.9, gt: 0, max: 1, doc: 'fraction of `targetRps` a replica is loaded to before scaling out', source: 'OpenFaaS Pro `com.openfaas.scale.target-proportion`' }),
+});
 
 /** OpenFaaS Pro rps mode: ceil(rps / (target × proportion)); `min` with no load. */
 export function openfaasDesiredReplicas(rps: number, targetRps: number, proportion: number, min: number, max: number): number {
@@ -61,10 +68,6 @@ export const openfaasRpsFactory = registerBaseline({
     if (f.family === 'autoscale' && f.env.settings.kind !== 'horizontal') return `openfaas-rps scales replicas; ${f.env.settings.id} moves CPU limits`;
     return null;
   },
-  build(env, o, seed) {
-    const targetRps = o.number('targetRps', 50, { min: 0, max: 1e9, exclusiveMin: true });
-    const targetProportion = o.number('targetProportion', 0.9, { min: 0, max: 1, exclusiveMin: true });
-    o.done();
-    return new OpenfaasRpsAgent(env, { targetRps, targetProportion }, seed);
-  },
+  schema: OPENFAAS_RPS_SCHEMA,
+  build: (env, o, seed) => new OpenfaasRpsAgent(env, { targetRps: o.targetRps, targetProportion: o.targetProportion }, seed),
 });

@@ -32,7 +32,14 @@
 import type { StepConfEnv } from '../../envs/stepconf/stepconf-env.js';
 import type { AnyEnv, ResetOptions, ResetResult, StepResult } from '../../src/core/env.js';
 import { ConfigError, quote } from '../../src/core/errors.js';
+import { integer, oneOf, options } from '../option-fields.js';
 import { BaselineAgent, familyOf, onSimulator, refuseUnless, registerBaseline } from './common.js';
+
+/** The Oracle's options: type, bounds, default and its source per field. */
+export const ORACLE_SCHEMA = options({
+  space: oneOf({ values: ['per-step', 'uniform'] as const, default: 'per-step', doc: '`per-step`: every static plan, one θ = (m, p, q) per step (|M·P·Q|^steps runs); `uniform`: the plans that give every step the same θ (|M·P·Q| runs)', source: 'StepConf §7.1 (Oracle: the optimal static configuration)' }),
+  maxRuns: integer({ default: 4096, min: 1, max: 1e9, maxWhy: 'episodes re-run per episode: 10⁹ never finishes', doc: 'refuse at `create` when one episode needs more re-runs than this' }),
+});
 import { planAction, playPlan, thetaCount, thetaIndices, type StepPlan } from './stepconf-plan.js';
 
 type ResetFn = (opts?: ResetOptions) => Promise<ResetResult<unknown>>;
@@ -181,10 +188,6 @@ export const oracleFactory = registerBaseline({
     if (!onSimulator(f)) return `oracle re-runs episodes from their seed, which only the simulator can; ${f.family === 'stepconf' ? f.env.settings.id : 'this env'} runs on backend ${quote((f.env as StepConfEnv).settings.backend.kind)}`;
     return null;
   },
-  build(env, o, seed) {
-    const space = o.choice<OracleSpace>('space', 'per-step', ['per-step', 'uniform']);
-    const maxRuns = o.number('maxRuns', 4096, { min: 1, max: 1e9, integer: true });
-    o.done();
-    return new OracleAgent(env, { space, maxRuns }, seed);
-  },
+  schema: ORACLE_SCHEMA,
+  build: (env, o, seed) => new OracleAgent(env, { space: o.space, maxRuns: o.maxRuns }, seed),
 });

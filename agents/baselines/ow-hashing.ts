@@ -18,7 +18,7 @@
  */
 import type { AnyEnv } from '../../src/core/env.js';
 import { registerBaseline } from './common.js';
-import { RoutingAgent, hasRoom, probeOrder, routingHyperparameters, routingSupport, type FaasrankView } from './faasrank-view.js';
+import { RoutingAgent, hasRoom, probeOrder, ROUTING_SCHEMA, routingHyperparameters, routingSupport, type FaasrankView } from './faasrank-view.js';
 
 export class OwHashingAgent extends RoutingAgent {
   constructor(env: AnyEnv, hyperparameters: { slotsPerInvoker: number }, seed: number) {
@@ -40,5 +40,6 @@ export const owHashingFactory = registerBaseline({
   name: 'ow-hashing',
   description: 'OpenWhisk default hashing scheduler: home invoker hash(function) mod n, co-prime steps to the first with room (FaaSRank-v0)',
   supports: routingSupport('ow-hashing'),
+  schema: ROUTING_SCHEMA,
   build: (env, o, seed) => new OwHashingAgent(env, routingHyperparameters(o, env), seed),
 });

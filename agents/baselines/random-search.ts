@@ -28,7 +28,14 @@
 import type { StepConfEnv } from '../../envs/stepconf/stepconf-env.js';
 import type { AnyEnv, Env } from '../../src/core/env.js';
 import { ConfigError } from '../../src/core/errors.js';
+import { integer, options } from '../option-fields.js';
 import { BaselineAgent, familyOf, refuseUnless, registerBaseline, singleView } from './common.js';
+
+/** Random search's options: type, bounds, default and its source per field. */
+export const RANDOM_SEARCH_SCHEMA = options({
+  budget: integer({ default: 20, min: 1, max: 1_000_000, maxWhy: 'trials run at `create`, each at least one window or episode', doc: 'configurations tried (FaaSConf: joint actions; StepConf: static plans, one episode each)', source: 'FaaSConf §5.1.3 (RS)' }),
+  trialSteps: integer({ default: 2, min: 1, max: 1_000_000, maxWhy: 'windows per trial, as `budget`', doc: 'FaaSConf only: windows each trial is held, scored by the last (a StepConf trial is one whole episode)' }),
+});
 import { planAction, planFromJSON, planToJSON, playPlan, thetaCount, thetaIndices, type StepPlan } from './stepconf-plan.js';
 
 const SEED_BOUND = 2 ** 31;
@@ -127,12 +134,10 @@ export const randomSearchFactory = registerBaseline({
   name: 'random-search',
   description: 'FaaSConf §5.1.3 random search: sample configurations (budget at create), keep the best by reward, exploit it (FaaSConf, StepConf)',
   supports: (env) => refuseUnless('random-search', env, ['faasconf', 'stepconf'], 'it samples configurations, and only FaaSConf\'s and StepConf\'s actions are configurations'),
-  build(env, o, seed) {
-    const budget = o.number('budget', 20, { min: 1, max: 1_000_000, integer: true });
+  schema: RANDOM_SEARCH_SCHEMA,
+  build(env, o, seed, given) {
     const stepconf = familyOf(env).family === 'stepconf';
-    if (stepconf && o.has('trialSteps')) throw new ConfigError('random-search: options.trialSteps: applies to FaaSConf only (a StepConf trial is one whole episode)');
-    const trialSteps = stepconf ? 1 : o.number('trialSteps', 2, { min: 1, max: 1_000_000, integer: true });
-    o.done();
-    return RandomSearchAgent.create(env, { budget, trialSteps }, seed);
+    if (stepconf && given.has('trialSteps')) throw new ConfigError('random-search: options.trialSteps: applies to FaaSConf only (a StepConf trial is one whole episode)');
+    return RandomSearchAgent.create(env, { budget: o.budget, trialSteps: stepconf ? 1 : o.trialSteps }, seed);
   },
 });

@@ -10,7 +10,7 @@ import type { FaaSRankEnv } from '../../envs/faasrank/faasrank-env.js';
 import { randomValid } from '../../envs/faasrank/policies.js';
 import type { AnyEnv } from '../../src/core/env.js';
 import type { Space } from '../../src/spaces/space.js';
-import { BaselineAgent, familyOf, registerBaseline, singleView } from './common.js';
+import { BaselineAgent, familyOf, NO_OPTIONS, registerBaseline, singleView } from './common.js';
 
 export class RandomAgent extends BaselineAgent {
   private readonly space: Space<unknown>;
@@ -45,8 +45,8 @@ export const randomFactory = registerBaseline({
     }
     return null;
   },
-  build(env, o, seed) {
-    o.done();
+  schema: NO_OPTIONS,
+  build(env, _o, seed) {
     return new RandomAgent(env, seed);
   },
 });

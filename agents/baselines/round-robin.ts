@@ -9,7 +9,7 @@
  */
 import type { AnyEnv } from '../../src/core/env.js';
 import { registerBaseline } from './common.js';
-import { RoutingAgent, routingHyperparameters, routingSupport, type FaasrankView } from './faasrank-view.js';
+import { RoutingAgent, ROUTING_SCHEMA, routingHyperparameters, routingSupport, type FaasrankView } from './faasrank-view.js';
 
 export class RoundRobinAgent extends RoutingAgent {
   /** The action index chosen last (−1: none yet). */
@@ -40,5 +40,6 @@ export const roundRobinFactory = registerBaseline({
   name: 'round-robin',
   description: 'FaaSRank §VI-A round-robin: cycle over the valid invokers (FaaSRank-v0)',
   supports: routingSupport('round-robin'),
+  schema: ROUTING_SCHEMA,
   build: (env, o, seed) => new RoundRobinAgent(env, routingHyperparameters(o, env), seed),
 });

@@ -27,7 +27,7 @@
 import { SLOT_MB } from '../../envs/faasrank/features.js';
 import type { AnyEnv } from '../../src/core/env.js';
 import { registerBaseline } from './common.js';
-import { RoutingAgent, routingHyperparameters, routingSupport, type FaasrankView, type InvokerView } from './faasrank-view.js';
+import { RoutingAgent, ROUTING_SCHEMA, routingHyperparameters, routingSupport, type FaasrankView, type InvokerView } from './faasrank-view.js';
 
 /** The eq. (1) terms of one invoker for a function of `fnMemoryMb`, each in [0, 1] (see the module comment). */
 export function staticRankTerms(v: InvokerView, fnMemoryMb: number): { cpu: number; memory: number; disk: number; network: number; loadAvg: number; infra: number; availMemSlots: number } {
@@ -73,5 +73,6 @@ export const staticRankFactory = registerBaseline({
   name: 'static-rank',
   description: 'FaaSRank eq. (1) static-rank: the invoker with the best fixed fitness score of CPU, memory, load, warm containers and free slots (FaaSRank-v0)',
   supports: routingSupport('static-rank'),
+  schema: ROUTING_SCHEMA,
   build: (env, o, seed) => new StaticRankAgent(env, routingHyperparameters(o, env), seed),
 });

@@ -30,9 +30,25 @@ import { Box } from '../../src/spaces/box.js';
 import { Discrete } from '../../src/spaces/discrete.js';
 import { MultiDiscrete } from '../../src/spaces/multi-discrete.js';
 import type { Space } from '../../src/spaces/space.js';
-import { BaselineAgent, clamp, familyOf, registerBaseline, singleView, type Options } from './common.js';
+import { z, type FieldMeta } from '../../src/core/schema.js';
+import { options } from '../option-fields.js';
+import { BaselineAgent, clamp, familyOf, registerBaseline, singleView } from './common.js';
 
 export type StaticLevel = 'min' | 'middle' | 'max' | number;
+
+const LEVEL_EXPECTED = '"min", "middle", "max" or a number in [0, 1]';
+
+/** The static baseline's options: type, bounds, default and its source per field. */
+export const STATIC_SCHEMA = options({
+  action: z.unknown().optional().meta({
+    doc: 'the action itself (a number for Discrete, an array for MultiDiscrete and Box; on FaaSConf 4 numbers are one function\'s action, given to every function); checked against the action space',
+    expected: 'an action of the action space', kind: 'number \\| number[]', range: '',
+  } satisfies FieldMeta),
+  level: z.union([z.enum(['min', 'middle', 'max'], { error: LEVEL_EXPECTED }), z.number({ error: LEVEL_EXPECTED }).gte(0, { error: LEVEL_EXPECTED }).lte(1, { error: LEVEL_EXPECTED })], { error: LEVEL_EXPECTED }).default('middle').meta({
+    doc: 'without `action`: where in each dimension\'s range, `min` (0), `middle` (0.5), `max` (1) or a fraction',
+    expected: LEVEL_EXPECTED, kind: '`min` \\| `middle` \\| `max` \\| number', range: '[0, 1]',
+  } satisfies FieldMeta),
+});
 
 /** The action at `level` (a fraction in [0, 1]) of every dimension of `space`. */
 export function actionAtLevel(space: Space<unknown>, level: number): unknown {
@@ -50,13 +66,9 @@ export function actionAtLevel(space: Space<unknown>, level: number): unknown {
   throw new ConfigError(`static: cannot place a level in a ${space.type} action space`);
 }
 
-function levelValue(o: Options): number {
-  const v = o.value('level');
-  if (v === undefined || v === 'middle') return 0.5;
-  if (v === 'min') return 0;
-  if (v === 'max') return 1;
-  if (typeof v === 'number' && v >= 0 && v <= 1) return v;
-  throw new ConfigError(`static: options.level: expected "min", "middle", "max" or a number in [0, 1], got ${quote(v)}`);
+/** The fraction a level names. */
+function levelValue(level: StaticLevel): number {
+  return level === 'middle' ? 0.5 : level === 'min' ? 0 : level === 'max' ? 1 : level;
 }
 
 export class StaticAgent extends BaselineAgent {
@@ -87,14 +99,15 @@ export const staticFactory = registerBaseline({
     }
     return null;
   },
-  build(env, o, seed) {
+  schema: STATIC_SCHEMA,
+  build(env, o, seed, given) {
     const space = singleView(env).actionSpace;
     const f = familyOf(env);
     let action: unknown;
     let hp: Record<string, unknown>;
-    if (o.has('action')) {
-      if (o.has('level')) throw new ConfigError('static: options.action: give action or level, not both');
-      action = o.value('action');
+    if (given.has('action')) {
+      if (given.has('level')) throw new ConfigError('static: options.action: give action or level, not both');
+      action = o.action;
       if (f.family === 'faasconf' && Array.isArray(action) && action.length === 4 && space instanceof Box && space.size !== 4) {
         const one = action as unknown[];
         action = Array.from({ length: space.size }, (_, i) => one[i % 4]);
@@ -102,11 +115,10 @@ export const staticFactory = registerBaseline({
       if (!space.contains(action)) throw new ConfigError(`static: options.action: ${quote(action)} is not in the action space ${space.toString()}${f.family === 'faasconf' ? ' (or give one function\'s 4 values)' : ''}`);
       hp = { action };
     } else {
-      const level = levelValue(o);
+      const level = levelValue(o.level);
       action = actionAtLevel(space, level);
       hp = { level, action };
     }
-    o.done();
     return new StaticAgent(env, action, hp, seed);
   },
 });

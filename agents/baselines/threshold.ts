@@ -10,9 +10,21 @@
  * `downLatency` (0.5).
  */
 import type { AutoscaleEnv } from '../../envs/autoscale/autoscale-env.js';
-import { thresholdPolicy, type ThresholdPolicyOptions } from '../../envs/autoscale/threshold-policy.js';
+import { THRESHOLD_POLICY_DEFAULTS, thresholdPolicy, type ThresholdPolicyOptions } from '../../envs/autoscale/threshold-policy.js';
 import type { AnyEnv } from '../../src/core/env.js';
+import { number, options } from '../option-fields.js';
 import { BaselineAgent, familyOf, refuseUnless, registerBaseline } from './common.js';
+
+const D = THRESHOLD_POLICY_DEFAULTS;
+const SOURCE = 'envs/autoscale/threshold-policy.ts (the Autoscale environments\' heuristic)';
+
+/** The threshold autoscaler's options: type, bounds, default and its source per field. */
+export const THRESHOLD_SCHEMA = options({
+  upUtilization: number({ default: D.upUtilization, min: 0, max: 1, doc: 'scale up above this CPU utilisation', source: SOURCE }),
+  upLatency: number({ default: D.upLatency, min: 0, max: 10, maxWhy: 'p90 / SLA: 10 is already ten times the SLA', doc: 'scale up above this p90 / SLA', source: SOURCE }),
+  downUtilization: number({ default: D.downUtilization, min: 0, max: 1, doc: 'scale down only if the utilisation projected one step down stays below this', source: SOURCE }),
+  downLatency: number({ default: D.downLatency, min: 0, max: 10, maxWhy: 'as `upLatency`', doc: '… and p90 / SLA is below this', source: SOURCE }),
+});
 
 export class ThresholdAgent extends BaselineAgent {
   private readonly env: AutoscaleEnv;
@@ -31,14 +43,6 @@ export const thresholdFactory = registerBaseline({
   name: 'threshold',
   description: 'threshold autoscaler on CPU utilisation and p90/SLA (Autoscale-Vertical and -Horizontal)',
   supports: (env) => refuseUnless('threshold', env, ['autoscale'], 'it reads the Autoscale observation\'s utilisation, p90 and setting features'),
-  build(env, o, seed) {
-    const options = {
-      upUtilization: o.number('upUtilization', 0.7, { min: 0, max: 1 }),
-      upLatency: o.number('upLatency', 0.9, { min: 0, max: 10 }),
-      downUtilization: o.number('downUtilization', 0.3, { min: 0, max: 1 }),
-      downLatency: o.number('downLatency', 0.5, { min: 0, max: 10 }),
-    };
-    o.done();
-    return new ThresholdAgent(env, options, seed);
-  },
+  schema: THRESHOLD_SCHEMA,
+  build: (env, o, seed) => new ThresholdAgent(env, { upUtilization: o.upUtilization, upLatency: o.upLatency, downUtilization: o.downUtilization, downLatency: o.downLatency }, seed),
 });

@@ -25,7 +25,7 @@ import { longestPathsToSink } from '../../envs/stepconf/critical-path.js';
 import { stepCostUsd } from '../../envs/stepconf/reward.js';
 import type { StepConfEnv } from '../../envs/stepconf/stepconf-env.js';
 import type { AnyEnv } from '../../src/core/env.js';
-import { BaselineAgent, familyOf, refuseUnless, registerBaseline } from './common.js';
+import { BaselineAgent, familyOf, refuseUnless, NO_OPTIONS, registerBaseline } from './common.js';
 import { planAction, type StepPlan } from './stepconf-plan.js';
 
 /** Index of 1 in `values`, else of the smallest value. */
@@ -90,8 +90,8 @@ export const vanillaCpmFactory = registerBaseline({
   name: 'vanilla-cpm',
   description: 'StepConf §7.1 Vanilla: static critical-path configuration of each step\'s memory, no inter- or intra-function parallelism (StepConf)',
   supports: (env) => refuseUnless('vanilla-cpm', env, ['stepconf'], 'it configures the steps of a StepConf workflow from its critical path'),
-  build(env, o, seed) {
-    o.done();
+  schema: NO_OPTIONS,
+  build(env, _o, seed) {
     return new VanillaCpmAgent(env, seed);
   },
 });

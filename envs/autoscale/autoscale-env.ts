@@ -178,10 +178,10 @@ export class AutoscaleEnv extends BaseEnv<number[], number[]> {
     const before = this.shopFunctions();
     const current = before.map((f) => currentSetting(this.settings, f));
     const changes = actionChanges(this.settings, this.functionNames, current, action);
-    const applied = changes.length > 0 ? await cluster.apply(changes) : { applied: [], rejected: [] };
+    const refused = changes.length > 0 ? (await cluster.apply(changes)).rejected : [];
     const snap = await cluster.advance({ seconds: this.settings.stepSeconds });
     const { obs, info, reward } = this.observe(snap);
-    const rejected = applied.rejected.map((r) => `${r.change.fn}: ${r.reason}`);
+    const rejected = refused.map((r) => `${r.change.fn}: ${r.reason}`);
     return { obs, reward, terminated: false, truncated: false, info: { ...info, rejected } };
   }
 

@@ -17,7 +17,7 @@ import { AUTOSCALE_FUNCTIONS, type AutoscaleSettings } from './config.js';
 import { featureIndex } from './observation.js';
 
 export interface ThresholdPolicyOptions {
-  /** Scale up above this CPU utilisation. @default 0.7 */
+  /** Scale up above this CPU utilisation. @default 0.7 (`THRESHOLD_POLICY_DEFAULTS`) */
   upUtilization?: number;
   /** Scale up above this p90 / SLA. @default 0.9 */
   upLatency?: number;
@@ -27,10 +27,14 @@ export interface ThresholdPolicyOptions {
   downLatency?: number;
 }
 
+/** The thresholds' defaults (the project's own choice; the `threshold` baseline's option defaults too). */
+export const THRESHOLD_POLICY_DEFAULTS: Readonly<Required<ThresholdPolicyOptions>> = Object.freeze({ upUtilization: 0.7, upLatency: 0.9, downUtilization: 0.3, downLatency: 0.5 });
+
 /** The action (0 down, 1 keep, 2 up per function) for observation `obs` of an env with settings `s` (`env.settings`). */
 export function thresholdPolicy(obs: ArrayLike<number>, s: Pick<AutoscaleSettings, 'min' | 'max' | 'step'>, opts: ThresholdPolicyOptions = {}): number[] {
-  const upU = opts.upUtilization ?? 0.7, upL = opts.upLatency ?? 0.9;
-  const downU = opts.downUtilization ?? 0.3, downL = opts.downLatency ?? 0.5;
+  const d = THRESHOLD_POLICY_DEFAULTS;
+  const upU = opts.upUtilization ?? d.upUtilization, upL = opts.upLatency ?? d.upLatency;
+  const downU = opts.downUtilization ?? d.downUtilization, downL = opts.downLatency ?? d.downLatency;
   return AUTOSCALE_FUNCTIONS.map((_, i) => {
     const util = obs[featureIndex(i, 'cpuUtilization')] as number;
     const p90 = obs[featureIndex(i, 'p90')] as number;

@@ -237,7 +237,7 @@ export class DarlyEnv extends BaseEnv<number[], number> {
       this.stress = injectStress(cluster, this.rng, DARLY_NODES, this.config.stressLevels);
     }
     const plan = planAction(a, this.view as ClusterView, this.mapper, this.maxReplicas);
-    const result = plan.changes.length > 0 ? await cluster.apply(plan.changes) : { applied: [], rejected: [] };
+    const rejected = plan.changes.length > 0 ? (await cluster.apply(plan.changes)).rejected : [];
     const qosTarget = qosTargetAt(this.config, this.served);
     const snapshot = await this.runRequest(cluster);
     this.served += 1;
@@ -258,7 +258,7 @@ export class DarlyEnv extends BaseEnv<number[], number> {
       step: this.served,
       action: describeAction(a),
       skipped: plan.skipped,
-      rejected: result.rejected.map((r) => r.reason),
+      rejected: rejected.map((r) => r.reason),
       ...(plan.from !== undefined ? { from: plan.from, to: plan.to } : {}),
       latency,
       qosTarget,

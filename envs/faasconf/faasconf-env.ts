@@ -124,17 +124,18 @@
  * Locust load, 30 s windows, QoS as mean latency and throughput), §5.2.2
  * (85-minute Azure trace).
  */
-import type { Cluster, ClusterSnapshot, FunctionState } from '../../src/cluster/types.js';
+import { canSetUsers, type Cluster, type ClusterSnapshot, type FunctionState } from '../../src/cluster/types.js';
 import type { ScenarioSpec, SimFunctionSpec } from '../../src/cluster/sim/spec.js';
 import { BaseParallelEnv } from '../../src/core/base-parallel-env.js';
 import type { Info, ParallelResetResult, ParallelStepResult } from '../../src/core/env.js';
-import { ConfigError, quote } from '../../src/core/errors.js';
+import type { JointAction, PricedEnv } from '../../src/core/priced-env.js';
+import { BackendError, ConfigError, quote } from '../../src/core/errors.js';
 import { Box } from '../../src/spaces/box.js';
 import { createCluster, parseBackend, type BackendConfig } from '../common/backend.js';
 import { actionToConfig, clip, configChanges, type FunctionConfig } from './actions.js';
 import { WORKFLOWS, parseFaasconfConfig, type ActionRanges, type FaaSConfConfig, type FaaSConfWorkflow } from './config.js';
 import { OBS_SIZE, agentObservation, agentObservationSpace, globalState, GLOBAL_STATE_FIELDS, type ObservationScales } from './observation.js';
-import { faasconfReward, maxWindowCostUsd, qosMet, type QosTargets } from './reward.js';
+import { faasconfPrice, faasconfReward, maxWindowCostUsd, qosMet, type QosTargets } from './reward.js';
 import { workflowAdjacency } from './topology.js';
 import { dynamicUsers } from './workload.js';
 
@@ -149,7 +150,7 @@ interface WindowResult {
   throughput: number;
 }
 
-export class FaaSConfEnv extends BaseParallelEnv<string, number[], number[]> {
+export class FaaSConfEnv extends BaseParallelEnv<string, number[], number[]> implements PricedEnv {
   readonly id: string;
   readonly workflow: FaaSConfWorkflow;
   readonly config: Readonly<FaaSConfConfig>;
@@ -206,6 +207,13 @@ export class FaaSConfEnv extends BaseParallelEnv<string, number[], number[]> {
     return this.actSpace;
   }
 
+  /** `PricedEnv`: FaaSConf eq. (2)'s rate of the configuration a joint action (`possibleAgents` order) maps to, USD per hour. */
+  readonly priceModel = 'faasconf-eq2';
+
+  priceOf(joint: JointAction): number {
+    return faasconfPrice(this.ranges)(joint);
+  }
+
   /** The workflow's adjacency matrix over `possibleAgents` (0/1, symmetric). */
   adjacency(): number[][] {
     return this.adjacencyMatrix.map((row) => [...row]);
@@ -255,7 +263,7 @@ export class FaaSConfEnv extends BaseParallelEnv<string, number[], number[]> {
     if (changes.length === 0) return 0;
     const applied = await cluster.apply(changes);
     const rejected = applied.rejected.length;
-    this.current = rejected > 0 ? this.readConfig(cluster.functions()) : target;
+    this.current = rejected > 0 ? this.readConfig(applied.functions) : target;
     return rejected;
   }
 
@@ -264,7 +272,10 @@ export class FaaSConfEnv extends BaseParallelEnv<string, number[], number[]> {
     const fns = this.possibleAgents;
     const rejected = await this.applyConfig(cluster, fns.map((a) => actionToConfig(actions[a] as number[], this.ranges)));
     const users = this.usersAt(this.t);
-    if (this.usersPerWindow) (cluster.setUsers as (loadIndex: number, users: number) => void).call(cluster, 0, users);
+    if (this.usersPerWindow) {
+      if (!canSetUsers(cluster)) throw new BackendError(`${this.id}: the backend lost Cluster.setUsers after make checked it`);
+      cluster.setUsers(0, users);
+    }
     const result = this.summarise(await cluster.advance({ seconds: this.config.windowSeconds }), users);
     this.t += 1;
     const { obs, infos, reward } = this.observe(result, rejected);
@@ -406,7 +417,7 @@ export class FaaSConfEnv extends BaseParallelEnv<string, number[], number[]> {
   /** `azure-dynamic` changes the user count every window: refuse a backend that cannot (checked on a throw-away cluster). */
   private assertBackendSetsUsers(): void {
     const probe = createCluster(this.backend, this.scenario(0, this.usersAt(0), this.presetConfig()));
-    const ok = typeof probe.setUsers === 'function';
+    const ok = canSetUsers(probe);
     this.pendingClose = probe.close();
     if (!ok) {
       throw new ConfigError(`${this.id}: config.workload "azure-dynamic" needs a backend that can change the number of users (Cluster.setUsers); backend ${quote(this.backend.kind)} cannot`);

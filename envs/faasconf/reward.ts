@@ -10,6 +10,8 @@
  * mean latency and throughput — are met in the window.
  */
 import { AZURE_PREMIUM_PRICES, provisionedCostUsd, provisionedUsage, type ProvisionedPrices } from '../../src/cluster/cost.js';
+import type { JointAction } from '../../src/core/priced-env.js';
+import { actionToConfig } from './actions.js';
 import type { ActionRanges } from './config.js';
 
 export interface QosTargets {
@@ -40,6 +42,24 @@ export function qosMet(perf: WindowPerformance, targets: QosTargets): boolean {
 export function maxWindowCostUsd(functions: number, ranges: ActionRanges, seconds: number, prices: ProvisionedPrices = AZURE_PREMIUM_PRICES): number {
   const one = provisionedCostUsd(provisionedUsage(seconds, { cpuMilli: ranges.cpuMilli[1], memoryMb: ranges.memoryMb[1] }, ranges.replicas[1]), prices);
   return functions * one;
+}
+
+/**
+ * FaaSConf eq. (2) price rate of a joint action, USD per hour: every agent's
+ * action mapped by `actionToConfig` onto `ranges`, then
+ * Σ_j (α·C_cpu^j + β·C_mem^j)·C_instance^j with α = $0.173/vCPU-hour and
+ * β = $0.0123/GB-hour (Azure premium, 000 §3). The environment's prices
+ * (`FaaSConfEnv.priceOf`, the `PricedEnv` capability SES reads).
+ */
+export function faasconfPrice(ranges: ActionRanges, prices: ProvisionedPrices = AZURE_PREMIUM_PRICES): (joint: JointAction) => number {
+  return (joint) => {
+    let total = 0;
+    for (const a of joint) {
+      const c = actionToConfig(a, ranges);
+      total += provisionedCostUsd(provisionedUsage(3600, { cpuMilli: c.cpuMilli, memoryMb: c.memoryMb }, c.replicas), prices);
+    }
+    return total;
+  };
 }
 
 /** R = α·(costUsd / maxCostUsd) + (qos ? β : 0). */

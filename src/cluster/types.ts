@@ -72,6 +72,8 @@ export type ConfigChange =
 export interface ApplyResult {
   applied: ConfigChange[];
   rejected: { change: ConfigChange; reason: string }[];
+  /** Every function's state once the changes were made (what `functions()` returns then): a caller need not re-read it after a refusal. */
+  functions: FunctionState[];
 }
 
 /** How far `advance` runs. */
@@ -262,10 +264,19 @@ export interface Cluster {
   apply(changes: ConfigChange[]): Promise<ApplyResult>;
   advance(until: WindowSpec): Promise<ClusterSnapshot>;
   close(): Promise<void>;
-  /** Change the user count of closed-loop load `loadIndex` (backends that run the load generator). */
-  setUsers?(loadIndex: number, users: number): void;
   /** Set a node's co-located interference level, fraction of its cores (simulated backends). */
   setStress?(node: string, level: number): void;
   /** Per-invocation and per-stage decisions (simulated backends). */
   readonly control?: DecisionControl;
+}
+
+/** An optional capability of a backend that runs the load itself: changing the user count of a closed-loop load. */
+export interface UserControl {
+  /** Change the user count of closed-loop load `loadIndex` (the index in the scenario's `loads`). */
+  setUsers(loadIndex: number, users: number): void;
+}
+
+/** Whether `cluster` offers `UserControl` (the simulator and the Kubernetes backend's load generator do). */
+export function canSetUsers<C extends Cluster>(cluster: C): cluster is C & UserControl {
+  return typeof (cluster as Partial<UserControl>).setUsers === 'function';
 }

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jsonSchemaOf, optionsTable, type z } from '../core/schema.js';
 import { ZOO_FILE_SCHEMA } from './zoo.js';
-import { ATTMF_SCHEMA, DDPG_SCHEMA, DQN_SCHEMA, MADDPG_SCHEMA, MEANFIELD_SCHEMA, PPO_SCHEMA, SES_SCHEMA, STEPCONF_POLICY_SCHEMA } from '../../agents/index.js';
+import { ATTMF_SCHEMA, DDPG_SCHEMA, DQN_SCHEMA, MADDPG_SCHEMA, MEANFIELD_SCHEMA, PPO_SCHEMA, SES_SCHEMA, STEPCONF_POLICY_SCHEMA, baselineOptionSchemas } from '../../agents/index.js';
 import { CARTPOLE_SCHEMA, DARLY_SCHEMA, FAASRANK_SCHEMA, HORIZONTAL_SCHEMA, PENDULUM_SCHEMA, VERTICAL_SCHEMA, faasconfSchema, stepconfSchema } from '../../envs/index.js';
 
 /** One generated table: the page (relative to the repository root), its marker name, its schema. */
@@ -37,6 +37,8 @@ export const OPTIONS_DOCS: readonly OptionsDoc[] = [
   { file: 'docs/agents/options.md', name: 'attmf', schema: ATTMF_SCHEMA },
   { file: 'docs/agents/options.md', name: 'ses', schema: SES_SCHEMA },
   { file: 'docs/agents/options.md', name: 'stepconf', schema: STEPCONF_POLICY_SCHEMA },
+  // The baselines that take options, one table per schema (the routing baselines share one).
+  ...baselineOptionSchemas().filter((b) => Object.keys(b.schema.shape).length > 0).map((b) => ({ file: 'docs/agents/baselines.md', name: b.names.join(', '), schema: b.schema })),
 ];
 
 /** JSON Schemas of the YAML files, for editors (`# yaml-language-server: $schema=./schema.json`). */

@@ -116,6 +116,12 @@ describe('registration and refusals', () => {
     await expect(create('static', env, { action: [5, 5, 5, 5, 5, 5, 5, 5, 5] })).rejects.toThrow(/not in the action space/);
     await expect(create('oracle', ENVS.stepconf(), { space: 'all' })).rejects.toThrow(/space/);
     await expect(create('random-search', ENVS.stepconf(), { trialSteps: 3 })).rejects.toThrow(/FaaSConf only/);
+    // The one wording of src/core/schema.ts for every baseline, and every problem at once.
+    await expect(create('static', env, { level: 2 })).rejects.toThrow('static: options.level: expected "min", "middle", "max" or a number in [0, 1], got 2');
+    await expect(create('oracle', ENVS.stepconf(), { space: 'all' })).rejects.toThrow('oracle: options.space: expected one of "per-step", "uniform", got "all"');
+    await expect(create('threshold', env, { upLatency: 11, bogus: 1 })).rejects.toThrow('threshold: options.upLatency: expected a number in [0, 10], got 11\nthreshold: options.bogus: unknown key (known: upUtilization, upLatency, downUtilization, downLatency)');
+    await expect(create('round-robin', ENVS.faasrank(), { slotsPerInvoker: 0 })).rejects.toThrow('round-robin: options.slotsPerInvoker: expected an integer in [1, 1000000], got 0');
+    await expect(create('random', env, 5 as unknown as Record<string, unknown>)).rejects.toThrow('random: options: expected an object, got 5');
   });
 });
 

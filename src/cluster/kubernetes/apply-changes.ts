@@ -216,9 +216,9 @@ interface Plan {
 const TEMPLATE_KINDS: ConfigChange['kind'][] = ['resize', 'concurrency', 'migrate', 'place'];
 
 /** Apply the changes; see the module comment. */
-export async function applyChanges(ctx: ApplyContext, changes: ConfigChange[]): Promise<ApplyResult> {
+export async function applyChanges(ctx: ApplyContext, changes: ConfigChange[]): Promise<Omit<ApplyResult, 'functions'>> {
   const { cfg } = ctx;
-  const result: ApplyResult = { applied: [], rejected: [] };
+  const result: Omit<ApplyResult, 'functions'> = { applied: [], rejected: [] };
   // Group the valid changes per function, in order; the last value of each aspect wins, as applying them in order would.
   const plans = new Map<string, Plan>();
   for (const change of changes) {

@@ -45,7 +45,7 @@ import { Rng } from '../../core/rng.js';
 import { resolveScenario } from '../sim/scenario.js';
 import type { ResolvedFunction, ResolvedScenario, ScenarioSpec } from '../sim/spec.js';
 import type {
-  ApplyResult, Cluster, ClusterSnapshot, ConfigChange, FunctionState, NodeInfo, PcmCounters, ReplicaInfo, WindowSpec,
+  ApplyResult, Cluster, ClusterSnapshot, ConfigChange, FunctionState, NodeInfo, PcmCounters, ReplicaInfo, UserControl, WindowSpec,
 } from '../types.js';
 import { parseKubernetesConfig, type BackendSecrets, type KubernetesBackendConfig } from './config.js';
 import { GatewayClient } from './gateway-client.js';
@@ -92,7 +92,7 @@ interface Sample {
 }
 
 
-export class KubernetesCluster implements Cluster {
+export class KubernetesCluster implements Cluster, UserControl {
   readonly scenario: ResolvedScenario;
   /** Set when the backend can inject interference (a twin); absent on a real cluster. */
   readonly setStress?: (node: string, level: number) => void;
@@ -187,7 +187,7 @@ export class KubernetesCluster implements Cluster {
     const conn = await this.connect();
     const r = await applyChanges(this.applyContext(conn), changes);
     this.rebuildViews(conn);
-    return r;
+    return { ...r, functions: this.functions() };
   }
 
   async advance(until: WindowSpec): Promise<ClusterSnapshot> {

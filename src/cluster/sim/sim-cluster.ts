@@ -5,7 +5,7 @@
 import { BackendError, ConfigError, quote, SimulationBudgetError } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
 import type {
-  ApplyResult, Cluster, ClusterSnapshot, ConfigChange, DecisionControl, DecisionPoint, FunctionState, InvokerState, NodeInfo, StageReport, WindowSpec,
+  ApplyResult, Cluster, ClusterSnapshot, ConfigChange, DecisionControl, DecisionPoint, FunctionState, InvokerState, NodeInfo, StageReport, UserControl, WindowSpec,
 } from '../types.js';
 import { DEAD, DRAINING, Engine, type SimBudget } from './engine.js';
 import type { SimFn } from './entities.js';
@@ -22,7 +22,7 @@ export interface SimClusterOptions extends SnapshotOptions {
 
 const PHASES = ['starting', 'ready', 'draining'] as const;
 
-export class SimCluster implements Cluster {
+export class SimCluster implements Cluster, UserControl {
   readonly scenario: ResolvedScenario;
   readonly engine: Engine;
   private readonly snapshotRng: Rng;
@@ -106,18 +106,20 @@ export class SimCluster implements Cluster {
   /**
    * Apply configuration changes now, in order. A change that cannot be made
    * (unknown function or node, no node fits, invalid value) is listed in
-   * `rejected` with the reason; the others still apply.
+   * `rejected` with the reason; the others still apply. `functions` is the
+   * state the changes leave.
    */
   async apply(changes: ConfigChange[]): Promise<ApplyResult> {
     this.assertOpen();
-    const result: ApplyResult = { applied: [], rejected: [] };
+    const applied: ConfigChange[] = [];
+    const rejected: ApplyResult['rejected'] = [];
     this.engine.sweepExpired(this.engine.now); // no change may touch an instance whose keep-alive ran out
     for (const change of changes) {
       const reason = this.applyOne(change);
-      if (reason === null) result.applied.push(change);
-      else result.rejected.push({ change, reason });
+      if (reason === null) applied.push(change);
+      else rejected.push({ change, reason });
     }
-    return result;
+    return { applied, rejected, functions: this.functions() };
   }
 
   /** Run the simulation for one window and return its metrics. */

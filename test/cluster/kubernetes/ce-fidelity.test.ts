@@ -103,8 +103,9 @@ test('a scale to 8 is reported as clamped to 5 (rejectedChanges and a warning)',
   const { cluster } = backend(twin);
   const r = await cluster.apply([{ kind: 'scale', fn: 'a', replicas: 8 }]);
   const reason = 'OpenFaaS CE keeps replicas in 1–5 (the gateway clamps scale requests and faas-netes resets Deployments outside it): a asked 8, set 5';
-  expect(r).toEqual({ applied: [], rejected: [{ change: { kind: 'scale', fn: 'a', replicas: 8 }, reason }] });
+  expect(r).toEqual({ applied: [], rejected: [{ change: { kind: 'scale', fn: 'a', replicas: 8 }, reason }], functions: cluster.functions() });
   expect(cluster.functions().find((f) => f.name === 'a')?.desiredReplicas).toBe(5);
+  expect(r.functions.find((f) => f.name === 'a')?.desiredReplicas).toBe(5); // the clamped state comes back with the refusal
   expect(configOf(twin, 'a').replicas).toBe(5);
   const snap = await cluster.advance({ seconds: 2 });
   expect(snap.warnings).toContain(reason);

@@ -56,7 +56,7 @@ describe('record, change, restore', () => {
   test('changes land on the twin and close() restores its configuration byte for byte', async () => {
     const { cluster, logs } = twinCluster();
     const r = await cluster.apply([...CHANGES]);
-    expect(r).toEqual({ applied: [...CHANGES], rejected: [] });
+    expect(r).toEqual({ applied: [...CHANGES], rejected: [], functions: cluster.functions() });
     const during = JSON.parse(cluster.twin?.functionConfigs() ?? '[]') as Record<string, unknown>[];
     expect(during.find((c) => c.name === 'b')).toMatchObject({ limits: { cpu: '500m', memory: '256Mi' }, envVars: { max_inflight: '2' }, nodeSelector: { 'kubernetes.io/hostname': 'n2' } });
     expect(during.find((c) => c.name === 'a')).toMatchObject({ replicas: 3 });

@@ -3,6 +3,7 @@
  */
 import { SimCluster } from '../../../src/cluster/sim/sim-cluster.js';
 import type { ScenarioSpec, SimFunctionSpec } from '../../../src/cluster/sim/spec.js';
+import { canSetUsers, type Cluster } from '../../../src/cluster/types.js';
 
 function oneFunction(fn: Partial<SimFunctionSpec>, load: ScenarioSpec['loads'][number] | null, nodes = 2): ScenarioSpec {
   return {
@@ -33,6 +34,8 @@ describe('scale', () => {
     await c.advance({ seconds: 10 });
     const res = await c.apply([{ kind: 'scale', fn: 'f', replicas: 3 }]);
     expect(res.rejected).toEqual([]);
+    expect(res.functions).toEqual(c.functions()); // the state the change left, without a second read
+    expect(res.functions[0]!.desiredReplicas).toBe(3);
     expect(c.functions()[0]!.replicas.map((r) => r.phase).sort()).toEqual(['ready', 'starting', 'starting']);
     const s = await c.advance({ seconds: 10 });
     expect(s.functions.f!.replicaStarts).toBe(2); // started by apply(), counted in the window that follows
@@ -87,6 +90,8 @@ describe('resize', () => {
     const c = new SimCluster(oneFunction({}, null));
     const res = await c.apply([{ kind: 'resize', fn: 'f', cpuMilli: -5 }, { kind: 'resize', fn: 'nope', cpuMilli: 5 }]);
     expect(res.rejected.map((r) => r.reason)).toEqual(['cpuMilli must be a finite number > 0, got -5', 'unknown function "nope"']);
+    expect(res.functions).toEqual(c.functions());
+    expect(res.functions[0]!.limits.cpuMilli).toBeGreaterThan(0); // the refused resize left the function as it was
   });
 });
 
@@ -198,4 +203,15 @@ test('initial replicas that fit on no node are a ConfigError naming the function
   expect(() => new SimCluster(oneFunction({ replicas: 3, cpuMilli: 6000 }, null, 2))).toThrow(
     'functions[0].replicas: no node has room for replica 3 of "f" (6000m CPU, 512 MB requested per replica)',
   );
+});
+
+describe('optional capabilities', () => {
+  test('setUsers is found by its type guard: the simulator offers it, a Cluster without it does not', async () => {
+    const sim = new SimCluster(oneFunction({}, { kind: 'closed', target: 'f', users: 2 }));
+    expect(canSetUsers(sim)).toBe(true);
+    const plain: Cluster = { nodes: () => sim.nodes(), functions: () => sim.functions(), apply: (c) => sim.apply(c), advance: (w) => sim.advance(w), close: () => sim.close() };
+    expect(canSetUsers(plain)).toBe(false);
+    sim.setUsers(0, 5);
+    expect(() => sim.setUsers(0, -1)).toThrow('setUsers: users must be a non-negative integer, got -1');
+  });
 });
