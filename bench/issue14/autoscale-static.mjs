@@ -17,13 +17,10 @@ async function hold(target, seed = 3000) {
   const over = names.map(() => 0), ratio = names.map(() => 0);
   let reward = 0, anyOver = 0, n = 0;
   const settle = Math.max(...target) + 2;
+  let current = names.map(() => env.unwrapped.settings.initial);
   for (let t = 0; t < settle + steps; t++) {
-    const settings = t === 0 ? names.map(() => 1) : null;
-    const r = await env.step(names.map((name, i) => {
-      const cur = (settings ?? last)[i];
-      return cur < target[i] ? 2 : cur > target[i] ? 0 : 1;
-    }));
-    var last = names.map((name) => r.info.settings[name]);
+    const r = await env.step(current.map((cur, i) => (cur < target[i] ? 2 : cur > target[i] ? 0 : 1)));
+    current = names.map((name) => r.info.settings[name]);
     if (t < settle) continue;
     n++; reward += r.reward; anyOver += r.info.rewardParts.violated ? 1 : 0;
     names.forEach((name, i) => { const q = r.info.p90Ms[name] / r.info.slaMs[name]; ratio[i] += q; over[i] += q > 1 ? 1 : 0; });
