@@ -1,4 +1,4 @@
-// Probe: steps/s and per-policy outcomes of the Autoscale envs at a given rate.
+// Probe: steps/s (wall and per CPU-second of this process: the machine is shared) and per-policy outcomes of the Autoscale envs at a given rate.
 // node bench/issue14/autoscale-probe.mjs <Vertical|Horizontal> <rate> <policy,...> [steps]
 import { make } from '../../dist/src/index.js';
 import { getAgentFactory } from '../../dist/agents/index.js';
@@ -10,6 +10,7 @@ for (const p of policies.split(',')) {
   const agent = await getAgentFactory(p).create(env, {}, 0);
   let { obs } = await env.reset({ seed: 1000 });
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   let R = 0, viol = 0, cpu = 0, n = Number(stepsArg);
   const last = {};
   for (let i = 0; i < n; i++) {
@@ -20,6 +21,8 @@ for (const p of policies.split(',')) {
     if (r.truncated) ({ obs } = await env.reset());
   }
   const s = (performance.now() - t0) / 1000;
-  console.log(`${axis} rate ${rate} ${p}: ${(n / s).toFixed(0)} steps/s, return/step ${(R / n).toFixed(3)}, violated ${(100 * viol / n).toFixed(0)}%, meanCpu ${(cpu / n).toFixed(0)}m, last ${JSON.stringify(last)}`);
+  const c = process.cpuUsage(c0);
+  const cpuS = (c.user + c.system) / 1e6;
+  console.log(`${axis} rate ${rate} ${p}: ${(n / s).toFixed(0)} steps/s (${(n / cpuS).toFixed(0)} per CPU-second), return/step ${(R / n).toFixed(3)}, violated ${(100 * viol / n).toFixed(0)}%, meanCpu ${(cpu / n).toFixed(0)}m, last ${JSON.stringify(last)}`);
   await env.close();
 }

@@ -4,6 +4,7 @@
  * `schemaTable`), the default SLAs, and the cross-field checks `parseConfig`
  * cannot express (min ≤ initial ≤ max).
  */
+import { ConfigError, quote } from '../../src/core/errors.js';
 import { vhiveNodes, vhiveOnlineShop } from '../../src/workloads/presets/vhive.js';
 import { parseBackend, type BackendConfig } from '../common/backend.js';
 import { checkOrder, integer, MAX_STEP_SECONDS, number, numbers, object, oneOf, options, parseConfig, STEP_SECONDS_WHY, type ConfigOf } from '../common/config.js';
@@ -41,12 +42,16 @@ export const NODE_CORES = (vhiveNodes[0] as { cores: number }).cores;
 /** Largest open-loop rate, requests per second (see `rate`'s `maxWhy`). */
 export const MAX_RATE = 10_000;
 
+/** Largest `workScale` (see its `maxWhy`). */
+const MAX_WORK_SCALE = 1000;
+
 const common = {
   backend: object({ default: null, doc: 'cluster backend: `null` = the simulator, else `{kind, ...}` with kind `kubernetes` or `twin` (envs/common/backend.ts)' }),
   rate: number({ default: 300, gt: 0, max: MAX_RATE, maxWhy: 'every request calls all 9 functions and the simulator holds each in memory: 10⁴/s is 10⁶ calls in a 10 s step, beyond that a step exhausts the heap', doc: 'open-loop Poisson arrivals of online-shop workflow requests per second (every request calls each function once)' }),
   stepSeconds: number({ default: 10, gt: 0, max: MAX_STEP_SECONDS, maxWhy: STEP_SECONDS_WHY, source: '002 §4.1', doc: 'seconds of cluster time per step (002 §4.1: 10 s steps)' }),
   warmupSeconds: number({ default: 10, min: 0, max: MAX_STEP_SECONDS, maxWhy: STEP_SECONDS_WHY, doc: 'seconds run at reset, discarded, before the window of the first observation (absorbs the cold start of the initial replicas)' }),
-  slaMs: numbers({ default: [...DEFAULT_SLA_MS], min: 0.001, max: 60000, maxWhy: 'a p90 above a minute is no latency SLA', length: AUTOSCALE_FUNCTIONS.length, doc: `p90 latency SLA per function, ms, in the order ${AUTOSCALE_FUNCTIONS.join(', ')}` }),
+  workScale: number({ default: 1, gt: 0, max: MAX_WORK_SCALE, maxWhy: 'the preset\'s slowest call (1.2 ms) becomes 1.2 s of one core: serverless-function scale, beyond it a 10 s window holds too few completions for a p90', doc: 'multiplier on every function\'s per-call work (the vhive preset\'s 0.3–1.2 ms of one core; simulator only); the default `slaMs` scale with it. Longer calls make a few requests/s need several replicas (configs/zoo/dqn.yaml#Autoscale-Horizontal-v0)' }),
+  slaMs: numbers({ default: [...DEFAULT_SLA_MS], min: 0.001, max: 60000, maxWhy: 'a p90 above a minute is no latency SLA', length: AUTOSCALE_FUNCTIONS.length, doc: `p90 latency SLA per function, ms, in the order ${AUTOSCALE_FUNCTIONS.join(', ')}; default 2.5 × each function's median work × \`workScale\`` }),
   cpuPenalty: number({ default: 0.25, min: 0, max: 100, maxWhy: 'the SLA term is in [0, 1]: a weight beyond 100 leaves it no say', doc: 'weight of the CPU-allocation penalty: reward −= cpuPenalty · mean over functions of allocated CPU / its maximum' }),
   violation: oneOf({ default: 'any', values: ['any', 'per-function'] as const, doc: '`any`: a step with any function over its SLA is worth −1; `per-function`: the latency term is the mean of each function\'s −1 (over its SLA) or 1 − (p90/SLA)^0.4 (envs/autoscale/reward.ts)' }),
   maxInflight: integer({ default: 8, min: 0, max: 1000, doc: 'concurrent requests per replica (watchdog max_inflight / Knative containerConcurrency); the excess waits in a FIFO queue. 0 = unlimited, which lets the simulator\'s contention turn a backlog into a collapse' }),
@@ -82,6 +87,8 @@ export interface AutoscaleSettings {
   rate: number;
   stepSeconds: number;
   warmupSeconds: number;
+  /** Multiplier on every function's per-call work (simulator only). */
+  workScale: number;
   slaMs: number[];
   cpuPenalty: number;
   violation: 'any' | 'per-function';
@@ -113,7 +120,7 @@ export function parseVertical(input: unknown): AutoscaleSettings {
   checkOrder(VERTICAL_ID, input, ['minCpuMilli', c.minCpuMilli], ['initialCpuMilli', c.initialCpuMilli]);
   checkOrder(VERTICAL_ID, input, ['initialCpuMilli', c.initialCpuMilli], ['maxCpuMilli', c.maxCpuMilli]);
   return {
-    ...shared(VERTICAL_ID, c),
+    ...shared(VERTICAL_ID, input, c),
     kind: 'vertical',
     nodes: c.nodes || autoNodes(1, c.maxCpuMilli),
     cpuMilli: c.initialCpuMilli,
@@ -132,7 +139,7 @@ export function parseHorizontal(input: unknown): AutoscaleSettings {
   checkOrder(HORIZONTAL_ID, input, ['minReplicas', c.minReplicas], ['initialReplicas', c.initialReplicas]);
   checkOrder(HORIZONTAL_ID, input, ['initialReplicas', c.initialReplicas], ['maxReplicas', c.maxReplicas]);
   return {
-    ...shared(HORIZONTAL_ID, c),
+    ...shared(HORIZONTAL_ID, input, c),
     kind: 'horizontal',
     nodes: c.nodes || autoNodes(c.maxReplicas, c.cpuMilli),
     cpuMilli: c.cpuMilli,
@@ -145,14 +152,23 @@ export function parseHorizontal(input: unknown): AutoscaleSettings {
   };
 }
 
-function shared(id: string, c: ConfigOf<typeof VERTICAL_SCHEMA> | ConfigOf<typeof HORIZONTAL_SCHEMA>): Omit<AutoscaleSettings, 'kind' | 'nodes' | 'cpuMilli' | 'replicas' | 'initial' | 'min' | 'max' | 'step' | 'maxAllocMilli'> {
+function hasKey(input: unknown, key: string): boolean {
+  return typeof input === 'object' && input !== null && (input as Record<string, unknown>)[key] !== undefined;
+}
+
+function shared(id: string, input: unknown, c: ConfigOf<typeof VERTICAL_SCHEMA> | ConfigOf<typeof HORIZONTAL_SCHEMA>): Omit<AutoscaleSettings, 'kind' | 'nodes' | 'cpuMilli' | 'replicas' | 'initial' | 'min' | 'max' | 'step' | 'maxAllocMilli'> {
+  const backend = parseBackend(id, c.backend);
+  if (backend.kind === 'kubernetes' && c.workScale !== 1) {
+    throw new ConfigError(`${id}: config.workScale: expected 1 on a kubernetes backend (it scales the simulated functions' work; a real function's is its own), got ${quote(c.workScale)}`);
+  }
   return {
     id,
-    backend: parseBackend(id, c.backend),
+    backend,
     rate: c.rate,
     stepSeconds: c.stepSeconds,
     warmupSeconds: c.warmupSeconds,
-    slaMs: c.slaMs,
+    workScale: c.workScale,
+    slaMs: hasKey(input, 'slaMs') ? c.slaMs : DEFAULT_SLA_MS.map((ms) => ms * c.workScale),
     cpuPenalty: c.cpuPenalty,
     violation: c.violation,
     maxInflight: c.maxInflight,

@@ -20,7 +20,8 @@ export function autoscaleScenario(s: AutoscaleSettings, seed: number): ScenarioS
     duration: s.stepSeconds,
     nodes: Array.from({ length: s.nodes }, (_, i) => ({ ...node, name: `${node.name}-${i}` })),
     functions: shop.functions.map((f) => ({ ...f, cpuMilli: s.cpuMilli, replicas: s.replicas, maxInflight: s.maxInflight })),
-    workflows: shop.workflows,
+    // workScale multiplies every stage's work of each request (a constant draws nothing: 1 is the preset as is).
+    workflows: s.workScale === 1 ? shop.workflows : shop.workflows?.map((w) => ({ ...w, requestScale: s.workScale })),
     loads: [{ kind: 'poisson', target: AUTOSCALE_WORKFLOW, rate: s.rate }],
   };
 }

@@ -96,6 +96,34 @@ describe('config', () => {
     expect(makeHorizontal({ maxReplicas: 4, cpuMilli: 500 }).settings.nodes).toBe(2);
   });
 
+  test('workScale multiplies every call\'s work (the workflow\'s request scale) and the default SLAs; explicit SLAs stay', () => {
+    const scaled = makeHorizontal({ workScale: 100 }).settings;
+    expect(scaled.slaMs).toEqual(DEFAULT_SLA_MS.map((ms) => ms * 100));
+    expect(makeHorizontal({ workScale: 100, slaMs: [...DEFAULT_SLA_MS] }).settings.slaMs).toEqual([...DEFAULT_SLA_MS]);
+    expect(autoscaleScenario(scaled, 7).workflows?.map((w) => w.requestScale)).toEqual([100]);
+    // 1 (the default) leaves the preset's workflow as it is, so default episodes are unchanged.
+    expect(autoscaleScenario(makeHorizontal().settings, 7).workflows?.map((w) => w.requestScale)).toEqual([undefined]);
+    expect(() => makeVertical({ workScale: 0 })).toThrow('Autoscale-Vertical-v0: config.workScale: expected a number in (0, 1000], got 0');
+    expect(() => makeHorizontal({ workScale: 2, backend: { kind: 'kubernetes' } })).toThrow(
+      "Autoscale-Horizontal-v0: config.workScale: expected 1 on a kubernetes backend (it scales the simulated functions' work; a real function's is its own), got 2",
+    );
+  });
+
+  // The zoo's Horizontal load (configs/zoo/dqn.yaml#Autoscale-Horizontal-v0): a few requests/s need several replicas.
+  test('workScale 100 at 10 requests/s: one replica per function misses the SLAs, three meet them all', async () => {
+    const env = makeHorizontal({ rate: 10, workScale: 100 });
+    const { info } = await env.reset({ seed: 5 });
+    expect((info.violations as string[]).length).toBeGreaterThanOrEqual(5);
+    const up = AUTOSCALE_FUNCTIONS.map(() => 2);
+    await env.step(up);
+    await env.step(up); // 3 replicas each; the backlog of the overloaded start drains within a few windows
+    let last = await env.step(KEEP_ALL);
+    for (let t = 0; t < 3; t++) last = await env.step(KEEP_ALL);
+    expect(last.info.violations).toEqual([]);
+    expect(last.info.totalCpuMilli).toBe(27000);
+    await env.close();
+  });
+
   test('docs/envs/autoscale.md holds both config tables as schemaTable renders them', () => {
     const page = readFileSync(new URL('../../docs/envs/autoscale.md', import.meta.url), 'utf8');
     expect(page).toContain(schemaTable(VERTICAL_SCHEMA));
