@@ -213,8 +213,11 @@ export function faasrankCpuSeconds(loads: readonly LoadSpec[]): number {
  * The work multiplier that makes a workload's loads (from {@link faasrankLoads})
  * ask for exactly Table III's aggregated CPU time: which function each call
  * goes to comes from the (synthetic) traces, so 8 × Σ warm differs from
- * Table III's column by the mix; the multiplier absorbs it (≈ 1: 0.8–1.3 on
- * the synthetic traces). The paper does not say how its estimate was made.
+ * Table III's column by the mix; the multiplier absorbs it (1.23–1.54 on
+ * the default synthetic traces, traceSeed 0: they send more calls to the
+ * shorter functions than Table III's estimate implies, so every invocation
+ * takes 23–54 % longer than its Table II warm time uncontended). The paper
+ * does not say how its estimate was made.
  */
 export function faasrankWorkScale(workload: FaasrankWorkloadName, loads: readonly LoadSpec[]): number {
   const cpu = faasrankCpuSeconds(loads);
