@@ -230,7 +230,8 @@ describe('the action changes the cluster', () => {
       inv.forEach((s, i) => { if (s.memoryFreeMb > (inv[best] as InvokerState).memoryFreeMb) best = i; });
       return best;
     };
-    const env = new FaaSRankEnv({ traceFraction: 0.25 });
+    // stretched 4× (a light load), so that the invoker with the most free memory has room without evicting
+    const env = new FaaSRankEnv({ traceFraction: 0.25, timeScale: 4 });
     let predictedWarm = 0, predictedCold = 0;
     const ep = await runEpisode(env, 2, policy, (info, a, s) => {
       const chosen = (info.invokers as InvokerState[])[a] as InvokerState;
@@ -282,11 +283,10 @@ describe('the action changes the cluster', () => {
 });
 
 describe('baselines', () => {
-  test('least-connections beats random on average completion time (SC compressed to 0.5 s per trace minute)', async () => {
-    // At the paper's 1 s per minute the simulated SC load is light (~18 invocations in flight on
-    // 10 invokers) and the two are within 1 % (docs/envs/faasrank.md); compressed, invoker memory
-    // binds and where an invocation goes matters.
-    const env = new FaaSRankEnv({ timeScale: 0.5 });
+  test('least-connections beats random on average completion time (SC at Table III\'s load)', async () => {
+    // SC asks for Table III's 4,368.71 CPU-seconds in 60 s, 91 % of the 80 vCPUs: where an
+    // invocation goes matters (LC ≈ 15 % below random on seeds 2,000,000–2,000,002).
+    const env = new FaaSRankEnv();
     const fct = { lc: [] as number[], random: [] as number[] };
     for (const seed of [1, 2, 3, 4, 5]) {
       fct.lc.push((await runEpisode(env, seed, lc)).last.info.averageFct as number);

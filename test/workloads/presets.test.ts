@@ -9,8 +9,11 @@ import {
   FAASRANK_TABLE2,
   FAASRANK_TABLE3,
   darlyNodes,
+  faasrankCpuSeconds,
+  faasrankFunctions,
   faasrankLoads,
   faasrankNodes,
+  faasrankWorkScale,
   preset,
   presets,
   type FaasrankWorkloadName,
@@ -177,14 +180,18 @@ describe('vHive online shop', () => {
 describe('FaaSRank', () => {
   const p = presets.faasrank;
 
-  test('functions match Table II exactly (work = warm, cold = coldStart + warm, init)', () => {
+  test('functions match Table II exactly (8 vCPUs × warm CPU-seconds over 8 threads: uncontended latency = warm; cold = coldStart + warm, init)', () => {
     expect(p.functions).toHaveLength(10);
     FAASRANK_TABLE2.forEach((row, i) => {
       const f = p.functions[i] as SimFunctionSpec;
       expect(f.name).toBe(row.name);
       expect(f.memoryMb).toBe(row.memoryMb);
-      expect(f.work).toBe(row.warmSeconds);
-      expect((f.coldStart as number) + (f.work as number)).toBeCloseTo(row.coldSeconds, 12);
+      expect(f.work).toBeCloseTo(8 * row.warmSeconds, 12);
+      expect(f.threads).toBe(8);
+      expect(f.cpuMilli).toBe(8000);
+      const latency = (f.work as number) / (f.threads as number);
+      expect(latency).toBeCloseTo(row.warmSeconds, 12);
+      expect((f.coldStart as number) + latency).toBeCloseTo(row.coldSeconds, 12);
       expect(f.initSeconds).toBe(row.initSeconds);
       expect(f.scaling).toBe('per-request');
     });
@@ -197,7 +204,7 @@ describe('FaaSRank', () => {
       const [type, memoryMb, cold, warm, init] = t2[row.abbr] as [string, number, number, number, number];
       expect([row.type, row.memoryMb, row.coldSeconds, row.warmSeconds, row.initSeconds]).toEqual([type, memoryMb, cold, warm, init]);
       const f = fnByName(p, row.name);
-      expect(f.work).toBe(warm);
+      expect((f.work as number) / 8).toBeCloseTo(warm, 12);
       expect((f.coldStart as number) + warm).toBeCloseTo(cold, 12);
       expect(f.initSeconds).toBe(init);
       expect(f.memoryMb).toBe(memoryMb);
@@ -232,6 +239,17 @@ describe('FaaSRank', () => {
       total += (l.counts as number[]).reduce((a, b) => a + b, 0);
     });
     expect(total).toBe(spec.calls);
+    // Table III's aggregated CPU time: the work multiplier makes the loads ask for exactly that
+    const scale = faasrankWorkScale(w, loads);
+    expect(scale).toBeGreaterThan(0.6);
+    expect(scale).toBeLessThan(2);
+    expect(faasrankCpuSeconds(loads) * scale).toBeCloseTo(spec.aggCpuSeconds, 6);
+    const scaled = faasrankFunctions(scale);
+    const cpu = loads.reduce((a, l, i) => a + (l.kind === 'trace' ? (l.counts as number[]).reduce((x, y) => x + y, 0) : 0) * ((scaled[i] as SimFunctionSpec).work as number), 0);
+    expect(cpu).toBeCloseTo(spec.aggCpuSeconds, 6);
+    // 75–129 % of the cluster's 80 vCPUs over the workload's length, as §VI-C built them ("intensively occupy")
+    expect(cpu / (80 * spec.lengthSeconds)).toBeGreaterThan(0.74);
+    expect(cpu / (80 * spec.lengthSeconds)).toBeLessThan(1.35);
     expect(faasrankLoads(w, { seed: 3 })).toEqual(loads);
     expect(() => resolveScenario({ ...preset('faasrank'), duration: spec.lengthSeconds, loads })).not.toThrow();
   });
@@ -239,6 +257,7 @@ describe('FaaSRank', () => {
   test('faasrankLoads validates its input', () => {
     expect(() => faasrankLoads('M11' as FaasrankWorkloadName, { seed: 1 })).toThrow(/unknown FaaSRank workload "M11"/);
     expect(() => faasrankLoads('SC', { seed: 1, rows: [] })).toThrow(/needs 10 trace rows/);
+    expect(() => faasrankFunctions(0)).toThrow('FaaSRank workScale must be a finite number > 0, got 0');
   });
 });
 
