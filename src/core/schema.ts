@@ -337,7 +337,8 @@ export function optionsTable(schema: z.ZodObject): string {
     if (!m) throw new Error(`optionsTable: field ${key} was not built by a field helper of src/core/schema.ts`);
     const doc = cell(m.doc) + (m.maxWhy ? ` (max: ${cell(m.maxWhy)})` : '');
     const d = defaultOf(s);
-    return `| \`${key}\` | ${m.kind} | ${d === undefined ? '—' : `\`${JSON.stringify(d)}\``} | ${m.range} | ${doc} | ${m.source ? cell(m.source) : ''} |`;
+    const dflt = d !== undefined ? `\`${JSON.stringify(d)}\`` : s.safeParse(undefined).success ? '—' : '**required**';
+    return `| \`${key}\` | ${m.kind} | ${dflt} | ${m.range} | ${doc} | ${m.source ? cell(m.source) : ''} |`;
   });
   return ['| field | type | default | range | meaning | source |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }

@@ -111,7 +111,8 @@ const DIST_OBJECT = z.discriminatedUnion('kind', [
   }),
 ], { error: 'one of "constant", "exponential", "uniform", "lognormal", "normal", "empirical"' });
 
-const DIST = z.union([requiredNumber({ min: 0, max: L.scalar, doc: 'a constant' }), DIST_OBJECT], { error: DIST_NUMBER });
+/** `id` puts it once into the JSON Schema's `$defs`, referenced by every distribution field. */
+const DIST = z.union([requiredNumber({ min: 0, max: L.scalar, doc: 'a constant' }), DIST_OBJECT], { error: DIST_NUMBER }).meta({ id: 'Dist', description: 'a distribution: a number (a constant) or {kind, ...}' });
 
 /** A distribution field (`Dist`) that must be given. */
 function requiredDist(doc: string) {
@@ -262,20 +263,21 @@ export const STAGE_SCHEMA = STAGE_OBJECT;
 // ---------------------------------------------------------------- loads
 
 const target = () => requiredString('the workflow or function the load sends requests to');
+const kind = <K extends string>(k: K) => described(z.literal(k), { doc: 'the kind of load', expected: JSON.stringify(k), kind: `\`${k}\``, range: '' });
 const rate = (doc: string, positive: boolean) => requiredNumber({ ...(positive ? { gt: 0 } : { min: 0 }), max: L.rate, maxWhy: WHY.rate, doc });
 const seconds = (doc: string) => requiredNumber({ gt: 0, max: L.duration, maxWhy: WHY.duration, doc });
 
 export const LOAD_SCHEMAS = {
-  poisson: options({ kind: z.literal('poisson'), target: target(), rate: rate('Poisson arrivals per second', true) }),
-  constant: options({ kind: z.literal('constant'), target: target(), rate: rate('deterministic arrivals per second, one every 1/rate s (first at 1/rate)', true) }),
+  poisson: options({ kind: kind('poisson'), target: target(), rate: rate('Poisson arrivals per second', true) }),
+  constant: options({ kind: kind('constant'), target: target(), rate: rate('deterministic arrivals per second, one every 1/rate s (first at 1/rate)', true) }),
   ramp: options({
-    kind: z.literal('ramp'), target: target(),
+    kind: kind('ramp'), target: target(),
     from: rate('Poisson rate at time 0, per second', false),
     to: rate('rate reached after `duration`, then kept', false),
     duration: seconds('seconds of the linear ramp'),
   }),
   diurnal: options({
-    kind: z.literal('diurnal'), target: target(),
+    kind: kind('diurnal'), target: target(),
     mean: rate('mean Poisson rate per second: rate = mean + amplitude·sin(2π·t/period + phase)', false),
     amplitude: rate('amplitude of the rate, at most `mean`', false),
     period: seconds('seconds of one period'),
@@ -284,7 +286,7 @@ export const LOAD_SCHEMAS = {
     if (d.amplitude > d.mean) ctx.addIssue({ code: 'custom', path: ['amplitude'], message: `expected a number <= mean (${d.mean}) so that the rate stays >= 0` });
   }),
   burst: options({
-    kind: z.literal('burst'), target: target(),
+    kind: kind('burst'), target: target(),
     base: rate('Poisson rate outside bursts, per second', false),
     peak: rate('Poisson rate during `[offset + k·every, offset + k·every + duration)`', false),
     every: seconds('seconds between burst starts'),
@@ -294,7 +296,7 @@ export const LOAD_SCHEMAS = {
     if (b.duration > b.every) ctx.addIssue({ code: 'custom', path: ['duration'], message: `expected a number <= every (${b.every})` });
   }),
   trace: options({
-    kind: z.literal('trace'), target: target(),
+    kind: kind('trace'), target: target(),
     counts: described(list(requiredNumber({ int: true, min: 0, max: MAX_TRACE_COUNT, doc: 'invocations in the minute' }), true, L.traceMinutes).schema.optional(), {
       doc: 'per-minute invocation counts (or `file`)', maxWhy: `about two years of minutes; a minute's count ≤ ${MAX_TRACE_COUNT} (the replay allocates a buffer of the largest minute)`,
       expected: `an array of 1 to ${L.traceMinutes} items`, kind: 'integer[]', range: `1 to ${L.traceMinutes} × [0, ${MAX_TRACE_COUNT}]`,
@@ -316,7 +318,7 @@ export const LOAD_SCHEMAS = {
     }
   }),
   closed: options({
-    kind: z.literal('closed'), target: target(),
+    kind: kind('closed'), target: target(),
     users: requiredNumber({ int: true, min: 1, max: L.users, maxWhy: WHY.users, doc: 'users, each sending a request, waiting for it, thinking, and repeating (Locust-style)' }),
     spawnRate: optionalNumber({ gt: 0, max: L.rate, maxWhy: WHY.rate, doc: 'users started per second; default all at once' }),
     think: dist('think time between a user\'s requests, seconds (default 0)'),
