@@ -67,6 +67,15 @@ function meta<T extends z.ZodType>(s: T, m: FieldMeta): T {
   return s.meta({ ...m }) as T;
 }
 
+/**
+ * Attaches a field's metadata to a schema built by hand (a list of objects,
+ * a union, a string): what `optionsTable` and `jsonSchemaOf` read. Apply it
+ * last (after `.optional()`, `.default()`), as the helpers below do.
+ */
+export function described<T extends z.ZodType>(s: T, m: FieldMeta): T {
+  return meta(s, m);
+}
+
 type NumberField = NumberBounds & FieldDoc & { default: number };
 type OptionalNumberField = NumberBounds & FieldDoc;
 
@@ -187,38 +196,104 @@ function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return v;
 }
 
-/** The object shape at `path` in `schema` (through defaults, optionals, arrays), for listing the known keys. */
-function shapeAt(schema: z.ZodType | undefined, path: ReadonlyArray<PropertyKey>): Record<string, unknown> | undefined {
-  let s: z.ZodType | undefined = schema;
-  const unwrap = (x: z.ZodType | undefined): z.ZodType | undefined => {
-    let y = x;
-    for (let i = 0; i < 8 && y; i++) {
-      const def = (y as { def?: { innerType?: z.ZodType } }).def;
-      if (def?.innerType) y = def.innerType;
-      else break;
-    }
-    return y;
-  };
-  for (const p of path) {
-    s = unwrap(s);
-    if (s instanceof z.ZodObject) s = (s.shape as Record<string, z.ZodType>)[p as string];
-    else if (s instanceof z.ZodArray) s = s.element as z.ZodType;
-    else if (s instanceof z.ZodRecord) s = s.valueType as z.ZodType;
-    else return undefined;
+function unwrap(x: z.ZodType | undefined): z.ZodType | undefined {
+  let y = x;
+  for (let i = 0; i < 8 && y; i++) {
+    const def = (y as { def?: { innerType?: z.ZodType } }).def;
+    if (def?.innerType) y = def.innerType;
+    else break;
   }
-  s = unwrap(s);
-  return s instanceof z.ZodObject ? (s.shape as Record<string, unknown>) : undefined;
+  return y;
+}
+
+/** True when every literal field of `shape` (a discriminator such as `kind`) holds its value in `input`. */
+function literalsMatch(shape: Record<string, unknown>, input: unknown): boolean {
+  return Object.entries(shape).every(([k, f]) => {
+    const u = unwrap(f as z.ZodType);
+    if (!(u instanceof z.ZodLiteral)) return true;
+    return typeof input === 'object' && input !== null && (u.values as Set<unknown>).has((input as Record<string, unknown>)[k]);
+  });
+}
+
+/**
+ * The object shape at `path` in `schema` (through defaults, optionals, arrays,
+ * records and unions — for a union, the option whose literal fields match the
+ * input there), for listing the known keys.
+ */
+function shapeAt(schema: z.ZodType | undefined, path: ReadonlyArray<PropertyKey>, input: unknown): Record<string, unknown> | undefined {
+  const s = unwrap(schema);
+  if (s instanceof z.ZodUnion) {
+    for (const o of s.options as z.ZodType[]) {
+      const shape = shapeAt(o, path, input);
+      if (shape && (path.length > 0 || literalsMatch(shape, input))) return shape;
+    }
+    return undefined;
+  }
+  if (path.length === 0) return s instanceof z.ZodObject ? (s.shape as Record<string, unknown>) : undefined;
+  const [p, ...rest] = path;
+  const child = input !== null && typeof input === 'object' ? (input as Record<PropertyKey, unknown>)[p as string] : undefined;
+  if (s instanceof z.ZodObject) return shapeAt((s.shape as Record<string, z.ZodType>)[p as string], rest, child);
+  if (s instanceof z.ZodArray) return shapeAt(s.element as z.ZodType, rest, child);
+  if (s instanceof z.ZodRecord) return shapeAt(s.valueType as z.ZodType, rest, child);
+  return undefined;
+}
+
+/** The candidate closest to `key` (optimal-string-alignment distance, case-insensitive), or null when none is close. */
+export function closestKey(key: string, candidates: readonly string[]): string | null {
+  let best: string | null = null, bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(key.toLowerCase(), c.toLowerCase());
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  return bestD <= Math.max(1, Math.min(3, Math.floor(key.length / 3))) ? best : null;
+}
+
+/** Optimal-string-alignment edit distance (insertions, deletions, substitutions, adjacent transpositions). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * The issues of the one option of a failed union that got past the type check
+ * (e.g. a distribution object with a bad field, beside the number shorthand),
+ * with absolute paths; null when no or several options did (then the union's
+ * own wording, what any option accepts, is the message).
+ */
+function unionBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] | null {
+  if (issue.code !== 'invalid_union' || !('errors' in issue) || !Array.isArray(issue.errors)) return null;
+  const rootTypeError = (i: z.core.$ZodIssue): boolean => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value');
+  const passed = (issue.errors as z.core.$ZodIssue[][]).filter((branch) => branch.length > 0 && !branch.every(rootTypeError));
+  if (passed.length !== 1) return null;
+  return passed[0]!.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as z.core.$ZodIssue);
 }
 
 const ARTICLE: Record<string, string> = { object: 'an object', array: 'an array', number: 'a number', string: 'a string', boolean: 'a boolean', int: 'an integer' };
 
-/** One line per issue: `<where>: <path>: expected <what>, got <value>`. */
+/** One line per issue: `<where>: <path>: expected <what>, got <value>`; an unknown key close to a known one adds `; did you mean "<known>"?`. */
 export function formatIssues(error: z.ZodError, input: unknown, where: string, prefix = '', schema?: z.ZodType): string[] {
+  return lines(error.issues, input, where, prefix, schema);
+}
+
+function lines(issues: readonly z.core.$ZodIssue[], input: unknown, where: string, prefix: string, schema?: z.ZodType): string[] {
   const head = (at: string): string => `${where}: ${at === '' ? '' : `${at}: `}`;
-  return error.issues.flatMap((issue) => {
+  return issues.flatMap((issue) => {
+    const inner = unionBranch(issue);
+    if (inner) return lines(inner, input, where, prefix, schema);
     if (issue.code === 'unrecognized_keys') {
-      const known = Object.keys(shapeAt(schema, issue.path) ?? {});
-      return issue.keys.map((k) => `${head(formatPath([...issue.path, k], prefix))}unknown key${known.length ? ` (known: ${known.join(', ')})` : ''}`);
+      const known = Object.keys(shapeAt(schema, issue.path, input) ?? {});
+      return issue.keys.map((k) => {
+        const near = closestKey(k, known);
+        return `${head(formatPath([...issue.path, k], prefix))}unknown key${known.length ? ` (known: ${known.join(', ')})` : ''}${near === null ? '' : `; did you mean ${JSON.stringify(near)}?`}`;
+      });
     }
     const at = formatPath(issue.path, prefix);
     const got = valueAt(input, issue.path);
@@ -262,7 +337,8 @@ export function optionsTable(schema: z.ZodObject): string {
     if (!m) throw new Error(`optionsTable: field ${key} was not built by a field helper of src/core/schema.ts`);
     const doc = cell(m.doc) + (m.maxWhy ? ` (max: ${cell(m.maxWhy)})` : '');
     const d = defaultOf(s);
-    return `| \`${key}\` | ${m.kind} | ${d === undefined ? '—' : `\`${JSON.stringify(d)}\``} | ${m.range} | ${doc} | ${m.source ? cell(m.source) : ''} |`;
+    const dflt = d !== undefined ? `\`${JSON.stringify(d)}\`` : s.safeParse(undefined).success ? '—' : '**required**';
+    return `| \`${key}\` | ${m.kind} | ${dflt} | ${m.range} | ${doc} | ${m.source ? cell(m.source) : ''} |`;
   });
   return ['| field | type | default | range | meaning | source |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }
@@ -281,7 +357,13 @@ export function jsonSchemaOf(schema: z.ZodType, title: string): Record<string, u
       const js = ctx.jsonSchema as Record<string, unknown>;
       const m = fieldMeta(ctx.zodSchema as unknown as z.ZodType);
       for (const k of ['doc', 'source', 'maxWhy', 'expected', 'kind', 'range']) delete js[k];
-      if ((ctx.zodSchema as { def?: { type?: string } }).def?.type === 'custom') js.type = 'object';
+      const def = (ctx.zodSchema as { def?: { type?: string; values?: unknown[] } }).def;
+      if (def?.type === 'custom') js.type = 'object';
+      // JSON has no Infinity (YAML writes it `.inf`): the option stays open, described.
+      if (def?.type === 'literal' && def.values?.some((v) => typeof v === 'number' && !Number.isFinite(v))) {
+        for (const k of Object.keys(js)) delete js[k];
+        js.description = 'Infinity (`.inf` in YAML)';
+      }
       if (m) {
         js.description = m.maxWhy ? `${m.doc} (max: ${m.maxWhy})` : m.doc;
         if (m.source) js['x-source'] = m.source;

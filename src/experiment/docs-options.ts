@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jsonSchemaOf, optionsTable, type z } from '../core/schema.js';
 import { ZOO_FILE_SCHEMA } from './zoo.js';
+import { FUNCTION_SCHEMA, LOAD_SCHEMAS, NODE_SCHEMA, SCENARIO_SCHEMA, STAGE_SCHEMA, WORKFLOW_SCHEMA } from '../cluster/sim/scenario-schema.js';
 import { ATTMF_SCHEMA, DDPG_SCHEMA, DQN_SCHEMA, MADDPG_SCHEMA, MEANFIELD_SCHEMA, PPO_SCHEMA, SES_SCHEMA, STEPCONF_POLICY_SCHEMA, baselineOptionSchemas } from '../../agents/index.js';
 import { CARTPOLE_SCHEMA, DARLY_SCHEMA, FAASRANK_SCHEMA, HORIZONTAL_SCHEMA, PENDULUM_SCHEMA, VERTICAL_SCHEMA, faasconfSchema, stepconfSchema } from '../../envs/index.js';
 
@@ -39,11 +40,18 @@ export const OPTIONS_DOCS: readonly OptionsDoc[] = [
   { file: 'docs/agents/options.md', name: 'stepconf', schema: STEPCONF_POLICY_SCHEMA },
   // The baselines that take options, one table per schema (the routing baselines share one).
   ...baselineOptionSchemas().filter((b) => Object.keys(b.schema.shape).length > 0).map((b) => ({ file: 'docs/agents/baselines.md', name: b.names.join(', '), schema: b.schema })),
+  { file: 'docs/scenarios.md', name: 'scenario', schema: SCENARIO_SCHEMA },
+  { file: 'docs/scenarios.md', name: 'scenario.nodes', schema: NODE_SCHEMA },
+  { file: 'docs/scenarios.md', name: 'scenario.functions', schema: FUNCTION_SCHEMA },
+  { file: 'docs/scenarios.md', name: 'scenario.workflows', schema: WORKFLOW_SCHEMA },
+  { file: 'docs/scenarios.md', name: 'scenario.stages', schema: STAGE_SCHEMA },
+  ...Object.entries(LOAD_SCHEMAS).map(([kind, schema]) => ({ file: 'docs/scenarios.md', name: `scenario.loads.${kind}`, schema })),
 ];
 
 /** JSON Schemas of the YAML files, for editors (`# yaml-language-server: $schema=./schema.json`). */
 export const JSON_SCHEMAS: readonly { file: string; schema: z.ZodType; title: string }[] = [
   { file: 'configs/zoo/schema.json', schema: ZOO_FILE_SCHEMA, title: 'faasgym zoo file: environment ids to tuned agent options (src/experiment/zoo.ts)' },
+  { file: 'configs/scenarios/schema.json', schema: SCENARIO_SCHEMA, title: 'faasgym simulator scenario: nodes, functions, workflows and loads (src/cluster/sim/scenario-schema.ts; docs/scenarios.md)' },
 ];
 
 /** Every JSON Schema file with its committed and its generated text. */

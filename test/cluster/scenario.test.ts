@@ -137,47 +137,64 @@ describe('resolveScenario: defaults of a minimal valid scenario', () => {
 
 describe('resolveScenario: bad scenarios name the field', () => {
   const cases: [string, (s: any) => void, string][] = [
-    ['not an object', (s) => Object.assign(s, { nodes: 'x' }), 'nodes: expected an array of 1 to 10000 items, got "x"'],
-    ['missing duration', (s) => delete s.duration, 'duration: required, got nothing'],
-    ['negative duration', (s) => (s.duration = -5), 'duration: expected a number in (0, 10000000], got -5'],
-    ['negative warmup', (s) => (s.warmup = -1), 'warmup: expected a number in [0, 10000000], got -1'],
-    ['bad seed', (s) => (s.seed = 1.5), 'seed: expected an integer in [0, 9007199254740991], got 1.5'],
+    ['not an object', (s) => Object.assign(s, { nodes: 'x' }), 'scenario: nodes: expected an array of 1 to 10000 items, got "x"'],
+    ['missing duration', (s) => delete s.duration, 'scenario: duration: expected a number in (0, 10000000], got nothing'],
+    ['negative duration', (s) => (s.duration = -5), 'scenario: duration: expected a number in (0, 10000000], got -5'],
+    ['negative warmup', (s) => (s.warmup = -1), 'scenario: warmup: expected a number in [0, 10000000], got -1'],
+    ['bad seed', (s) => (s.seed = 1.5), 'scenario: seed: expected an integer in [0, 9007199254740991], got 1.5'],
     ['unknown top-level key', (s) => (s.wamrup = 3),
-      'wamrup: unknown key (allowed: name, seed, duration, warmup, nodes, functions, workflows, loads); did you mean "warmup"?'],
+      'scenario: wamrup: unknown key (known: name, seed, duration, warmup, nodes, functions, workflows, loads); did you mean "warmup"?'],
     ['typo in a function key', (s) => (s.functions[1].wrok = 1),
-      'functions[1].wrok: unknown key (allowed: name, work, threads, parallelFraction, memoryFootprintMb, coldStart, initSeconds, download, upload, transferMb, interferenceSensitivity, contention, scaling, replicas, cpuMilli, memoryMb, cpuPerMemoryMb, maxInflight, overflow, keepAlive, scaleFromZero, scaleOutBurst, scaleOutRate, nodeSelector, dispatch, scheduler); did you mean "work"?'],
-    ['bad distribution', (s) => (s.functions[2].work = { kind: 'exponential', mean: -1 }), 'functions[2].work.mean must be a finite number > 0, got -1'],
-    ['missing work', (s) => delete s.functions[0].work, 'functions[0].work: required, got nothing'],
-    ['fractional cores', (s) => (s.nodes[1].cores = 2.5), 'nodes[1].cores: expected an integer in [1, 1024], got 2.5'],
+      'scenario: functions[1].wrok: unknown key (known: name, work, threads, parallelFraction, memoryFootprintMb, coldStart, initSeconds, download, upload, transferMb, interferenceSensitivity, contention, scaling, replicas, cpuMilli, memoryMb, cpuPerMemoryMb, maxInflight, overflow, keepAlive, scaleFromZero, scaleOutBurst, scaleOutRate, nodeSelector, dispatch, scheduler); did you mean "work"?'],
+    ['bad distribution', (s) => (s.functions[2].work = { kind: 'exponential', mean: -1 }), 'scenario: functions[2].work.mean: expected a number in (0, 1000000000], got -1'],
+    ['missing work', (s) => delete s.functions[0].work, 'scenario: functions[0].work: expected a number in [0, 1000000000] or a distribution {kind, ...}, got nothing'],
+    ['fractional cores', (s) => (s.nodes[1].cores = 2.5), 'scenario: nodes[1].cores: expected an integer in [1, 1024], got 2.5'],
     ['stress out of range', (s) => (s.nodes[0].stress = { kind: 'random', levels: [0, 0.5, 1.25], every: 10 }),
-      'nodes[0].stress.levels[2]: expected a number in [0, 1], got 1.25'],
-    ['unknown scaling mode', (s) => (s.functions[0].scaling = 'lambda'), 'functions[0].scaling: expected one of "replicas", "per-request", got "lambda"'],
+      'scenario: nodes[0].stress.levels[2]: expected a number in [0, 1], got 1.25'],
+    ['unknown scaling mode', (s) => (s.functions[0].scaling = 'lambda'), 'scenario: functions[0].scaling: expected one of "replicas", "per-request", got "lambda"'],
     ['per-request with maxInflight 4', (s) => Object.assign(s.functions[0], { scaling: 'per-request', maxInflight: 4 }),
-      'functions[0].maxInflight: per-request scaling runs one request per instance (maxInflight 1), got 4; use scaling "replicas" for concurrent requests per instance'],
+      'scenario: functions[0].maxInflight: expected 0 or 1 with scaling "per-request" (one request per instance; use scaling "replicas" for concurrent requests per instance), got 4'],
     ['cpuMilli with cpuPerMemoryMb', (s) => Object.assign(s.functions[0], { cpuMilli: 500, cpuPerMemoryMb: 1769 }),
-      'functions[0].cpuPerMemoryMb: set either cpuMilli or cpuPerMemoryMb, not both (cpuPerMemoryMb derives cpuMilli from memoryMb)'],
-    ['unknown node in nodeSelector', (s) => (s.functions[1].nodeSelector = ['w01', 'w09']), 'functions[1].nodeSelector[1]: unknown node "w09" (nodes: w01, w02)'],
+      'scenario: functions[0].cpuPerMemoryMb: expected no cpuPerMemoryMb beside cpuMilli (cpuPerMemoryMb derives cpuMilli from memoryMb: set one of them), got 1769'],
+    ['unknown node in nodeSelector', (s) => (s.functions[1].nodeSelector = ['w01', 'w09']), 'scenario: functions[1].nodeSelector[1]: expected one of the nodes (w01, w02), got "w09"'],
     ['function named like a node', (s) => (s.functions[2].name = 'w02'),
-      'functions[2].name: duplicate name "w02" (already used by nodes[1].name); names must be unique across nodes, functions and workflows'],
+      'scenario: functions[2].name: expected a name unique across nodes, functions and workflows, got "w02" (already used by nodes[1].name)'],
     ['workflow named like a function', (s) => (s.workflows[0].name = 'b'),
-      'workflows[0].name: duplicate name "b" (already used by functions[1].name); names must be unique across nodes, functions and workflows'],
-    ['stage of an unknown function', (s) => (s.workflows[0].stages[2].fn = 'd'), 'workflows[0].stages[2].fn: unknown function "d"'],
+      'scenario: workflows[0].name: expected a name unique across nodes, functions and workflows, got "b" (already used by functions[1].name)'],
+    ['stage of an unknown function', (s) => (s.workflows[0].stages[2].fn = 'd'), 'scenario: workflows[0].stages[2].fn: expected the name of a function, got "d"'],
     ['duplicate stage id', (s) => s.workflows[0].stages.push('a'),
-      'workflows[0].stages[3]: duplicate stage id "a"; give stages that run the same function distinct ids'],
-    ['edge to an unknown stage', (s) => s.workflows[0].edges.push(['b', 'c']), 'workflows[0].edges[1][1]: unknown stage id "c" (stages: a, b, c1)'],
-    ['cycle', (s) => s.workflows[0].edges.push(['c1', 'a']), 'workflows[0]: the workflow graph has a cycle: a -> b -> c1 -> a'],
+      'scenario: workflows[0].stages[3]: expected a stage id unused by the other stages (give stages that run the same function distinct ids), got "a"'],
+    ['edge to an unknown stage', (s) => s.workflows[0].edges.push(['b', 'c']), 'scenario: workflows[0].edges[1][1]: expected one of the stage ids (a, b, c1), got "c"'],
+    ['cycle', (s) => s.workflows[0].edges.push(['c1', 'a']), 'scenario: workflows[0]: expected an acyclic workflow graph, got the cycle a -> b -> c1 -> a'],
     ['branch probabilities not summing to 1', (s) => (s.workflows[0].branches = [{ from: 'a', to: ['b', 'c1'], probs: [0.5, 0.4] }]),
-      'workflows[0].branches[0].probs: expected probabilities summing to 1 (±1e-9), got 0.9'],
+      'scenario: workflows[0].branches[0].probs: expected probabilities summing to 1 (±1e-9; these sum to 0.9), got [0.5,0.4]'],
     ['negative branch probability', (s) => (s.workflows[0].branches = [{ from: 'a', to: ['b', 'c1'], probs: [1.5, -0.5] }]),
-      'workflows[0].branches[0].probs[0]: expected a number in [0, 1], got 1.5'],
-    ['load of an unknown target', (s) => (s.loads[0].target = 'shop'), 'loads[0].target: unknown workflow or function "shop"'],
-    ['load naming a node', (s) => s.loads.push({ kind: 'closed', target: 'w01', users: 3 }), 'loads[1].target: unknown workflow or function "w01"'],
+      'scenario: workflows[0].branches[0].probs[0]: expected a number in [0, 1], got 1.5\nscenario: workflows[0].branches[0].probs[1]: expected a number in [0, 1], got -0.5'],
+    ['load of an unknown target', (s) => (s.loads[0].target = 'shop'), 'scenario: loads[0].target: expected the name of a workflow or function, got "shop"'],
+    ['load naming a node', (s) => s.loads.push({ kind: 'closed', target: 'w01', users: 3 }), 'scenario: loads[1].target: expected the name of a workflow or function, got "w01"'],
     ['unknown load kind', (s) => (s.loads[0].kind = 'poison'),
-      'loads[0].kind: expected one of "poisson", "constant", "ramp", "diurnal", "burst", "trace", "closed", got "poison"'],
-    ['load key of another kind', (s) => (s.loads[0].users = 10), 'loads[0].users: unknown key (allowed: kind, target, rate)'],
+      'scenario: loads[0].kind: expected one of "poisson", "constant", "ramp", "diurnal", "burst", "trace", "closed", got "poison"'],
+    ['load key of another kind', (s) => (s.loads[0].users = 10), 'scenario: loads[0].users: unknown key (known: kind, target, rate)'],
     ['trace with both counts and file', (s) => (s.loads[0] = { kind: 'trace', target: 'a', counts: [1, 2], file: 'x.csv' }),
-      'loads[0]: a trace load needs exactly one of counts (per-minute invocation counts) or file (an Azure Functions trace)'],
-    ['closed users not an integer', (s) => (s.loads[0] = { kind: 'closed', target: 'a', users: 0 }), 'loads[0].users: expected an integer in [1, 100000], got 0'],
+      'scenario: loads[0]: expected exactly one of counts (per-minute invocation counts) or file (an Azure Functions trace), got {"kind":"trace","target":"a","counts":[1,2],"file":"x.csv"}'],
+    ['closed users not an integer', (s) => (s.loads[0] = { kind: 'closed', target: 'a', users: 0 }), 'scenario: loads[0].users: expected an integer in [1, 100000], got 0'],
+    // The schema's wording reaches inside unions and discriminated unions, and refuses their unknown keys too.
+    ['bad field type inside a distribution', (s) => (s.functions[1].work = { kind: 'exponential', mean: 'x' }), 'scenario: functions[1].work.mean: expected a number in (0, 1000000000], got "x"'],
+    ['unknown key of a distribution', (s) => (s.functions[1].work = { kind: 'exponential', mean: 1, median: 2 }), 'scenario: functions[1].work.median: unknown key (known: kind, mean); did you mean "mean"?'],
+    ['distribution that is neither', (s) => (s.functions[1].work = 'fast'), 'scenario: functions[1].work: expected a number in [0, 1000000000] or a distribution {kind, ...}, got "fast"'],
+    ['uniform high below low', (s) => (s.functions[1].work = { kind: 'uniform', low: 2, high: 1 }), 'scenario: functions[1].work.high: expected a number >= low (2), got 1'],
+    ['typo in a load key', (s) => (s.loads[0].rtae = 3), 'scenario: loads[0].rtae: unknown key (known: kind, target, rate); did you mean "rate"?'],
+    ['scaleOutBurst 0', (s) => (s.functions[0].scaleOutBurst = 0), 'scenario: functions[0].scaleOutBurst: expected an integer in [1, 10000] or Infinity, got 0'],
+    ['keepAlive a string', (s) => (s.functions[0].keepAlive = 'never'), 'scenario: functions[0].keepAlive: expected a number in [0, 10000000] or null (never), got "never"'],
+    ['invoker dispatch without per-request', (s) => (s.functions[0].dispatch = 'invoker'),
+      'scenario: functions[0].dispatch: expected "fleet" with scaling "replicas" ("invoker" needs scaling "per-request": one invocation per container, as OpenWhisk), got "invoker"'],
+    ['stress points out of order', (s) => (s.nodes[0].stress = { kind: 'schedule', points: [{ at: 5, level: 0.5 }, { at: 5, level: 0 }] }),
+      "scenario: nodes[0].stress.points[1].at: expected a number > the previous point's at (5), got 5"],
+    ['diurnal amplitude above mean', (s) => (s.loads[0] = { kind: 'diurnal', target: 'a', mean: 2, amplitude: 3, period: 60 }),
+      'scenario: loads[0].amplitude: expected a number <= mean (2) so that the rate stays >= 0, got 3'],
+    ['trace row with counts', (s) => (s.loads[0] = { kind: 'trace', target: 'a', counts: [1], row: 2 }),
+      'scenario: loads[0].row: expected no row with counts (row selects a line of a trace file), got 2'],
+    ['labels not strings', (s) => (s.nodes[0].labels = { zone: 3 }), 'scenario: nodes[0].labels.zone: expected a string, got 3'],
   ];
 
   test.each(cases)('%s', (_label, mutate, expected) => {
@@ -244,16 +261,20 @@ describe('loadScenarioFile', () => {
     expect(() => loadScenarioFile(file)).toThrow(/dup\.yaml:2:1: invalid YAML \(line 2\): Map keys must be unique/);
   });
 
-  test('validation errors start with the field and name the file', () => {
+  test('validation errors name the file, then the field', () => {
     const file = join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify({ duration: 0, nodes: [], functions: [], loads: [] }));
-    expect(thrown(() => loadScenarioFile(file))).toBe(`duration: expected a number in (0, 10000000], got 0 (in ${file})`);
+    expect(thrown(() => loadScenarioFile(file))).toBe([
+      `${file}: duration: expected a number in (0, 10000000], got 0`,
+      `${file}: nodes: expected an array of 1 to 10000 items, got []`,
+      `${file}: functions: expected an array of 1 to 10000 items, got []`,
+    ].join('\n'));
   });
 
   test('a missing trace file and a wrong extension are errors', () => {
     const file = join(dir, 'notrace.yaml');
     writeFileSync(file, 'duration: 1\nnodes: [{name: n, cores: 1, memoryMb: 1}]\nfunctions: [{name: f, work: 1}]\nloads: [{kind: trace, target: f, file: nope.csv}]\n');
-    expect(thrown(() => loadScenarioFile(file))).toBe(`loads[0].file: cannot read trace file ${JSON.stringify(join(dir, 'nope.csv'))} (in ${file})`);
+    expect(thrown(() => loadScenarioFile(file))).toBe(`${file}: loads[0].file: expected a readable trace file, got ${JSON.stringify(join(dir, 'nope.csv'))}`);
     expect(() => loadScenarioFile(join(dir, 'x.toml'))).toThrow(/scenario files must end in \.json, \.yaml or \.yml/);
   });
 
@@ -308,7 +329,7 @@ describe('trace files stay inside the scenario directory', () => {
   ])('%s is refused without reading it', (file) => {
     const path = scenarioWith(file);
     const msg = thrown(() => loadScenarioFile(path));
-    expect(msg).toBe(`loads[0].file: expected a trace file inside the scenario's directory, got ${JSON.stringify(file)} (in ${path})`);
+    expect(msg).toBe(`${path}: loads[0].file: expected a trace file inside the scenario's directory, got ${JSON.stringify(file)}`);
     expect(msg).not.toMatch(/root:/);
   });
 
@@ -316,7 +337,7 @@ describe('trace files stay inside the scenario directory', () => {
     symlinkSync(secret, join(dir, 'link.csv'));
     const path = scenarioWith('link.csv');
     const msg = thrown(() => loadScenarioFile(path));
-    expect(msg).toBe(`loads[0].file: expected a trace file inside the scenario's directory, got a link out of it: ${JSON.stringify(join(dir, 'link.csv'))} (in ${path})`);
+    expect(msg).toBe(`${path}: loads[0].file: expected a trace file inside the scenario's directory, got a link out of it: ${JSON.stringify(join(dir, 'link.csv'))}`);
     expect(msg).not.toMatch(/root:/);
   });
 
@@ -342,16 +363,16 @@ class SimClusterFrom {
 // Issue 12: finite but huge values are refused with the bound, instead of hanging a run or exhausting the heap.
 describe('upper bounds', () => {
   const cases: [string, (s: any) => void, string][] = [
-    ['rate 1e308', (s) => (s.loads[0].rate = 1e308), 'loads[0].rate: expected a number in (0, 100000], got 1e+308'],
-    ['trace count 3e9', (s) => (s.loads[0] = { kind: 'trace', target: 'a', counts: [1, 3e9] }), 'loads[0].counts[1]: expected an integer in [0, 6000000], got 3000000000'],
-    ['duration 1e12', (s) => (s.duration = 1e12), 'duration: expected a number in (0, 10000000], got 1000000000000'],
-    ['warmup 1e12', (s) => (s.warmup = 1e12), 'warmup: expected a number in [0, 10000000], got 1000000000000'],
-    ['parallelism 1e9', (s) => (s.workflows[0].stages[2].parallelism = 1e9), 'workflows[0].stages[2].parallelism: expected an integer in [1, 1000], got 1000000000'],
-    ['users 1e9', (s) => (s.loads[0] = { kind: 'closed', target: 'a', users: 1e9 }), 'loads[0].users: expected an integer in [1, 100000], got 1000000000'],
-    ['replicas 1e9', (s) => (s.functions[0].replicas = 1e9), 'functions[0].replicas: expected an integer in [0, 10000], got 1000000000'],
-    ['cores 1e9', (s) => (s.nodes[0].cores = 1e9), 'nodes[0].cores: expected an integer in [1, 1024], got 1000000000'],
-    ['__proto__ key', (s) => Object.defineProperty(s, '__proto__', { value: { x: 1 }, enumerable: true }), '__proto__: unknown key (allowed: name, seed, duration, warmup, nodes, functions, workflows, loads)'],
-    ['constructor key', (s) => (s.nodes[0].constructor = 1), 'nodes[0].constructor: unknown key (allowed: name, cores, memoryMb, speed, l3Mb, cpuModel, labels, stress, functionMemoryMb)'],
+    ['rate 1e308', (s) => (s.loads[0].rate = 1e308), 'scenario: loads[0].rate: expected a number in (0, 100000], got 1e+308'],
+    ['trace count 3e9', (s) => (s.loads[0] = { kind: 'trace', target: 'a', counts: [1, 3e9] }), 'scenario: loads[0].counts[1]: expected an integer in [0, 6000000], got 3000000000'],
+    ['duration 1e12', (s) => (s.duration = 1e12), 'scenario: duration: expected a number in (0, 10000000], got 1000000000000'],
+    ['warmup 1e12', (s) => (s.warmup = 1e12), 'scenario: warmup: expected a number in [0, 10000000], got 1000000000000'],
+    ['parallelism 1e9', (s) => (s.workflows[0].stages[2].parallelism = 1e9), 'scenario: workflows[0].stages[2].parallelism: expected an integer in [1, 1000], got 1000000000'],
+    ['users 1e9', (s) => (s.loads[0] = { kind: 'closed', target: 'a', users: 1e9 }), 'scenario: loads[0].users: expected an integer in [1, 100000], got 1000000000'],
+    ['replicas 1e9', (s) => (s.functions[0].replicas = 1e9), 'scenario: functions[0].replicas: expected an integer in [0, 10000], got 1000000000'],
+    ['cores 1e9', (s) => (s.nodes[0].cores = 1e9), 'scenario: nodes[0].cores: expected an integer in [1, 1024], got 1000000000'],
+    ['__proto__ key', (s) => Object.defineProperty(s, '__proto__', { value: { x: 1 }, enumerable: true }), 'scenario: __proto__: unknown key (known: name, seed, duration, warmup, nodes, functions, workflows, loads)'],
+    ['constructor key', (s) => (s.nodes[0].constructor = 1), 'scenario: nodes[0].constructor: unknown key (known: name, cores, memoryMb, speed, l3Mb, cpuModel, labels, stress, functionMemoryMb)'],
   ];
   test.each(cases)('%s', (_label, mutate, expected) => {
     const s = base();

@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { SimCluster } from '../sim/sim-cluster.js';
 import type { ClusterSnapshot } from '../types.js';
 import type { TwinClock } from './clock.js';
-import type { RenderContext } from './k8s-objects.js';
+import type { RenderContext } from './k8s-meta.js';
 import type { TwinModel } from './model.js';
 import type { TwinProfile } from './profile.js';
 

@@ -29,7 +29,7 @@ import type { TwinContext, TwinRequest } from './context.js';
 import { CE_MAX_REPLICAS, CE_MIN_REPLICAS } from './profile.js';
 import { HttpError, json, parseJson, text, type Reply } from './http.js';
 import { FUNCTION_LABEL, type FunctionConfig, type Resources } from './model.js';
-import { replicaCounts } from './k8s-objects.js';
+import { replicaCounts } from './k8s-deployment.js';
 import { memoryMbOf } from './quantity.js';
 import { version as packageVersion } from '../../version.js';
 

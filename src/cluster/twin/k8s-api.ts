@@ -22,10 +22,13 @@
 import { ConfigError, quote } from '../../core/errors.js';
 import type { TwinContext, TwinRequest } from './context.js';
 import { HttpError, json, parseJson, type Reply } from './http.js';
-import {
-  apiGroup, apiGroupList, apiVersions, appsResources, configFromDeployment, coreResources, deploymentSpec, diffPaths, renderDeployment,
-  renderNamespace, renderNode, renderPods, renderScale, status, toTable, versionInfo,
-} from './k8s-objects.js';
+import { apiGroup, apiGroupList, apiVersions, appsResources, coreResources, versionInfo } from './k8s-discovery.js';
+import { deploymentSpec, renderDeployment, renderScale } from './k8s-deployment.js';
+import { configFromDeployment, diffPaths } from './k8s-deployment-update.js';
+import { status } from './k8s-meta.js';
+import { renderNamespace, renderNode } from './k8s-nodes.js';
+import { renderPods } from './k8s-pods.js';
+import { toTable } from './k8s-table.js';
 import { InvalidUpdate, type FunctionConfig } from './model.js';
 import { applyPatch, PatchError, patchTypeOf, type Json } from './patch.js';
 

@@ -39,7 +39,7 @@ import { GatewayApi } from './gateway.js';
 import { basicAuthOk, bearerOk, HttpError, json, parseJson, readBody, send, text, type Reply } from './http.js';
 import { InfluxWriter, type InfluxWriterOptions } from './influx-writer.js';
 import { KubernetesApi } from './k8s-api.js';
-import { status, Versioner, type RenderContext } from './k8s-objects.js';
+import { status, Versioner, type RenderContext } from './k8s-meta.js';
 import { TwinModel } from './model.js';
 import { resolveTwinScenario } from './scenario-source.js';
 
