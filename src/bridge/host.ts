@@ -9,11 +9,12 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import type { AnyEnv } from '../core/env.js';
 import { FaasgymError } from '../core/errors.js';
 import { findPackageRoot } from '../host.js';
 import type { Registry } from '../registry/index.js';
+import { ChannelClient, OP_CLOSE, OP_RUN, type ChannelReply } from './channel.js';
 import { buildEnv, describe, runOnEnv, type HostRequest, type MakeArgsOptions } from './env-ops.js';
 import { BridgeError } from './protocol.js';
 
@@ -98,22 +99,34 @@ export function workerUrl(): URL {
 
 export class WorkerHost implements EnvHost {
   onDeath?: (reason: string) => void;
-  private nextId = 0;
-  private pending: { id: number; resolve: (text: string) => void; reject: (err: unknown) => void; timer: NodeJS.Timeout } | undefined;
+  /** The request in flight; `settle` is its reply handler. */
+  private pending: { cmd: string; settle: (reply: ChannelReply | Error) => void } | undefined;
   private dead: string | undefined;
   private closing: Promise<void> | undefined;
+  /**
+   * One timer per host, re-armed (`refresh`) for every request: it fires only
+   * if a request outlives the limit. Referenced while a request is in flight
+   * (a pending reply keeps the process alive, as a pending message would).
+   */
+  private readonly timer: NodeJS.Timeout;
 
   private constructor(
     private readonly worker: Worker,
+    private readonly channel: ChannelClient,
     private readonly envId: string,
     private readonly limits: WorkerLimits,
     readonly kind: 'single' | 'parallel',
     readonly description: Record<string, unknown>,
-  ) {}
+  ) {
+    this.timer = setTimeout(() => this.onTimer(), limits.requestTimeoutMs);
+    this.timer.unref();
+  }
 
   /** Start a worker, build the environment in it, and describe it; bounded by the request time limit. */
   static async start(envId: string, config: Record<string, unknown>, options: MakeArgsOptions, limits: WorkerLimits): Promise<WorkerHost> {
     const worker = takeWorker(limits);
+    const { port1, port2 } = new MessageChannel();
+    const { client, init } = ChannelClient.create(port1, port2);
     const made = await new Promise<{ text: string }>((resolve, reject) => {
       // Only our own listeners come off again: removeAllListeners would also drop the Worker's internal ones.
       const off = (): void => {
@@ -124,6 +137,7 @@ export class WorkerHost implements EnvHost {
       };
       const fail = (err: unknown): void => {
         off();
+        port1.close();
         void worker.terminate();
         reject(err);
       };
@@ -141,25 +155,28 @@ export class WorkerHost implements EnvHost {
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.on('exit', onExit);
-      worker.postMessage({ id: 0, op: 'make', envId, config, options });
+      worker.postMessage({ id: 0, op: 'make', envId, config, options, channel: init }, [port2]);
     });
     const description = JSON.parse(made.text) as Record<string, unknown>;
-    const host = new WorkerHost(worker, envId, limits, description.kind as 'single' | 'parallel', description);
+    const host = new WorkerHost(worker, client, envId, limits, description.kind as 'single' | 'parallel', description);
     host.listen();
     return host;
   }
 
   private listen(): void {
-    this.worker.on('message', (m: FromWorker) => {
-      const p = this.pending;
-      if (p === undefined || p.id !== m.id) return;
-      this.pending = undefined;
-      clearTimeout(p.timer);
-      if (m.ok) p.resolve(m.text);
-      else p.reject(new RemoteError(m.error.type, m.error.message));
-    });
     this.worker.on('error', (err) => this.die(crashError(this.envId, err, this.limits)));
     this.worker.on('exit', (code) => this.die(new EnvironmentCrashedError(`${this.envId}: the environment's worker exited with code ${code}; the handle is closed`)));
+  }
+
+  private onTimer(): void {
+    const p = this.pending;
+    if (p === undefined || this.dead !== undefined || p.cmd === 'close') return; // close has its own, shorter bound
+    this.die(
+      new RequestTimeoutError(
+        `${p.cmd} on ${this.envId} did not finish within ${this.limits.requestTimeoutMs / 1000} s (the server's --request-timeout): ` +
+          'the environment was stopped and its handle closed; make a new one',
+      ),
+    );
   }
 
   /** Mark dead, fail the request in flight, stop the worker, tell the server (once). */
@@ -168,30 +185,50 @@ export class WorkerHost implements EnvHost {
     this.dead = err.message;
     const p = this.pending;
     this.pending = undefined;
-    if (p !== undefined) {
-      clearTimeout(p.timer);
-      p.reject(err);
-    }
+    clearTimeout(this.timer);
+    this.channel.abandon();
+    this.channel.close();
+    p?.settle(err);
     void this.worker.terminate();
     if (this.closing === undefined) this.onDeath?.(err.message);
+  }
+
+  /** Send `text` with `op` and call `settle` once with the reply, or with the error that ended the worker. */
+  private request(cmd: string, op: number, text: string, settle: (reply: ChannelReply | Error) => void): void {
+    const pending = { cmd, settle };
+    this.pending = pending;
+    this.timer.refresh().ref();
+    this.channel.send(op, text);
+    const onWake = (): void => {
+      if (this.pending !== pending) return; // died (and settled) meanwhile
+      // A late notify of the previous reply can wake this wait early: wait again.
+      if (!this.channel.answered) {
+        void this.channel.reply().then(onWake);
+        return;
+      }
+      this.pending = undefined;
+      this.timer.unref();
+      let reply: ChannelReply | Error;
+      try {
+        reply = this.channel.read();
+      } catch (err) {
+        this.die(new EnvironmentCrashedError(`${this.envId}'s worker sent a malformed reply (${(err as Error).message}): its environment was stopped and its handle closed`));
+        return;
+      }
+      settle(reply);
+    };
+    void this.channel.reply().then(onWake);
   }
 
   run(req: HostRequest): Promise<string> {
     if (this.dead !== undefined) return Promise.reject(new EnvironmentCrashedError(this.dead));
     if (this.pending !== undefined) return Promise.reject(new BridgeError('internal: two requests in flight on one worker'));
-    this.nextId += 1;
-    const id = this.nextId;
     return new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.die(
-          new RequestTimeoutError(
-            `${req.cmd} on ${this.envId} did not finish within ${this.limits.requestTimeoutMs / 1000} s (the server's --request-timeout): ` +
-              'the environment was stopped and its handle closed; make a new one',
-          ),
-        );
-      }, this.limits.requestTimeoutMs);
-      this.pending = { id, resolve, reject, timer };
-      this.worker.postMessage({ id, op: 'run', req });
+      this.request(req.cmd, OP_RUN, JSON.stringify(req), (reply) => {
+        if (reply instanceof Error) reject(reply);
+        else if (reply.ok) resolve(reply.text);
+        else reject(remoteError(reply.text));
+      });
     });
   }
 
@@ -199,20 +236,39 @@ export class WorkerHost implements EnvHost {
     if (this.closing !== undefined) return this.closing;
     this.closing = (async () => {
       if (this.dead === undefined && this.pending === undefined) {
-        this.nextId += 1;
-        const id = this.nextId;
-        const closed = new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, Math.min(this.limits.requestTimeoutMs, 10_000));
-          this.pending = { id, resolve: () => resolve(), reject: () => resolve(), timer };
+        // The environment's own close, bounded: the worker is stopped either way.
+        await new Promise<void>((resolve) => {
+          const bound = setTimeout(resolve, Math.min(this.limits.requestTimeoutMs, 10_000));
+          this.request('close', OP_CLOSE, '', () => {
+            clearTimeout(bound);
+            resolve();
+          });
         });
-        this.worker.postMessage({ id, op: 'close' });
-        await closed;
       }
       this.dead ??= 'closed';
+      const p = this.pending;
+      this.pending = undefined;
+      p?.settle(new EnvironmentCrashedError(`${this.envId}: the handle was closed while this request ran`));
+      clearTimeout(this.timer);
+      this.channel.abandon();
+      this.channel.close();
       await this.worker.terminate();
     })();
     return this.closing;
   }
+}
+
+/** The error of a failed reply (`{type, message}` JSON), keeping its class name. */
+function remoteError(text: string): Error {
+  let e: unknown;
+  try {
+    e = JSON.parse(text);
+  } catch {
+    e = null;
+  }
+  const { type, message } = (typeof e === 'object' && e !== null ? e : {}) as { type?: unknown; message?: unknown };
+  if (typeof type !== 'string' || typeof message !== 'string') return new EnvironmentCrashedError(`the environment's worker sent a malformed error: ${text.slice(0, 200)}`);
+  return new RemoteError(type, message);
 }
 
 /** One worker started ahead of time per set of limits (its modules loading), so that a make need not wait for a cold start. */
