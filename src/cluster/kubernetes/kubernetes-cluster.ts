@@ -57,7 +57,7 @@ import { sleep } from './retry.js';
 import { SafetyLedger, recordOf, type RestoreOps } from './safety.js';
 import { applyChanges, awaitRollout, desiredOf, functionContainer, type ApplyContext, type Desired } from './apply-changes.js';
 import { RestoreJournal } from './journal.js';
-import { windowSnapshot } from './window-snapshot.js';
+import { integrate, windowSnapshot, type Sample } from './window-snapshot.js';
 import { loadEntries, mapNodes, nodeInfos } from './connect.js';
 
 
@@ -84,12 +84,6 @@ interface Connection {
   entries: Map<string, { fn: string; headers: Record<string, string> }>;
 }
 
-interface Sample {
-  t: number;
-  perFn: Map<string, number>;
-  nodesUsed: number;
-  total: number;
-}
 
 
 export class KubernetesCluster implements Cluster, UserControl {
@@ -584,23 +578,3 @@ export class KubernetesCluster implements Cluster, UserControl {
     if (problems.length > 0) throw new BackendError(`close: the cluster could not be restored to its recorded configuration: ${problems.join('; ')}`);
   }
 }
-
-// ------------------------------------------------------------------ helpers
-
-/** Step-function integrals of the samples over [t0, t1]. */
-function integrate(samples: Sample[], t0: number, t1: number): { perFn: Map<string, number>; nodesUsed: number; total: number } {
-  const perFn = new Map<string, number>();
-  let nodesUsed = 0, total = 0;
-  for (let i = 0; i < samples.length; i++) {
-    const s = samples[i] as Sample;
-    const from = Math.max(t0, s.t);
-    const to = Math.min(t1, i + 1 < samples.length ? (samples[i + 1] as Sample).t : t1);
-    const dt = to - from;
-    if (!(dt > 0)) continue;
-    for (const [k, v] of s.perFn) perFn.set(k, (perFn.get(k) ?? 0) + v * dt);
-    nodesUsed += s.nodesUsed * dt;
-    total += s.total * dt;
-  }
-  return { perFn, nodesUsed, total };
-}
-

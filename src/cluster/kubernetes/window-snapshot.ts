@@ -171,3 +171,30 @@ export function windowSnapshot(input: WindowInput): { snapshot: ClusterSnapshot;
     invocations,
   };
 }
+
+// ------------------------------------------------------------------ replica-time integrals
+
+/** One sample of replica and node use, taken at backend time `t` (a step function until the next sample). */
+export interface Sample {
+  t: number;
+  perFn: Map<string, number>;
+  nodesUsed: number;
+  total: number;
+}
+
+/** Step-function integrals of the samples over [t0, t1]. */
+export function integrate(samples: Sample[], t0: number, t1: number): { perFn: Map<string, number>; nodesUsed: number; total: number } {
+  const perFn = new Map<string, number>();
+  let nodesUsed = 0, total = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i] as Sample;
+    const from = Math.max(t0, s.t);
+    const to = Math.min(t1, i + 1 < samples.length ? (samples[i + 1] as Sample).t : t1);
+    const dt = to - from;
+    if (!(dt > 0)) continue;
+    for (const [k, v] of s.perFn) perFn.set(k, (perFn.get(k) ?? 0) + v * dt);
+    nodesUsed += s.nodesUsed * dt;
+    total += s.total * dt;
+  }
+  return { perFn, nodesUsed, total };
+}
