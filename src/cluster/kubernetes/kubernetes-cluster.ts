@@ -84,8 +84,6 @@ interface Connection {
   entries: Map<string, { fn: string; headers: Record<string, string> }>;
 }
 
-
-
 export class KubernetesCluster implements Cluster, UserControl {
   readonly scenario: ResolvedScenario;
   /** Set when the backend can inject interference (a twin); absent on a real cluster. */
