@@ -26,7 +26,7 @@ afterAll(() => {
   process.stdout.write(`faasgym run --quick wall times:\n${walls.join('\n')}\n`);
 });
 
-test.each(files)('faasgym run configs/experiments/%s.yaml --quick finishes every cell', (name) => {
+test.each(files)('faasgym run configs/experiments/%s.yaml --quick finishes every cell and every quick claim holds', (name) => {
   const out = mkdtempSync(join(tmpdir(), `faasgym-quick-${name}-`));
   const t0 = Date.now();
   const r = spawnSync(process.execPath, [CLI, 'run', join(DIR, `${name}.yaml`), '--quick', '--jobs', '2', '--out', out, '--json', '--quiet'], { encoding: 'utf8', timeout: 600_000 });
