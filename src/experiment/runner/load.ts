@@ -219,9 +219,10 @@ export function resolveExperiment(data: unknown, file: string, opts: { quick?: b
     else if (!envs.some((e) => metricApplies(def, e.id))) bad(`metrics[${i}]`, `${quote(m)} is not measured on any env of the experiment (${envs.map((e) => e.id).join(', ')})`);
   });
 
-  // Claims.
-  const claims: ResolvedClaim[] = (x.claims ?? []).map((c, i) => {
-    const at = `claims[${i}]`;
+  // Claims (under `--quick`, the quick section's own claims replace the file's).
+  const claimsAt = q?.claims ? 'quick.claims' : 'claims';
+  const claims: ResolvedClaim[] = (q?.claims ?? x.claims ?? []).map((c, i) => {
+    const at = `${claimsAt}[${i}]`;
     if (!x.metrics.includes(c.metric)) bad(`${at}.metric`, `${quote(c.metric)} is not one of the experiment's metrics (${x.metrics.join(', ')})`);
     if (c.env !== undefined && !envRaw.has(c.env)) bad(`${at}.env`, `no env has the label ${quote(c.env)} (${[...envRaw.keys()].join(', ')})`);
     if (c.protocol !== undefined && !protocols.includes(c.protocol)) bad(`${at}.protocol`, `${quote(c.protocol)} is not one of eval.protocols (${protocols.join(', ')})`);
@@ -232,7 +233,7 @@ export function resolveExperiment(data: unknown, file: string, opts: { quick?: b
   });
   const ids = claims.map((c) => c.id);
   ids.forEach((id, i) => {
-    if (ids.indexOf(id) !== i) bad(`claims[${i}].id`, `${quote(id)} appears twice`);
+    if (ids.indexOf(id) !== i) bad(`${claimsAt}[${i}].id`, `${quote(id)} appears twice`);
   });
 
   if (problems.length) throw new ExperimentError(problems.join('\n'));

@@ -109,8 +109,12 @@ const Quick = z
     envs: z.record(z.string(), z.strictObject({ config: mapping('env config keys to values').optional() })).optional().meta({ description: 'Per env label: config merged over its config.' }),
     onlyEnvs: z.array(z.string(), msg('a list of env labels')).min(1, msg('at least one env label')).optional().meta({ description: 'Keep only these envs (labels).' }),
     onlyAgents: z.array(z.string(), msg('a list of agent labels')).min(1, msg('at least one agent label')).optional().meta({ description: 'Keep only these agents (labels); claims about the others are dropped.' }),
+    claims: z
+      .array(Claim, msg('a list of claims'))
+      .optional()
+      .meta({ description: "Claims that REPLACE the file's `claims` under `--quick` (same form and checks): bars a CI-sized budget can still meet and that still prove learning (e.g. the learner above a baseline). CI asserts that every one holds." }),
   })
-  .meta({ description: 'Overrides for `--quick`, the CI-sized variant: fewer seeds, a smaller budget.' });
+  .meta({ description: 'Overrides for `--quick`, the CI-sized variant: fewer seeds, a smaller budget, and optionally its own claims.' });
 
 export const ExperimentSchema = z
   .strictObject({

@@ -88,6 +88,22 @@ test('the good file passes', () => {
   expect(r.claims[0]).toMatchObject({ id: 'c1', protocol: 'greedy' });
 });
 
+test('quick.claims replace the claims under --quick only, and are checked like them', () => {
+  const x = structuredClone(good) as any;
+  x.quick = { budget: 50, claims: [{ id: 'learns', type: 'threshold', source: 'CI', metric: 'return', agent: 'dqn', atLeast: 20 }] };
+  const full = resolveExperiment(structuredClone(x), 'q.yaml');
+  expect(full.claims.map((c) => c.id)).toEqual(['c1']);
+  const quick = resolveExperiment(structuredClone(x), 'q.yaml', { quick: true });
+  expect(quick.claims).toEqual([{ id: 'learns', type: 'threshold', source: 'CI', metric: 'return', agent: 'dqn', atLeast: 20, protocol: 'greedy' }]);
+  expect(quick.agents.map((a) => a.budget)).toEqual([50, 50, 50]);
+  // A quick claim about a missing agent is refused under --quick, named by its own path.
+  x.quick.claims[0].agent = 'ppo';
+  expect(() => resolveExperiment(structuredClone(x), 'q.yaml', { quick: true })).toThrow(new ExperimentError('q.yaml: quick.claims[0].agent: no agent has the label "ppo" (dqn, random, dqn2)'));
+  // A malformed quick claim is refused by the schema, in full runs too.
+  x.quick.claims[0] = { type: 'threshold', source: 'CI', metric: 'return', agent: 'dqn', atLeast: 'high' };
+  expect(() => resolveExperiment(structuredClone(x), 'q.yaml')).toThrow('q.yaml: quick.claims[0].atLeast: expected a finite number, got "high"');
+});
+
 test('faasgym run refuses a bad file with every problem and exit code 2, before anything runs', () => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
   const dir = mkdtempSync(join(tmpdir(), 'faasgym-run-bad-'));
