@@ -30,10 +30,10 @@
  * `Rng` streams forked from the seed: the same seed gives the same actions and
  * losses.
  */
-import { isParallelEnv, type AnyEnv, type Env, type ParallelEnv } from '../src/core/env.js';
+import { isParallelEnv, type AnyEnv, type Env } from '../src/core/env.js';
 import { ConfigError, quote } from '../src/core/errors.js';
 import { Rng } from '../src/core/rng.js';
-import { CentralizedEnv } from '../src/core/wrappers/centralized-env.js';
+import { singleView } from '../src/core/wrappers/centralized-env.js';
 import { Box } from '../src/spaces/box.js';
 import { flatdim, flatten } from '../src/spaces/flatten.js';
 import type { Space } from '../src/spaces/space.js';
@@ -104,10 +104,6 @@ export function resolveDDPGOptions(options: DDPGOptions | Record<string, unknown
 
 // ================================================================ SPACES
 
-/** The single-agent view DDPG acts on: the env itself, or `CentralizedEnv` over a ParallelEnv. */
-function singleView(env: AnyEnv): Env<unknown, unknown> {
-  return (isParallelEnv(env) ? new CentralizedEnv(env as ParallelEnv<string, unknown, unknown>) : env) as Env<unknown, unknown>;
-}
 
 /** Why DDPG cannot run on `env`, or null. */
 export function ddpgSupports(env: AnyEnv): string | null {

@@ -4,9 +4,9 @@
  * `multiDiscrete` option in dqn.ts's module doc), and the running
  * observation statistics of `normalizeObservations`.
  */
-import { isParallelEnv, type AnyEnv, type Env, type ParallelEnv } from '../src/core/env.js';
+import { isParallelEnv, type AnyEnv, type Env } from '../src/core/env.js';
 import { ConfigError, quote } from '../src/core/errors.js';
-import { CentralizedEnv } from '../src/core/wrappers/centralized-env.js';
+import { singleView } from '../src/core/wrappers/centralized-env.js';
 import { Discrete } from '../src/spaces/discrete.js';
 import { flatdim } from '../src/spaces/flatten.js';
 import { MultiDiscrete } from '../src/spaces/multi-discrete.js';
@@ -15,10 +15,6 @@ import type { Space } from '../src/spaces/space.js';
 /** Largest joint action count `multiDiscrete: 'flatten'` accepts. */
 const MAX_FLAT_ACTIONS = 65_536;
 
-/** The single-agent view DQN acts on: the env itself, or `CentralizedEnv` over a ParallelEnv. */
-export function singleView(env: AnyEnv): Env<unknown, unknown> {
-  return (isParallelEnv(env) ? new CentralizedEnv(env as ParallelEnv<string, unknown, unknown>) : env) as Env<unknown, unknown>;
-}
 
 /** Why DQN cannot run on `env`, or null. */
 export function dqnSupports(env: AnyEnv): string | null {

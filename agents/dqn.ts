@@ -45,8 +45,8 @@ import { Discrete } from '../src/spaces/discrete.js';
 import { flatdim, flatten } from '../src/spaces/flatten.js';
 import { MultiDiscrete } from '../src/spaces/multi-discrete.js';
 import type { Space } from '../src/spaces/space.js';
-import { CheckpointError, loadCheckpoint, modelGroup, restoreModel, saveCheckpoint, type LoadedCheckpoint } from '../src/nn/checkpoint.js';
-import { FlatAdam, type AdamState } from '../src/nn/adam.js';
+import { CheckpointError, loadCheckpoint, modelGroup, restoreModel, saveCheckpoint } from '../src/nn/checkpoint.js';
+import { FlatAdam, restoreAdamState, type AdamState } from '../src/nn/adam.js';
 import { DenseStack, Tape } from '../src/nn/dense.js';
 import { mlpPredict, updateTarget } from '../src/nn/mlp.js';
 import { ParamSet } from '../src/nn/params.js';
@@ -55,7 +55,8 @@ import { ReplayBuffer, type Batch, type ReplayState } from '../src/nn/replay.js'
 import { constantSchedule, linearSchedule, type Schedule } from '../src/nn/schedule.js';
 import { initTf, tf } from '../src/nn/tf.js';
 import type { ActOptions, Agent, AgentFactory, Losses, SingleTransition } from './agent.js';
-import { RunningStats, actionCoding, dqnSupports, singleView, type ActionCoding } from './dqn-coding.js';
+import { RunningStats, actionCoding, dqnSupports, type ActionCoding } from './dqn-coding.js';
+import { singleView } from '../src/core/wrappers/centralized-env.js';
 import { buildQNetwork, qHeads } from './dqn-network.js';
 import { registerAgent } from './registry.js';
 import { batchSize, boolean, bufferSize, gamma, gradientSteps, hidden, learningRate, maxGradNorm, number, oneOf, options, parseOptions, steps, tau, unit, type z } from './option-fields.js';
@@ -507,7 +508,7 @@ export class DQN implements Agent {
     }
     restoreModel(this.online, ckpt.groups.online, 'online');
     restoreModel(this.target, ckpt.groups.target, 'target');
-    restoreAdam(this.optimizer, ckpt.groups.optimizer, extra.optimizerStep);
+    restoreAdamState(this.optimizer, ckpt.groups.optimizer, extra.optimizerStep);
     this.numTimesteps = extra.numTimesteps as number;
     this.numGradientSteps = extra.numGradientSteps as number;
     this.explorationRate = extra.explorationRate as number;
@@ -547,31 +548,6 @@ export class DQN implements Agent {
     this.onlineNet.dispose();
     this.targetNet.dispose();
   }
-}
-
-/**
- * Restore Adam from a checkpoint group: `FlatAdam`'s (`m`, `v`, the step in
- * the manifest) or, for checkpoints written before it, tfjs's Adam (`iter`,
- * then one `<variable>/m` and one `<variable>/v` per weight tensor, in the
- * variables' order).
- */
-function restoreAdam(adam: FlatAdam, group: LoadedCheckpoint['groups'][string] | undefined, step: unknown): void {
-  if (group && !group.some((e) => e.name === 'm') && group.some((e) => e.name === 'iter')) {
-    const join = (suffix: string): Float32Array => {
-      const parts = group.filter((e) => e.name.endsWith(suffix));
-      const out = new Float32Array(parts.reduce((a, e) => a + e.values.length, 0));
-      let at = 0;
-      for (const e of parts) {
-        out.set(e.values, at);
-        at += e.values.length;
-      }
-      return out;
-    };
-    const iter = group.find((e) => e.name === 'iter')?.values[0] ?? 0;
-    adam.importState({ step: Math.round(iter), m: join('/m'), v: join('/v') }, 'optimizer');
-    return;
-  }
-  adam.restore(group, step, 'optimizer');
 }
 
 // ================================================================ FACTORY

@@ -42,12 +42,12 @@
  * The rollout in progress is not part of a checkpoint: a loaded agent starts
  * a fresh rollout.
  */
-import { CentralizedEnv } from '../src/core/wrappers/centralized-env.js';
-import { isParallelEnv, type AnyEnv, type Env, type ParallelEnv } from '../src/core/env.js';
+import { singleView } from '../src/core/wrappers/centralized-env.js';
+import { type AnyEnv, type Env } from '../src/core/env.js';
 import { ConfigError, FaasgymError, quote } from '../src/core/errors.js';
 import { Rng } from '../src/core/rng.js';
-import { VariableAdam } from '../src/nn/adam.js';
-import { CheckpointError, loadCheckpoint, saveCheckpoint, type LoadedCheckpoint } from '../src/nn/checkpoint.js';
+import { VariableAdam, restoreAdamState } from '../src/nn/adam.js';
+import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../src/nn/checkpoint.js';
 import { RolloutBuffer } from '../src/nn/rollout.js';
 import { updateMeanVar } from '../src/core/running-mean-std.js';
 import { initTf, tf } from '../src/nn/tf.js';
@@ -96,10 +96,6 @@ interface Pending {
   value: number;
 }
 
-/** The single-agent view of `env` that the train loop gives a `single` agent. */
-function singleView(env: AnyEnv): Env<unknown, unknown> {
-  return (isParallelEnv(env) ? new CentralizedEnv(env as ParallelEnv<string, unknown, unknown>) : env) as Env<unknown, unknown>;
-}
 
 /** Why PPO cannot run on `env` with `policy`, or null. */
 export function ppoSupports(env: AnyEnv, policy: PPOPolicyChoice = 'auto'): string | null {
@@ -389,7 +385,7 @@ export class PPO implements Agent {
     }
     this.policy.restore(ckpt.groups);
     this.optimizer.params.pull(); // the acting mirrors read these
-    restoreAdam(this.optimizer, ckpt.groups.optimizer, m.extra.optimizerStep);
+    restoreAdamState(this.optimizer, ckpt.groups.optimizer, m.extra.optimizerStep);
     const extra = m.extra as { counters?: Partial<PPO['counters']>; rng?: number[]; learningRate?: number; returnStats?: Partial<PPO['returnStats']>; rollout?: { steps?: unknown; lastNextObs?: unknown; episodes?: unknown } };
     if (extra.returnStats) for (const k of ['ret', 'mean', 'var', 'count'] as const) if (typeof extra.returnStats[k] === 'number') this.returnStats[k] = extra.returnStats[k] as number;
     if (extra.counters) for (const k of Object.keys(this.counters) as (keyof PPO['counters'])[]) if (Number.isSafeInteger(extra.counters[k])) this.counters[k] = extra.counters[k] as number;
@@ -424,31 +420,6 @@ export class PPO implements Agent {
   private assertLive(): void {
     if (this.disposed) throw new FaasgymError('PPO: the agent was disposed');
   }
-}
-
-/**
- * Restore Adam from a checkpoint group: `FlatAdam`'s (`m`, `v`, the step in
- * the manifest) or, for checkpoints written before PPO used it, tfjs's Adam
- * under agents/ppo-adamw.ts's AdamW (`iter`, then one `<variable>/m` per
- * trained tensor and one `<variable>/v` per trained tensor, in their order).
- */
-function restoreAdam(adam: VariableAdam, group: LoadedCheckpoint['groups'][string] | undefined, step: unknown): void {
-  if (group && !group.some((e) => e.name === 'm') && group.some((e) => e.name === 'iter')) {
-    const join = (suffix: string): Float32Array => {
-      const parts = group.filter((e) => e.name.endsWith(suffix));
-      const out = new Float32Array(parts.reduce((a, e) => a + e.values.length, 0));
-      let at = 0;
-      for (const e of parts) {
-        out.set(e.values, at);
-        at += e.values.length;
-      }
-      return out;
-    };
-    const iter = group.find((e) => e.name === 'iter')?.values[0] ?? 0;
-    adam.importState({ step: Math.round(iter), m: join('/m'), v: join('/v') }, 'optimizer');
-    return;
-  }
-  adam.restore(group, step, 'optimizer');
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {

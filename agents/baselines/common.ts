@@ -15,10 +15,12 @@ import { DarlyEnv } from '../../envs/darly/darly-env.js';
 import { FaaSConfEnv } from '../../envs/faasconf/faasconf-env.js';
 import { FaaSRankEnv } from '../../envs/faasrank/faasrank-env.js';
 import { StepConfEnv } from '../../envs/stepconf/stepconf-env.js';
-import { isParallelEnv, type AnyEnv, type Env, type ParallelEnv } from '../../src/core/env.js';
+import { type AnyEnv } from '../../src/core/env.js';
 import { ConfigError, quote } from '../../src/core/errors.js';
 import { Rng } from '../../src/core/rng.js';
-import { CentralizedEnv } from '../../src/core/wrappers/centralized-env.js';
+import { singleView } from '../../src/core/wrappers/centralized-env.js';
+
+export { singleView };
 import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../../src/nn/checkpoint.js';
 import type { ActOptions, Agent, AgentFactory, MultiTransition, SingleTransition } from '../agent.js';
 import { options, parseOptions, type z } from '../option-fields.js';
@@ -98,10 +100,6 @@ export function refuseUnless(agent: string, env: unknown, families: readonly Fam
   return `${agent} runs on ${where} only (${why}); ${envName(env)} is not one of them`;
 }
 
-/** The single-agent view `train`/`evaluate` give a `single` agent: the env itself, or `CentralizedEnv` over a ParallelEnv. */
-export function singleView(env: AnyEnv): Env<unknown, unknown> {
-  return (isParallelEnv(env) ? new CentralizedEnv(env as ParallelEnv<string, unknown, unknown>) : env) as Env<unknown, unknown>;
-}
 
 /** True when the env runs on the simulator (a real cluster cannot be replayed). */
 export function onSimulator(f: EnvFamily): boolean {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Agent, Losses, MultiTransition } from '../../agents/agent.js';
 import { isParallelEnv, type AnyEnv, type Env, type Info, type ParallelEnv } from '../core/env.js';
 import { ConfigError, quote } from '../core/errors.js';
-import { CentralizedEnv } from '../core/wrappers/centralized-env.js';
+import { singleView } from '../core/wrappers/centralized-env.js';
 import { SingleAgentAsParallel } from '../core/wrappers/single-as-parallel.js';
 import { attachToNextSave, CheckpointError, readCheckpointManifest } from '../nn/checkpoint.js';
 
@@ -150,7 +150,7 @@ function jsonAction(a: unknown): unknown {
 /** Adapt `env` to the agent's kind and return a small driver over it. */
 function driverFor(env: AnyEnv, agent: Agent): Driver {
   if (agent.kind === 'single') {
-    const single = (isParallelEnv(env) ? new CentralizedEnv(env as ParallelEnv<string, unknown, unknown>) : env) as Env<unknown, unknown>;
+    const single = singleView(env);
     let obs: unknown = null;
     return {
       actions: [],

@@ -324,3 +324,28 @@ export class VariableAdam {
   /** (Nothing to free: the state lives in JavaScript arrays.) */
   dispose(): void {}
 }
+
+/**
+ * Restore an optimiser from a checkpoint group: `FlatAdam`'s own (`m`, `v`,
+ * the step in the manifest) or, for checkpoints written before the learners
+ * used it, tfjs's Adam (`iter`, then one `<variable>/m` and one `<variable>/v`
+ * per trained tensor, in the variables' order).
+ */
+export function restoreAdamState(adam: Pick<FlatAdam, 'importState' | 'restore'>, group: LoadedCheckpoint['groups'][string] | undefined, step: unknown): void {
+  if (group && !group.some((e) => e.name === 'm') && group.some((e) => e.name === 'iter')) {
+    const join = (suffix: string): Float32Array => {
+      const parts = group.filter((e) => e.name.endsWith(suffix));
+      const out = new Float32Array(parts.reduce((a, e) => a + e.values.length, 0));
+      let at = 0;
+      for (const e of parts) {
+        out.set(e.values, at);
+        at += e.values.length;
+      }
+      return out;
+    };
+    const iter = group.find((e) => e.name === 'iter')?.values[0] ?? 0;
+    adam.importState({ step: Math.round(iter), m: join('/m'), v: join('/v') }, 'optimizer');
+    return;
+  }
+  adam.restore(group, step, 'optimizer');
+}

@@ -1,5 +1,5 @@
 import { ConfigError, ResetNeededError, quote } from '../errors.js';
-import { isParallelEnv, type Env, type EnvSpecInfo, type Info, type ParallelEnv, type ResetOptions, type ResetResult, type StepResult } from '../env.js';
+import { isParallelEnv, type AnyEnv, type Env, type EnvSpecInfo, type Info, type ParallelEnv, type ResetOptions, type ResetResult, type StepResult } from '../env.js';
 import { Box } from '../../spaces/box.js';
 import { Tuple } from '../../spaces/composite.js';
 import { Discrete } from '../../spaces/discrete.js';
@@ -205,4 +205,13 @@ export class CentralizedEnv<Id extends string = string> implements Env<number[],
     spaces.forEach((_, i) => this.split.push((joint) => joint[i]));
     return [new Tuple(spaces), 'tuple'];
   }
+}
+
+/**
+ * The single-agent view of any environment: a ParallelEnv through
+ * `CentralizedEnv` (one flat joint observation and action), an Env as it is.
+ * What every single-agent learner and baseline trains or acts on.
+ */
+export function singleView(env: AnyEnv): Env<unknown, unknown> {
+  return (isParallelEnv(env) ? new CentralizedEnv(env as ParallelEnv<string, unknown, unknown>) : env) as Env<unknown, unknown>;
 }

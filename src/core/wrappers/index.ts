@@ -6,5 +6,5 @@ export { RescaleAction } from './rescale-action.js';
 export { NormalizeObservation, type NormalizeObservationOptions, type RunningMeanStdState } from './normalize-observation.js';
 export { RecordEpisodeStatistics, type RecordEpisodeStatisticsOptions, type EpisodeStatistics } from './record-episode-statistics.js';
 export { FlattenObservation } from './flatten-observation.js';
-export { CentralizedEnv, type CentralizedEnvOptions, type JointActionKind } from './centralized-env.js';
+export { CentralizedEnv, singleView, type CentralizedEnvOptions, type JointActionKind } from './centralized-env.js';
 export { SingleAgentAsParallel } from './single-as-parallel.js';
