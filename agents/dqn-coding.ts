@@ -80,35 +80,3 @@ export function actionCoding(space: Discrete | MultiDiscrete, mode: 'flatten' | 
     decode: (idx) => nvec.map((n, d) => Math.floor((idx[0] as number) / (strides[d] as number)) % n + (start[d] as number)),
   };
 }
-
-/** Running mean and variance per observation element (Welford), for normalisation. */
-export class RunningStats {
-  count = 0;
-  readonly mean: Float64Array;
-  readonly m2: Float64Array;
-  constructor(readonly dim: number) {
-    this.mean = new Float64Array(dim);
-    this.m2 = new Float64Array(dim);
-  }
-  update(x: ArrayLike<number>): void {
-    this.count++;
-    for (let i = 0; i < this.dim; i++) {
-      const v = x[i] as number;
-      const delta = v - (this.mean[i] as number);
-      this.mean[i] = (this.mean[i] as number) + delta / this.count;
-      this.m2[i] = (this.m2[i] as number) + delta * (v - (this.mean[i] as number));
-    }
-  }
-  /** Normalise `rows` rows of `x` in place, clipped to ±clip. */
-  normalize(x: Float32Array, rows: number, clip: number): void {
-    if (this.count < 2) return;
-    for (let i = 0; i < this.dim; i++) {
-      const mu = this.mean[i] as number;
-      const inv = 1 / Math.sqrt((this.m2[i] as number) / this.count + 1e-8);
-      for (let r = 0; r < rows; r++) {
-        const k = r * this.dim + i;
-        x[k] = Math.max(-clip, Math.min(clip, ((x[k] as number) - mu) * inv));
-      }
-    }
-  }
-}

@@ -55,7 +55,8 @@ import { ReplayBuffer, type Batch, type ReplayState } from '../src/nn/replay.js'
 import { constantSchedule, linearSchedule, type Schedule } from '../src/nn/schedule.js';
 import { initTf, tf } from '../src/nn/tf.js';
 import type { ActOptions, Agent, AgentFactory, Losses, SingleTransition } from './agent.js';
-import { RunningStats, actionCoding, dqnSupports, type ActionCoding } from './dqn-coding.js';
+import { actionCoding, dqnSupports, type ActionCoding } from './dqn-coding.js';
+import { RunningStats } from '../src/core/running-mean-std.js';
 import { singleView } from '../src/core/wrappers/centralized-env.js';
 import { buildQNetwork, qHeads } from './dqn-network.js';
 import { registerAgent } from './registry.js';
