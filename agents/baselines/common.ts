@@ -19,8 +19,6 @@ import { type AnyEnv } from '../../src/core/env.js';
 import { ConfigError, quote } from '../../src/core/errors.js';
 import { Rng } from '../../src/core/rng.js';
 import { singleView } from '../../src/core/wrappers/centralized-env.js';
-
-export { singleView };
 import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../../src/nn/checkpoint.js';
 import type { ActOptions, Agent, AgentFactory, MultiTransition, SingleTransition } from '../agent.js';
 import { options, parseOptions, type z } from '../option-fields.js';
@@ -100,6 +98,8 @@ export function refuseUnless(agent: string, env: unknown, families: readonly Fam
   return `${agent} runs on ${where} only (${why}); ${envName(env)} is not one of them`;
 }
 
+/** The single-agent view `train`/`evaluate` give a `single` agent (src/core/wrappers/centralized-env.ts). */
+export { singleView };
 
 /** True when the env runs on the simulator (a real cluster cannot be replayed). */
 export function onSimulator(f: EnvFamily): boolean {
