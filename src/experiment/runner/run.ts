@@ -148,25 +148,25 @@ export async function runExperiment(opts: RunOptions): Promise<RunOutcome> {
       }
     }
   } else {
-    const todo: CellSpec[] = [];
+    const toRun: CellSpec[] = [];
     for (const c of all) {
       const r = readResult(dirOf(c));
       const fresh = r !== null && r.configHash === c.configHash && r.status === 'ok';
       if (fresh && !(opts.force && selected.includes(c))) {
         results.set(c.key.id, r);
         if (selected.includes(c)) reused++;
-      } else if (selected.includes(c)) todo.push(c);
+      } else if (selected.includes(c)) toRun.push(c);
     }
-    const workers = Math.min(jobs, Math.max(1, todo.length));
-    const progress = new RunProgress(selected.length, selected.length - todo.length, write, opts.tty ?? false);
-    progress.line(`faasgym run: ${x.name}${x.quick ? ' (quick)' : ''}: ${selected.length} cells${opts.shard ? ` (shard ${opts.shard[0]}/${opts.shard[1]} of ${all.length})` : ''}, ${selected.length - todo.length} already done, ${todo.length} to run on ${workers} worker${workers === 1 ? '' : 's'}; output ${dir}`);
+    const workers = Math.min(jobs, Math.max(1, toRun.length));
+    const progress = new RunProgress(selected.length, selected.length - toRun.length, write, opts.tty ?? false);
+    progress.line(`faasgym run: ${x.name}${x.quick ? ' (quick)' : ''}: ${selected.length} cells${opts.shard ? ` (shard ${opts.shard[0]}/${opts.shard[1]} of ${all.length})` : ''}, ${selected.length - toRun.length} already done, ${toRun.length} to run on ${workers} worker${workers === 1 ? '' : 's'}; output ${dir}`);
     const pool = new CellPool(jobs, dirOf);
     opts.onStoppable?.(async () => {
       interrupted = true;
       await pool.stop();
     });
     const rows = join(dir, 'results.jsonl');
-    await pool.run(todo, {
+    await pool.run(toRun, {
       onDone: (c, r) => {
         results.set(c.key.id, r);
         ran++;
@@ -176,7 +176,7 @@ export async function runExperiment(opts: RunOptions): Promise<RunOutcome> {
       },
     });
     progress.stop();
-    if (interrupted) progress.line(`faasgym run: interrupted; ${ran} cells finished now, ${todo.length - ran} not run or cut short. Run the same command again to resume.`);
+    if (interrupted) progress.line(`faasgym run: interrupted; ${ran} cells finished now, ${toRun.length - ran} not run or cut short. Run the same command again to resume.`);
   }
   const ordered = all.map((c) => results.get(c.key.id)).filter((r): r is CellResult => r !== undefined);
   writeResults(dir, ordered);
