@@ -11,7 +11,7 @@ import uuid
 import numpy as np
 
 from .connection import DEFAULT_ADDRESS, WIRE_VERSION, Connection, _encode
-from .errors import BridgeError, BridgeException, BridgeProtocolError, ServerRestarted
+from .errors import BridgeError, BridgeException, BridgeProtocolError, BridgeTimeout, ServerRestarted
 from .spaces import decoder, encoder, space_from_json, text_encoder
 
 try:
@@ -70,15 +70,48 @@ class _Remote:
         self._auto_remake = bool(auto_remake)
         self.faasgym_spec = made.get("spec", {})
         self._closed = False
-        self._set_handle(made["handle"])
+        self._direct = None
+        self._set_handle(made)
 
-    def _set_handle(self, handle):
-        self.handle = handle
-        self._handle_json = json.dumps(handle)
+    def _set_handle(self, made):
+        """Take the handle (and the direct endpoint, if any) of a ``make`` result."""
+        self.handle = made["handle"]
+        self._handle_json = json.dumps(self.handle)
+        direct = made.get("direct")
+        if self._direct is not None:
+            self._direct.close()
+            self._direct = None
+        if direct is not None:
+            if not isinstance(direct, str) or not direct.startswith("tcp://"):
+                raise BridgeProtocolError("make returned a direct endpoint that is not tcp://host:port: %r" % (direct,))
+            c = self._conn
+            # The environment's own endpoint (its worker's socket): reset/step/state/adjacency skip the server's thread.
+            self._direct = Connection(direct, c.timeout, c.retries, context=c._context, connect_timeout=c.connect_timeout)
+        #: The connection of the hot calls: the direct endpoint when the server gave one, else the server's.
+        self._hot = self._direct if self._direct is not None else self._conn
         self._on_handle()
 
-    def _on_handle(self):
-        """Rebuild what embeds the handle (the step prefix)."""
+    @property
+    def direct_endpoint(self):
+        """The environment's own endpoint that ``reset``/``step`` use, or None when they go through the server's."""
+        return None if self._direct is None else self._direct.address
+
+    def _explained(self, err):
+        """The error to act on for a failed hot call: a ``BridgeError`` as it is; a timeout on the direct
+        endpoint becomes the server's typed error for the handle (``UnknownHandleError`` naming why: the
+        request time limit, memory, the idle reaper, a restart) when the server's endpoint gives one, and is
+        raised as it is otherwise."""
+        if isinstance(err, BridgeError):
+            return err
+        if not isinstance(err, BridgeTimeout) or self._direct is None:
+            raise err
+        try:
+            self._conn.call_raw("ping", '{"handle":' + self._handle_json + "}")
+        except BridgeError as gone:
+            return gone
+        except BridgeException:
+            pass
+        raise err
 
     @property
     def closed(self):
@@ -103,9 +136,12 @@ class _Remote:
                 "make a new environment, or pass auto_remake=True to make() to have it re-made" % (self._conn.address, self.env_id, self._instance, now, old),
                 cmd,
             ) from None
-        made = self._conn.call("make", self._make_args)
+        args = dict(self._make_args)
+        if hello.get("direct") is not True:
+            args.pop("direct", None)  # the restarted server offers no direct endpoints: everything through its own
+        made = self._conn.call("make", args)
         self._instance = now
-        self._set_handle(made["handle"])
+        self._set_handle(made)
         return True
 
     def ping(self):
@@ -128,6 +164,8 @@ class _Remote:
         self._closed = True
         if self._conn.forked:
             self._conn.close()  # a forked child never closes its parent's environment
+            if self._direct is not None:
+                self._direct.close()
             return
         try:
             self._conn.call_raw("close", '{"handle":' + self._handle_json + "}")
@@ -136,6 +174,8 @@ class _Remote:
                 raise
         finally:
             self._conn.close()
+            if self._direct is not None:
+                self._direct.close()
 
     def __enter__(self):
         return self
@@ -165,7 +205,6 @@ class RemoteEnv(_Remote, _EnvBase):
         self.action_space = space_from_json(made["actionSpace"])
         self._decode = decoder(made["observationSpace"])
         self._encode_text = text_encoder(made["actionSpace"])
-        self._call = conn.call_once
 
     def _on_handle(self):
         self._step_prefix = '{"handle":' + self._handle_json + ',"action":'
@@ -175,19 +214,19 @@ class RemoteEnv(_Remote, _EnvBase):
         if _gym is not None:
             super().reset(seed=seed)  # seeds self.np_random as Gymnasium does
         try:
-            r = self._conn.call_raw("reset", _reset_args(self._handle_json, seed, options))
-        except BridgeError as err:
-            self._handle_lost(err, "reset")  # re-made after a server restart: reset the new one
-            r = self._conn.call_raw("reset", _reset_args(self._handle_json, seed, options))
+            r = self._hot.call_once("reset", _reset_args(self._handle_json, seed, options))
+        except BridgeException as err:
+            self._handle_lost(self._explained(err), "reset")  # re-made after a server restart: reset the new one
+            r = self._hot.call_once("reset", _reset_args(self._handle_json, seed, options))
         return self._decode(r["obs"]), r["info"]
 
     def step(self, action):
         """``(obs, reward, terminated, truncated, info)``; an action outside the space raises ``BridgeError('InvalidActionError')``."""
         text = self._encode_text(action)
         try:
-            r = self._call("step", self._step_prefix + text + "}")
-        except BridgeError as err:
-            self._handle_lost(err, "step")
+            r = self._hot.call_once("step", self._step_prefix + text + "}")
+        except BridgeException as err:
+            self._handle_lost(self._explained(err), "step")
             raise ServerRestarted("the server restarted; %s was re-made as %s: call reset()" % (self.env_id, self.handle), "step", remade=True) from None
         reward = r["reward"]
         return self._decode(r["obs"]), math.nan if reward is None else float(reward), r["terminated"], r["truncated"], r["info"]
@@ -235,10 +274,10 @@ class RemoteParallelEnv(_Remote, _ParallelBase):
     def reset(self, seed=None, options=None):
         """``(observations, infos)``, each keyed by agent."""
         try:
-            r = self._conn.call_raw("reset", _reset_args(self._handle_json, seed, options))
-        except BridgeError as err:
-            self._handle_lost(err, "reset")
-            r = self._conn.call_raw("reset", _reset_args(self._handle_json, seed, options))
+            r = self._hot.call_once("reset", _reset_args(self._handle_json, seed, options))
+        except BridgeException as err:
+            self._handle_lost(self._explained(err), "reset")
+            r = self._hot.call_once("reset", _reset_args(self._handle_json, seed, options))
         obs = self._decode_all(r["obs"])
         self.agents = list(obs.keys()) if obs else list(self.possible_agents)
         return obs, r["info"]
@@ -252,9 +291,9 @@ class RemoteParallelEnv(_Remote, _ParallelBase):
                 raise ValueError("unknown agent %r (possible agents: %r)" % (agent, self.possible_agents))
             wire[agent] = enc(action)
         try:
-            r = self._conn.call_once("step", self._step_prefix + _encode(wire) + "}")
-        except BridgeError as err:
-            self._handle_lost(err, "step")
+            r = self._hot.call_once("step", self._step_prefix + _encode(wire) + "}")
+        except BridgeException as err:
+            self._handle_lost(self._explained(err), "step")
             raise ServerRestarted("the server restarted; %s was re-made as %s: call reset()" % (self.env_id, self.handle), "step", remade=True) from None
         self.agents = list(r["agents"])
         rewards = {a: _num(v) for a, v in r["rewards"].items()}
@@ -262,9 +301,9 @@ class RemoteParallelEnv(_Remote, _ParallelBase):
 
     def _query(self, cmd):
         try:
-            return self._conn.call_raw(cmd, '{"handle":' + self._handle_json + "}")[cmd]
-        except BridgeError as err:
-            self._handle_lost(err, cmd)
+            return self._hot.call_raw(cmd, '{"handle":' + self._handle_json + "}")[cmd]
+        except BridgeException as err:
+            self._handle_lost(self._explained(err), cmd)
             raise ServerRestarted("the server restarted; %s was re-made as %s: call reset()" % (self.env_id, self.handle), cmd, remade=True) from None
 
     def state(self):
@@ -291,7 +330,7 @@ def _wrapper_spec(w):
 
 
 def make(env_id, address=DEFAULT_ADDRESS, timeout=30.0, *, connect_timeout=None, max_episode_steps=None, wrappers=None, auto_remake=False,
-         curve_server_key=None, curve_client_keys=None, retries=2, context=None, **config):
+         curve_server_key=None, curve_client_keys=None, retries=2, context=None, direct=None, **config):
     """Make ``env_id`` on the bridge server at ``address``.
 
     Returns a ``RemoteEnv`` (Gymnasium API) for single-agent ids and a
@@ -315,7 +354,13 @@ def make(env_id, address=DEFAULT_ADDRESS, timeout=30.0, *, connect_timeout=None,
         curve_client_keys: this client's ``.key_secret`` file or ``(public, secret)``; generated when omitted.
         retries: extra attempts of idempotent calls after a timeout.
         context: a ``zmq.Context`` (default: the process's shared instance).
+        direct: send ``reset``/``step``/``state``/``adjacency`` to the environment's own endpoint (its
+            worker's socket, announced by the server in the ``make`` reply), which skips a hop through the
+            server's thread. ``None`` (default): when the server offers it (``hello``'s ``direct``);
+            ``True``: require it; ``False``: everything through the server's endpoint.
     """
+    if direct not in (None, True, False):
+        raise ValueError("direct must be None, True or False, got %r" % (direct,))
     if not isinstance(env_id, str) or not env_id:
         raise ValueError("env_id must be a non-empty string, got %r" % (env_id,))
     options = {}
@@ -332,6 +377,11 @@ def make(env_id, address=DEFAULT_ADDRESS, timeout=30.0, *, connect_timeout=None,
         if PROTOCOL_VERSION not in spoken:
             raise BridgeProtocolError("server at %s speaks protocol %r, this client speaks %d" % (address, hello.get("protocol"), PROTOCOL_VERSION))
         args = {"env": env_id, "client": client_id()}
+        offered = hello.get("direct") is True
+        if direct is True and not offered:
+            raise BridgeProtocolError("the server at %s offers no direct endpoints (it needs worker isolation, a loopback tcp:// bind and no CURVE); pass direct=None or False" % (address,))
+        if offered and direct is not False:
+            args["direct"] = True
         if config:
             args["config"] = config
         if options:

@@ -10,7 +10,7 @@
  * side (`receiveMessageOnPort`). Everything read from the buffer is checked:
  * the worker runs client-chosen work and is trusted no more than its reply.
  *
- * Layout: an Int32 header (below), then `capacity` bytes of UTF-8 payload,
+ * Layout: a header (Int32 fields and one Float64, below), then `capacity` bytes of UTF-8 payload,
  * shared by the request and its reply (the worker reads the request before
  * writing the reply).
  */
@@ -30,7 +30,11 @@ const OP = 2;
 const LEN = 3;
 /** Reply status: `OK` or `FAILED` (the payload is a `{type, message}` error). */
 const STATUS = 4;
-const HEADER_BYTES = 32;
+/** Requests the worker finished on its direct endpoint (env-worker.ts), for the idle reaper. */
+const DIRECT_DONE = 5;
+/** `Date.now()` at the start of the direct request running now, 0 when none (a Float64 at this byte offset), for the time limit. */
+const DIRECT_SINCE_BYTE = 32;
+const HEADER_BYTES = 48;
 const SIDE = -1;
 
 export const OP_RUN = 1;
@@ -56,11 +60,13 @@ export interface ChannelReply {
 
 class Shared {
   protected readonly ctrl: Int32Array;
+  protected readonly since: Float64Array;
   protected readonly bytes: Buffer;
   protected readonly capacity: number;
 
   constructor(buffer: SharedArrayBuffer, protected readonly port: MessagePort) {
-    this.ctrl = new Int32Array(buffer, 0, HEADER_BYTES / 4);
+    this.ctrl = new Int32Array(buffer, 0, DIRECT_SINCE_BYTE / 4);
+    this.since = new Float64Array(buffer, DIRECT_SINCE_BYTE, 1);
     this.bytes = Buffer.from(buffer, HEADER_BYTES);
     this.capacity = this.bytes.length;
   }
@@ -133,6 +139,17 @@ export class ChannelClient extends Shared {
     this.port.close();
   }
 
+  /**
+   * What the worker's direct endpoint is doing: requests finished (changes
+   * with every one) and the `Date.now()` at which the one running now started
+   * (undefined when none runs). A torn read of `since` is harmless: it is
+   * read again at the next check.
+   */
+  directActivity(): { done: number; since: number | undefined } {
+    const since = this.since[0] as number;
+    return { done: Atomics.load(this.ctrl, DIRECT_DONE), since: since > 0 ? since : undefined };
+  }
+
   /** Wake this thread's own `reply` waiter (the worker died or was stopped): it would otherwise wait forever and keep the buffer. */
   abandon(): void {
     Atomics.notify(this.ctrl, REP);
@@ -143,7 +160,8 @@ export class ChannelClient extends Shared {
  * The worker's end. `next` blocks the worker's thread in `Atomics.wait` for
  * up to `syncWaitMs`, then waits without blocking (`Atomics.waitAsync`), so an
  * environment with timers or sockets of its own gets its event loop between
- * requests that come less often than that.
+ * requests that come less often than that. A worker with a direct endpoint
+ * passes 0: its event loop must never block, the socket is served there.
  */
 export class ChannelServer extends Shared {
   private seen = 0;
@@ -156,12 +174,23 @@ export class ChannelServer extends Shared {
   async next(): Promise<{ op: number; text: string }> {
     const ctrl = this.ctrl;
     while (Atomics.load(ctrl, REQ) === this.seen) {
-      if (Atomics.wait(ctrl, REQ, this.seen, this.syncWaitMs) !== 'timed-out') continue;
+      if (this.syncWaitMs > 0 && Atomics.wait(ctrl, REQ, this.seen, this.syncWaitMs) !== 'timed-out') continue;
       const w = waitAsync(ctrl, REQ, this.seen);
       if (w.async) await w.value;
     }
     this.seen = Atomics.load(ctrl, REQ);
     return { op: ctrl[OP] as number, text: this.readPayload(ctrl[LEN] as number) };
+  }
+
+  /** A request on the direct endpoint starts (the server's time limit now runs for it). */
+  directStarted(): void {
+    this.since[0] = Date.now();
+  }
+
+  /** The direct request running has finished. */
+  directFinished(): void {
+    this.since[0] = 0;
+    Atomics.add(this.ctrl, DIRECT_DONE, 1);
   }
 
   /** Answer the request last read and wake the server. */

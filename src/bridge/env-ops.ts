@@ -11,7 +11,7 @@ import { NormalizeObservation } from '../core/wrappers/normalize-observation.js'
 import { RescaleAction } from '../core/wrappers/rescale-action.js';
 import type { Registry } from '../registry/index.js';
 import type { Space } from '../spaces/space.js';
-import { encodeResult, ProtocolError, toWire } from './protocol.js';
+import { encodeResult, objectArg, ProtocolError, seedArg, toWire, type Args } from './protocol.js';
 
 /** A wrapper `make` may apply, innermost first (single-agent environments only). */
 export type WrapperSpec =
@@ -24,6 +24,13 @@ export interface MakeArgsOptions {
   /** Override the registered episode length; `null`: no time limit. */
   maxEpisodeSteps?: number | null;
   wrappers?: WrapperSpec[];
+}
+
+/** What the server asks of a worker's direct endpoint (env-worker.ts): the loopback host to listen on, the handle it serves, the frame limit. */
+export interface DirectInit {
+  host: string;
+  handle: string;
+  maxMessageBytes: number;
 }
 
 /** A host request: everything but `make` and `close`. */
@@ -184,4 +191,27 @@ function checkParallelActions(env: ParallelEnv<string, unknown, unknown>, action
     const space: Space<unknown> = env.actionSpace(agent);
     space.assertContains(actions[agent], `action for ${agent}`);
   }
+}
+
+/** The host request of a `step` (or a `steps` entry): `action` for single-agent handles, `actions` keyed by agent for parallel ones. */
+export function stepRequest(kind: 'single' | 'parallel', envId: string, args: Args, where: string): HostRequest {
+  if (kind === 'parallel') {
+    if (!('actions' in args)) throw new ProtocolError(`${where}${envId} is a parallel environment: send args.actions, an object keyed by agent`);
+    if ('action' in args) throw new ProtocolError(`${where}send either args.action or args.actions, not both`);
+    const actions = args.actions;
+    if (typeof actions !== 'object' || actions === null || Array.isArray(actions)) {
+      throw new ProtocolError(`${where}args.actions must be an object keyed by agent, got ${quote(actions, 60)}`);
+    }
+    return { cmd: 'step', actions: actions as Record<string, unknown> };
+  }
+  if (!('action' in args)) throw new ProtocolError(`${where}${envId} is a single-agent environment: send args.action`);
+  if ('actions' in args) throw new ProtocolError(`${where}send either args.action or args.actions, not both`);
+  return { cmd: 'step', action: args.action };
+}
+
+/** The host request of a `reset` from its wire arguments. */
+export function resetRequest(args: Args): HostRequest {
+  const seed = seedArg('reset', args);
+  const options = objectArg('reset', args, 'options');
+  return { cmd: 'reset', ...(seed !== undefined ? { seed } : {}), ...(options !== undefined ? { options } : {}) };
 }

@@ -24,6 +24,8 @@ export interface Handle {
   lastUsed: number;
   /** A job is running. */
   busy: boolean;
+  /** The host's direct-request count when the reaper last looked (a change counts as use). */
+  directDone: number;
   /** Closed or reaped: queued jobs see this and answer `UnknownHandleError`. */
   closed: boolean;
   readonly queue: Job[];
@@ -115,12 +117,17 @@ export class HandleTable {
     else this.perOwner.set(owner, n);
   }
 
-  /** Register a new environment; `LimitExceededError` when the table (or the owner's share) is full. */
-  add(host: EnvHost, envId: string, kind: 'single' | 'parallel', owner = ''): Handle {
-    this.checkCapacity(owner);
+  /** A fresh handle id (a counter plus 64 random bits), for `add`; taken before building when the environment must know its handle (a direct endpoint). */
+  newId(): string {
     this.counter += 1;
-    const id = `h${this.counter}-${randomBytes(8).toString('hex')}`;
-    const handle: Handle = { id, envId, kind, host, owner, lastUsed: this.now(), busy: false, closed: false, queue: [] };
+    return `h${this.counter}-${randomBytes(8).toString('hex')}`;
+  }
+
+  /** Register a new environment; `LimitExceededError` when the table (or the owner's share) is full. */
+  add(host: EnvHost, envId: string, kind: 'single' | 'parallel', owner = '', id = this.newId()): Handle {
+    this.checkCapacity(owner);
+    if (this.handles.has(id)) throw new ConfigError(`handle ${id} is already taken`);
+    const handle: Handle = { id, envId, kind, host, owner, lastUsed: this.now(), busy: false, directDone: 0, closed: false, queue: [] };
     this.handles.set(id, handle);
     this.perOwner.set(owner, (this.perOwner.get(owner) ?? 0) + 1);
     return handle;
@@ -200,6 +207,13 @@ export class HandleTable {
     const now = this.now();
     const stale: Handle[] = [];
     for (const h of this.handles.values()) {
+      const direct = h.host.directActivity?.();
+      if (direct !== undefined && (direct.busy || direct.done !== h.directDone)) {
+        // Requests on the environment's direct endpoint never pass the server's thread: they count as use here.
+        h.directDone = direct.done;
+        h.lastUsed = now;
+        continue;
+      }
       if (!h.busy && h.queue.length === 0 && now - h.lastUsed > this.idleTimeoutMs) stale.push(h);
     }
     for (const h of stale) this.remove(h, `closed after ${this.idleTimeoutMs / 1000} s idle (--idle-timeout)`);

@@ -15,7 +15,7 @@ import { FaasgymError } from '../core/errors.js';
 import { findPackageRoot } from '../host.js';
 import type { Registry } from '../registry/index.js';
 import { ChannelClient, OP_CLOSE, OP_RUN, type ChannelReply } from './channel.js';
-import { buildEnv, describe, runOnEnv, type HostRequest, type MakeArgsOptions } from './env-ops.js';
+import { buildEnv, describe, runOnEnv, type DirectInit, type HostRequest, type MakeArgsOptions } from './env-ops.js';
 import { BridgeError } from './protocol.js';
 
 /** A request ran past the server's time limit (`--request-timeout`): its environment was stopped and the handle closed. */
@@ -34,6 +34,10 @@ export interface EnvHost {
   close(): Promise<void>;
   /** Called once if the host dies on its own (worker out of memory, time limit). */
   onDeath?: (reason: string) => void;
+  /** The environment's own endpoint (`make` with `direct`), when it has one. */
+  readonly direct?: string;
+  /** Requests finished on the direct endpoint (changes with each) and whether one is running: the idle reaper's view of it. */
+  directActivity?(): { done: number; busy: boolean };
 }
 
 export class InProcessHost implements EnvHost {
@@ -82,7 +86,7 @@ class RemoteError extends FaasgymError {
   }
 }
 
-type FromWorker = { id: number; ok: true; text: string } | { id: number; ok: false; error: { type: string; message: string } };
+type FromWorker = { id: number; ok: true; text: string; direct?: string } | { id: number; ok: false; error: { type: string; message: string } };
 
 let workerUrlCache: URL | undefined;
 
@@ -109,6 +113,8 @@ export class WorkerHost implements EnvHost {
    * (a pending reply keeps the process alive, as a pending message would).
    */
   private readonly timer: NodeJS.Timeout;
+  /** With a direct endpoint: checks the time of the direct request running (the worker publishes its start in the channel). */
+  private readonly watchdog: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly worker: Worker,
@@ -117,17 +123,23 @@ export class WorkerHost implements EnvHost {
     private readonly limits: WorkerLimits,
     readonly kind: 'single' | 'parallel',
     readonly description: Record<string, unknown>,
+    readonly direct: string | undefined,
   ) {
     this.timer = setTimeout(() => this.onTimer(), limits.requestTimeoutMs);
     this.timer.unref();
+    if (direct !== undefined) {
+      // A stuck direct request is found within a quarter of the limit after it expires.
+      this.watchdog = setInterval(() => this.checkDirect(), Math.max(5, Math.min(1000, limits.requestTimeoutMs / 4)));
+      this.watchdog.unref();
+    }
   }
 
-  /** Start a worker, build the environment in it, and describe it; bounded by the request time limit. */
-  static async start(envId: string, config: Record<string, unknown>, options: MakeArgsOptions, limits: WorkerLimits): Promise<WorkerHost> {
+  /** Start a worker, build the environment in it, and describe it; bounded by the request time limit. With `direct`, the worker also listens on an endpoint of its own (env-worker.ts). */
+  static async start(envId: string, config: Record<string, unknown>, options: MakeArgsOptions, limits: WorkerLimits, direct?: DirectInit): Promise<WorkerHost> {
     const worker = takeWorker(limits);
     const { port1, port2 } = new MessageChannel();
     const { client, init } = ChannelClient.create(port1, port2);
-    const made = await new Promise<{ text: string }>((resolve, reject) => {
+    const made = await new Promise<{ text: string; direct?: string }>((resolve, reject) => {
       // Only our own listeners come off again: removeAllListeners would also drop the Worker's internal ones.
       const off = (): void => {
         clearTimeout(timer);
@@ -143,7 +155,7 @@ export class WorkerHost implements EnvHost {
       };
       const onMessage = (m: FromWorker): void => {
         off();
-        if (m.ok) resolve({ text: m.text });
+        if (m.ok) resolve({ text: m.text, ...(typeof m.direct === 'string' ? { direct: m.direct } : {}) });
         else fail(new RemoteError(m.error.type, m.error.message));
       };
       const onError = (err: Error): void => fail(crashError(envId, err, limits));
@@ -155,10 +167,14 @@ export class WorkerHost implements EnvHost {
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.on('exit', onExit);
-      worker.postMessage({ id: 0, op: 'make', envId, config, options, channel: init }, [port2]);
+      worker.postMessage({ id: 0, op: 'make', envId, config, options, channel: init, ...(direct !== undefined ? { direct } : {}) }, [port2]);
     });
     const description = JSON.parse(made.text) as Record<string, unknown>;
-    const host = new WorkerHost(worker, client, envId, limits, description.kind as 'single' | 'parallel', description);
+    if (direct !== undefined && made.direct === undefined) {
+      void worker.terminate();
+      throw new EnvironmentCrashedError(`make ${envId}: the environment's worker did not announce its direct endpoint`);
+    }
+    const host = new WorkerHost(worker, client, envId, limits, description.kind as 'single' | 'parallel', description, made.direct);
     host.listen();
     return host;
   }
@@ -179,6 +195,23 @@ export class WorkerHost implements EnvHost {
     );
   }
 
+  private checkDirect(): void {
+    const { since } = this.channel.directActivity();
+    if (since === undefined || this.dead !== undefined || this.closing !== undefined) return;
+    if (Date.now() - since <= this.limits.requestTimeoutMs) return;
+    this.die(
+      new RequestTimeoutError(
+        `a request on ${this.envId}'s direct endpoint did not finish within ${this.limits.requestTimeoutMs / 1000} s (the server's --request-timeout): ` +
+          'the environment was stopped and its handle closed; make a new one',
+      ),
+    );
+  }
+
+  directActivity(): { done: number; busy: boolean } {
+    const { done, since } = this.channel.directActivity();
+    return { done, busy: since !== undefined };
+  }
+
   /** Mark dead, fail the request in flight, stop the worker, tell the server (once). */
   private die(err: Error): void {
     if (this.dead !== undefined) return;
@@ -186,6 +219,7 @@ export class WorkerHost implements EnvHost {
     const p = this.pending;
     this.pending = undefined;
     clearTimeout(this.timer);
+    clearInterval(this.watchdog);
     this.channel.abandon();
     this.channel.close();
     p?.settle(err);
@@ -250,6 +284,7 @@ export class WorkerHost implements EnvHost {
       this.pending = undefined;
       p?.settle(new EnvironmentCrashedError(`${this.envId}: the handle was closed while this request ran`));
       clearTimeout(this.timer);
+      clearInterval(this.watchdog);
       this.channel.abandon();
       this.channel.close();
       await this.worker.terminate();

@@ -34,7 +34,7 @@ const ALLOWED_ARGS: Record<CommandName, readonly string[]> = {
   hello: [],
   ping: ['handle'],
   list: [],
-  make: ['env', 'config', 'options', 'client'],
+  make: ['env', 'config', 'options', 'client', 'direct'],
   spaces: ['handle'],
   reset: ['handle', 'seed', 'options'],
   step: ['handle', 'action', 'actions'],

@@ -12,7 +12,7 @@ import { registry as defaultRegistry, type Registry } from '../registry/index.js
 import { version } from '../version.js';
 import { simOnlyCatalog, wireConfig, type BackendCatalog } from './backends.js';
 import { checkBindSecurity, isZ85Key, ZapHandler, type CurveKeyPair } from './curve.js';
-import { parseMakeOptions, type HostRequest } from './env-ops.js';
+import { parseMakeOptions, resetRequest, stepRequest, type HostRequest } from './env-ops.js';
 import { resolveEnvModule } from './env-modules.js';
 import { HandleTable, type Handle } from './handles.js';
 import { InProcessHost, stopSpareWorkers, WorkerHost, workerUrl, type EnvHost, type WorkerLimits } from './host.js';
@@ -26,7 +26,6 @@ import {
   PROTOCOL_VERSIONS,
   ProtocolError,
   RequestFailure,
-  seedArg,
   stringArg,
   UnknownHandleError,
   describeError,
@@ -70,6 +69,14 @@ export interface BridgeServerOptions {
   curve?: CurveKeyPair;
   /** With `curve`: accept only clients whose public key is listed (ZAP). */
   clientKeys?: ReadonlySet<string>;
+  /**
+   * Offer direct endpoints: a client's `make` with `direct: true` gets an
+   * endpoint of the environment's own worker (a port the system picks on the
+   * server's loopback host), where its steps skip the server's thread. Only
+   * with worker isolation, a loopback `tcp://` bind and no CURVE; otherwise
+   * `hello` says `direct: false`. @default true
+   */
+  direct?: boolean;
   /** Timeout of each socket send and receive, in milliseconds. @default 1000 */
   socketTimeoutMs?: number;
   /** Called for reaped handles and for errors the server recovered from. */
@@ -104,6 +111,8 @@ export class BridgeServer {
   private readonly limits: WorkerLimits | undefined;
   private readonly backends: BackendCatalog;
   private readonly envIds: string[];
+  /** The loopback host of direct endpoints; undefined when the server offers none. */
+  private readonly directHost: string | undefined;
   private readonly handles: HandleTable;
   private readonly onEvent: (event: BridgeEvent) => void;
   private readonly outbox: Frame[][] = [];
@@ -124,6 +133,7 @@ export class BridgeServer {
     this.limits = opts.limits;
     this.envIds = opts.envIds;
     this.backends = opts.backends ?? simOnlyCatalog();
+    this.directHost = opts.direct === false || opts.limits === undefined || opts.curve !== undefined ? undefined : loopbackHost(this.endpoint);
     this.onEvent = opts.onEvent ?? (() => {});
     this.handles = new HandleTable({
       ...(opts.maxHandles !== undefined ? { maxHandles: opts.maxHandles } : {}),
@@ -299,6 +309,7 @@ export class BridgeServer {
             idleTimeoutSeconds: this.handles.idleTimeoutMs / 1000,
             requestTimeoutSeconds: this.limits === undefined ? null : this.limits.requestTimeoutMs / 1000,
             maxHandlesPerClient: this.handles.maxHandlesPerClient,
+            direct: this.directHost !== undefined,
           }),
         );
         return;
@@ -315,14 +326,12 @@ export class BridgeServer {
       }
       case 'reset': {
         const h = this.handles.get(stringArg(cmd, args, 'handle'));
-        const seed = seedArg(cmd, args);
-        const options = objectArg(cmd, args, 'options');
-        this.onHandle(h, req, envelope, { cmd, ...(seed !== undefined ? { seed } : {}), ...(options !== undefined ? { options } : {}) });
+        this.onHandle(h, req, envelope, resetRequest(args));
         return;
       }
       case 'step': {
         const h = this.handles.get(stringArg(cmd, args, 'handle'));
-        this.onHandle(h, req, envelope, stepRequest(h, args, 'step: '));
+        this.onHandle(h, req, envelope, stepRequest(h.kind, h.envId, args, 'step: '));
         return;
       }
       case 'steps':
@@ -369,7 +378,7 @@ export class BridgeServer {
           if (key !== 'handle' && key !== 'action' && key !== 'actions') throw new ProtocolError(`steps: batch[${i}]: unknown field ${quote(key, 60)} (expected handle, action, actions)`);
         }
         const h = this.handles.get(stringArg('steps', e, 'handle'));
-        const work = stepRequest(h, e, `steps: batch[${i}]: `);
+        const work = stepRequest(h.kind, h.envId, e, `steps: batch[${i}]: `);
         this.handles.enqueue(h, () => {
           if (h.closed) {
             settle(i, failed(new UnknownHandleError(`handle ${h.id} was closed before this request ran`)));
@@ -403,6 +412,13 @@ export class BridgeServer {
     const client = args.client === undefined ? undefined : stringArg('make', args, 'client');
     if (client !== undefined && client.length > 128) throw new ProtocolError(`make: args.client must be at most 128 characters, got ${client.length}`);
     const owner = client !== undefined ? `c:${client}` : `p:${Buffer.from(envelope[0] as Buffer).toString('hex')}`;
+    if (args.direct !== undefined && typeof args.direct !== 'boolean') throw new ProtocolError(`make: args.direct must be true or false, got ${quote(args.direct, 60)}`);
+    if (args.direct === true && this.directHost === undefined) {
+      throw new ProtocolError(
+        'make: args.direct: this server offers no direct endpoints (hello says direct: false; they need worker isolation, a loopback tcp:// bind and no CURVE): leave direct out',
+      );
+    }
+    const directId = args.direct === true ? this.handles.newId() : undefined;
     (this.registry ?? defaultRegistry).spec(envId); // ConfigError for unknown ids
     const release = this.handles.reserve(owner); // before building: a full table must not cost an environment
     const done = (host: EnvHost): void => {
@@ -414,10 +430,10 @@ export class BridgeServer {
       }
       let h: Handle | undefined;
       try {
-        h = this.handles.add(host, envId, host.kind, owner);
+        h = this.handles.add(host, envId, host.kind, owner, directId);
         const handle = h;
         host.onDeath = (reason) => this.handles.remove(handle, reason);
-        this.reply(envelope, okReplyText(id, encodeResult({ handle: h.id, ...host.description }), v));
+        this.reply(envelope, okReplyText(id, encodeResult({ handle: h.id, ...host.description, ...(host.direct !== undefined ? { direct: host.direct } : {}) }), v));
       } catch (err) {
         if (h !== undefined) this.handles.remove(h);
         void host.close().catch((closeErr: unknown) => this.onEvent({ type: 'error', where: `make ${envId}: close after a failed make`, message: String(closeErr) }));
@@ -435,7 +451,8 @@ export class BridgeServer {
       done(host);
       return;
     }
-    WorkerHost.start(envId, config, options, this.limits).then(done, (err: unknown) => {
+    const direct = directId !== undefined && this.directHost !== undefined ? { host: this.directHost, handle: directId, maxMessageBytes: this.maxMessageBytes } : undefined;
+    WorkerHost.start(envId, config, options, this.limits, direct).then(done, (err: unknown) => {
       release();
       this.replyError(envelope, id, err, v);
     });
@@ -501,20 +518,14 @@ export class BridgeServer {
 /** Most steps in one `steps` batch. */
 const MAX_BATCH = 256;
 
-/** The host request of a `step` (or a `steps` entry): `action` for single-agent handles, `actions` keyed by agent for parallel ones. */
-function stepRequest(h: Handle, args: Args, where: string): HostRequest {
-  if (h.kind === 'parallel') {
-    if (!('actions' in args)) throw new ProtocolError(`${where}${h.envId} is a parallel environment: send args.actions, an object keyed by agent`);
-    if ('action' in args) throw new ProtocolError(`${where}send either args.action or args.actions, not both`);
-    const actions = args.actions;
-    if (typeof actions !== 'object' || actions === null || Array.isArray(actions)) {
-      throw new ProtocolError(`${where}args.actions must be an object keyed by agent, got ${quote(actions, 60)}`);
-    }
-    return { cmd: 'step', actions: actions as Record<string, unknown> };
-  }
-  if (!('action' in args)) throw new ProtocolError(`${where}${h.envId} is a single-agent environment: send args.action`);
-  if ('actions' in args) throw new ProtocolError(`${where}send either args.action or args.actions, not both`);
-  return { cmd: 'step', action: args.action };
+/** The loopback host of a `tcp://` endpoint (`localhost` as 127.0.0.1), for direct endpoints; undefined for others (ipc, remote). */
+function loopbackHost(endpoint: string): string | undefined {
+  const m = /^tcp:\/\/(.+):(\d+)$/.exec(endpoint);
+  if (!m) return undefined;
+  let host = m[1] as string;
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  if (host === 'localhost') return '127.0.0.1';
+  return host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) ? host : undefined;
 }
 
 function sleep(ms: number): Promise<void> {
