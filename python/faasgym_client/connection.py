@@ -105,7 +105,8 @@ class Connection:
     cannot use its parent's connection (``BridgeUsageError``): it makes its own.
     """
 
-    def __init__(self, address=DEFAULT_ADDRESS, timeout=30.0, retries=2, curve_server_key=None, curve_client_keys=None, context=None, connect_timeout=None):
+    def __init__(self, address=DEFAULT_ADDRESS, timeout=30.0, retries=2, curve_server_key=None, curve_client_keys=None, context=None, connect_timeout=None,
+                 send_timeout=None):
         if not isinstance(address, str) or "://" not in address:
             raise ValueError("address must be a ZeroMQ endpoint such as %r, got %r" % (DEFAULT_ADDRESS, address))
         timeout = float(timeout)
@@ -123,6 +124,7 @@ class Connection:
         self.connect_timeout = connect_timeout
         self.retries = int(retries)
         self._timeout_ms = max(1, int(round(timeout * 1000)))
+        self._send_timeout_ms = self._timeout_ms if send_timeout is None else max(1, min(self._timeout_ms, int(round(float(send_timeout) * 1000))))
         self._socket_timeout_ms = self._timeout_ms
         self._busy = threading.Lock()
         self._pid = os.getpid()
@@ -153,7 +155,7 @@ class Connection:
         s = self._context.socket(zmq.REQ)
         s.setsockopt(zmq.LINGER, 0)
         s.setsockopt(zmq.RCVTIMEO, self._timeout_ms)
-        s.setsockopt(zmq.SNDTIMEO, self._timeout_ms)
+        s.setsockopt(zmq.SNDTIMEO, self._send_timeout_ms)
         self._socket_timeout_ms = self._timeout_ms
         # Queue requests only on completed connections: a server that is down (or refuses our
         # CURVE handshake) makes `send` time out instead of queueing forever.
@@ -233,16 +235,26 @@ class Connection:
         sock = self._socket
         if sock is not None and wait_ms != self._socket_timeout_ms:
             sock.setsockopt(zmq.RCVTIMEO, wait_ms)
-            sock.setsockopt(zmq.SNDTIMEO, wait_ms)
+            sock.setsockopt(zmq.SNDTIMEO, min(wait_ms, self._send_timeout_ms))
             self._socket_timeout_ms = wait_ms
         self._next_id = rid = self._next_id + 1
         frame = ('{"v":%d,"id":%d,"cmd":"%s","args":%s}' % (WIRE_VERSION, rid, cmd, args_json)).encode()
         started = time.monotonic()
+        sent = False
         try:
             sock.send(frame)
+            sent = True
             reply = sock.recv()
         except zmq.Again:
             self._reopen()
+            if not sent:
+                raise BridgeTimeout(
+                    "%r could not be sent to %s within %g s (no connected server there: down, unreachable, or refusing this "
+                    "client's CURVE keys); the socket was replaced" % (cmd, self.address, min(wait_ms, self._send_timeout_ms) / 1000.0),
+                    self.address,
+                    cmd,
+                    sent=False,
+                ) from None
             raise BridgeTimeout(
                 "no reply to %r from %s within %g s (waited %.1f s; server down, busy, unreachable, or refusing this client's "
                 "CURVE keys); the socket was replaced" % (cmd, self.address, wait_ms / 1000.0, time.monotonic() - started),

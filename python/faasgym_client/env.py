@@ -86,7 +86,9 @@ class _Remote:
                 raise BridgeProtocolError("make returned a direct endpoint that is not tcp://host:port: %r" % (direct,))
             c = self._conn
             # The environment's own endpoint (its worker's socket): reset/step/state/adjacency skip the server's thread.
-            self._direct = Connection(direct, c.timeout, c.retries, context=c._context, connect_timeout=c.connect_timeout)
+            # A request that cannot be queued within a second means the endpoint is gone (closed, reaped, stopped,
+            # a restarted server): the server's endpoint then says why (see _explained).
+            self._direct = Connection(direct, c.timeout, c.retries, context=c._context, connect_timeout=c.connect_timeout, send_timeout=1.0)
         #: The connection of the hot calls: the direct endpoint when the server gave one, else the server's.
         self._hot = self._direct if self._direct is not None else self._conn
         self._on_handle()
@@ -96,21 +98,29 @@ class _Remote:
         """The environment's own endpoint that ``reset``/``step`` use, or None when they go through the server's."""
         return None if self._direct is None else self._direct.address
 
-    def _explained(self, err):
-        """The error to act on for a failed hot call: a ``BridgeError`` as it is; a timeout on the direct
-        endpoint becomes the server's typed error for the handle (``UnknownHandleError`` naming why: the
-        request time limit, memory, the idle reaper, a restart) when the server's endpoint gives one, and is
-        raised as it is otherwise."""
-        if isinstance(err, BridgeError):
-            return err
-        if not isinstance(err, BridgeTimeout) or self._direct is None:
+    def _hot_call(self, cmd, args_json):
+        """``cmd`` on the hot connection (the direct endpoint when there is one); see ``_after_timeout``."""
+        try:
+            return self._hot.call_once(cmd, args_json)
+        except BridgeTimeout as err:
+            return self._after_timeout(err, cmd, args_json)
+
+    def _after_timeout(self, err, cmd, args_json):
+        """A timeout on the hot connection. On the direct endpoint, the server's endpoint is asked about the
+        handle: if it is gone, the server's typed error (``UnknownHandleError`` naming why: the request time
+        limit, memory, the idle reaper, a restart) is raised instead of the timeout; if it lives and the
+        request was never queued, the server's endpoint carries this one request (the environment runs
+        requests from both one at a time); otherwise the timeout is raised."""
+        if self._direct is None:
             raise err
         try:
             self._conn.call_raw("ping", '{"handle":' + self._handle_json + "}")
         except BridgeError as gone:
-            return gone
+            raise gone from None
         except BridgeException:
-            pass
+            raise err from None
+        if not err.sent:
+            return self._conn.call_once(cmd, args_json)
         raise err
 
     @property
@@ -214,10 +224,10 @@ class RemoteEnv(_Remote, _EnvBase):
         if _gym is not None:
             super().reset(seed=seed)  # seeds self.np_random as Gymnasium does
         try:
-            r = self._hot.call_once("reset", _reset_args(self._handle_json, seed, options))
-        except BridgeException as err:
-            self._handle_lost(self._explained(err), "reset")  # re-made after a server restart: reset the new one
-            r = self._hot.call_once("reset", _reset_args(self._handle_json, seed, options))
+            r = self._hot_call("reset", _reset_args(self._handle_json, seed, options))
+        except BridgeError as err:
+            self._handle_lost(err, "reset")  # re-made after a server restart: reset the new one
+            r = self._hot_call("reset", _reset_args(self._handle_json, seed, options))
         return self._decode(r["obs"]), r["info"]
 
     def step(self, action):
@@ -225,11 +235,20 @@ class RemoteEnv(_Remote, _EnvBase):
         text = self._encode_text(action)
         try:
             r = self._hot.call_once("step", self._step_prefix + text + "}")
-        except BridgeException as err:
-            self._handle_lost(self._explained(err), "step")
+        except BridgeTimeout as err:
+            r = self._step_after_timeout(err, text)
+        except BridgeError as err:
+            self._handle_lost(err, "step")
             raise ServerRestarted("the server restarted; %s was re-made as %s: call reset()" % (self.env_id, self.handle), "step", remade=True) from None
         reward = r["reward"]
         return self._decode(r["obs"]), math.nan if reward is None else float(reward), r["terminated"], r["truncated"], r["info"]
+
+    def _step_after_timeout(self, err, text):
+        try:
+            return self._after_timeout(err, "step", self._step_prefix + text + "}")
+        except BridgeError as lost:
+            self._handle_lost(lost, "step")
+            raise ServerRestarted("the server restarted; %s was re-made as %s: call reset()" % (self.env_id, self.handle), "step", remade=True) from None
 
     def render(self):
         return None
@@ -274,10 +293,10 @@ class RemoteParallelEnv(_Remote, _ParallelBase):
     def reset(self, seed=None, options=None):
         """``(observations, infos)``, each keyed by agent."""
         try:
-            r = self._hot.call_once("reset", _reset_args(self._handle_json, seed, options))
-        except BridgeException as err:
-            self._handle_lost(self._explained(err), "reset")
-            r = self._hot.call_once("reset", _reset_args(self._handle_json, seed, options))
+            r = self._hot_call("reset", _reset_args(self._handle_json, seed, options))
+        except BridgeError as err:
+            self._handle_lost(err, "reset")
+            r = self._hot_call("reset", _reset_args(self._handle_json, seed, options))
         obs = self._decode_all(r["obs"])
         self.agents = list(obs.keys()) if obs else list(self.possible_agents)
         return obs, r["info"]
@@ -291,9 +310,9 @@ class RemoteParallelEnv(_Remote, _ParallelBase):
                 raise ValueError("unknown agent %r (possible agents: %r)" % (agent, self.possible_agents))
             wire[agent] = enc(action)
         try:
-            r = self._hot.call_once("step", self._step_prefix + _encode(wire) + "}")
-        except BridgeException as err:
-            self._handle_lost(self._explained(err), "step")
+            r = self._hot_call("step", self._step_prefix + _encode(wire) + "}")
+        except BridgeError as err:
+            self._handle_lost(err, "step")
             raise ServerRestarted("the server restarted; %s was re-made as %s: call reset()" % (self.env_id, self.handle), "step", remade=True) from None
         self.agents = list(r["agents"])
         rewards = {a: _num(v) for a, v in r["rewards"].items()}
@@ -301,9 +320,9 @@ class RemoteParallelEnv(_Remote, _ParallelBase):
 
     def _query(self, cmd):
         try:
-            return self._hot.call_raw(cmd, '{"handle":' + self._handle_json + "}")[cmd]
-        except BridgeException as err:
-            self._handle_lost(self._explained(err), cmd)
+            return self._hot_call(cmd, '{"handle":' + self._handle_json + "}")[cmd]
+        except BridgeError as err:
+            self._handle_lost(err, cmd)
             raise ServerRestarted("the server restarted; %s was re-made as %s: call reset()" % (self.env_id, self.handle), cmd, remade=True) from None
 
     def state(self):

@@ -18,12 +18,14 @@ class BridgeException(Exception):
 
 
 class BridgeTimeout(BridgeException, TimeoutError):
-    """No reply within the timeout (the socket was replaced: lazy pirate)."""
+    """No reply within the timeout (the socket was replaced: lazy pirate). ``sent`` is False when the
+    request could not even be queued (no connected server), so the server never saw it."""
 
-    def __init__(self, message, address=None, command=None):
+    def __init__(self, message, address=None, command=None, sent=True):
         super().__init__(message)
         self.address = address
         self.command = command
+        self.sent = sent
 
 
 class BridgeError(BridgeException):
