@@ -14,7 +14,14 @@ same machine load:
   environments on its own thread, without the worker isolation of ``faasgym serve``
   (what the isolation costs);
 - batched (with ``--batch N``): environment steps per second of ``make_vec(env, N)``,
-  N steps in one ``steps`` round trip.
+  N steps in one ``steps`` round trip;
+- relay (with ``--relay``): the same steps with ``direct=False``, through the server's own
+  socket and the hand-off to the environment's worker (the path before direct endpoints);
+- rawZmtp (with ``--raw-zmtp``): raw round trips, as ``raw``, against a reply-only endpoint of
+  the transport that direct endpoints use (ZMTP on node:net, src/bridge/zmtp.ts).
+
+``bridge`` is what ``faasgym_client.make`` gives by default: the environment's direct endpoint
+when the server offers one (the report's ``direct``).
 
 Besides the rates, each window records the CPU time of this process and, through
 ``MARK`` requests to the raw server, of the Node.js process that runs both servers:
@@ -103,6 +110,8 @@ def main(argv=None):
     p.add_argument("--env", default="CartPole-v1")
     p.add_argument("--inproc", help="endpoint of a bridge server running environments in process")
     p.add_argument("--batch", type=int, default=0, help="also measure make_vec(env, BATCH), one round trip per BATCH steps")
+    p.add_argument("--relay", action="store_true", help="also measure single steps with direct=False (through the server's socket)")
+    p.add_argument("--raw-zmtp", help="endpoint of a reply-only ZMTP endpoint on node:net (the direct endpoints' transport)")
     p.add_argument("--seconds", type=float, default=6.0, help="total measured time, split over the rounds and the two sides")
     p.add_argument("--rounds", type=int, default=6)
     p.add_argument("--timeout", type=float, default=10.0)
@@ -114,6 +123,10 @@ def main(argv=None):
     state = {"obs": env.reset(seed=0)[0]}
     inproc = faasgym_client.make(args.env, args.inproc, timeout=args.timeout) if args.inproc else None
     istate = {"obs": inproc.reset(seed=0)[0]} if inproc else None
+    relay = faasgym_client.make(args.env, args.bridge, timeout=args.timeout, direct=False) if args.relay else None
+    rstate = {"obs": relay.reset(seed=0)[0]} if relay else None
+    if relay is not None:
+        bridge_window(relay, rstate, 0.3)
     vec = faasgym_client.make_vec(args.env, args.batch, args.bridge, timeout=args.timeout) if args.batch > 0 else None
     if vec is not None:
         state["vobs"] = vec.reset(seed=0)[0]
@@ -122,7 +135,7 @@ def main(argv=None):
         bridge_window(inproc, istate, 0.3)
 
     # Sizes of the bridge's step frames, as this client sends and receives them.
-    conn = env._conn
+    conn = env._hot  # the connection that steps go through (the direct endpoint when there is one)
     calls0, sent0, recv0 = conn.calls, conn.bytes_sent, conn.bytes_received
     bridge_window(env, state, 0.3)  # also the warm-up
     n = conn.calls - calls0
@@ -140,8 +153,18 @@ def main(argv=None):
         raise SystemExit("the raw server did not accept the reply size")
     request = b"x" * request_bytes
     raw_window(sock, request, 0.3)  # warm-up
+    zsock = None
+    if args.raw_zmtp:
+        zsock = ctx.socket(zmq.REQ)
+        for opt, val in ((zmq.LINGER, 0), (zmq.RCVTIMEO, timeout_ms), (zmq.SNDTIMEO, timeout_ms), (zmq.IMMEDIATE, 1)):
+            zsock.setsockopt(opt, val)
+        zsock.connect(args.raw_zmtp)
+        zsock.send(("SIZE %d" % reply_bytes).encode())
+        if zsock.recv() != b"OK":
+            raise SystemExit("the raw ZMTP endpoint did not accept the reply size")
+        raw_window(zsock, request, 0.3)
 
-    sides = ["raw", "bridge"] + (["inproc"] if inproc else []) + (["batched"] if vec else [])
+    sides = ["raw", "bridge"] + (["relay"] if relay else []) + (["rawZmtp"] if zsock else []) + (["inproc"] if inproc else []) + (["batched"] if vec else [])
     window = args.seconds / args.rounds / len(sides)
     measured = []  # (side, calls, wall, client cpu), in the order run; server CPU comes from the marks
     for r in range(args.rounds):
@@ -153,6 +176,10 @@ def main(argv=None):
                 measured.append(("raw",) + raw_window(sock, request, window))
             elif side == "bridge":
                 measured.append(("bridge",) + bridge_window(env, state, window))
+            elif side == "relay":
+                measured.append(("relay",) + bridge_window(relay, rstate, window))
+            elif side == "rawZmtp":
+                measured.append(("rawZmtp",) + raw_window(zsock, request, window))
             elif side == "inproc":
                 measured.append(("inproc",) + bridge_window(inproc, istate, window))
             else:
@@ -164,6 +191,10 @@ def main(argv=None):
     env.close()
     if inproc is not None:
         inproc.close()
+    if relay is not None:
+        relay.close()
+    if zsock is not None:
+        zsock.close(linger=0)
     if vec is not None:
         vec.close()
 
@@ -189,6 +220,13 @@ def main(argv=None):
     if inproc is not None:
         extra["inProcessStepsPerSecond"] = round(statistics.median(x["inproc"] for x in rounds), 1)
         extra["inProcessRatio"] = round(statistics.median(x["inprocRatio"] for x in rounds), 4)
+    if relay is not None:
+        extra["relayStepsPerSecond"] = round(statistics.median(x["relay"] for x in rounds), 1)
+        extra["relayRatio"] = round(statistics.median(x["relayRatio"] for x in rounds), 4)
+    if zsock is not None:
+        extra["rawZmtpRoundTripsPerSecond"] = round(statistics.median(x["rawZmtp"] for x in rounds), 1)
+        extra["rawZmtpRatio"] = round(statistics.median(x["rawZmtpRatio"] for x in rounds), 4)
+        extra["bridgeToRawZmtp"] = round(statistics.median(x["bridge"] / x["rawZmtp"] for x in rounds), 4)
     if vec is not None:
         extra["batchSize"] = args.batch
         extra["batchedStepsPerSecond"] = round(statistics.median(x["batched"] for x in rounds), 1)
@@ -198,6 +236,7 @@ def main(argv=None):
         json.dumps(
             {
                 "env": args.env,
+                "direct": env.direct_endpoint is not None,
                 "bridgeStepsPerSecond": round(statistics.median(x["bridge"] for x in rounds), 1),
                 "rawRoundTripsPerSecond": round(statistics.median(x["raw"] for x in rounds), 1),
                 "ratio": round(statistics.median(x["ratio"] for x in rounds), 4),

@@ -12,10 +12,11 @@ import * as zmq from 'zeromq';
 import { BackendError, ConfigError } from '../core/errors.js';
 import { registry } from '../registry/index.js';
 import { BridgeServer } from './server.js';
+import { ZmtpServer } from './zmtp.js';
 import { defaultPython, packageRoot } from '../host.js';
 
 export interface BridgeBenchOptions {
-  /** Total measured seconds (split over rounds and the two sides). @default 6 */
+  /** Total measured seconds (split over rounds and the sides). @default 9 */
   seconds?: number;
   /** Alternating raw/bridge rounds. @default 6 */
   rounds?: number;
@@ -30,6 +31,8 @@ export interface BridgeBenchOptions {
 export interface BridgeBenchReport {
   benchmark: 'bridge';
   env: string;
+  /** Whether `bridge` used the environment's direct endpoint (what `faasgym_client.make` does when the server offers it). */
+  direct: boolean;
   /** Median over rounds of `env.step` calls per second through the Python client. */
   bridgeStepsPerSecond: number;
   /** Median over rounds of raw REQ/REP round trips per second with the same frame sizes. */
@@ -39,6 +42,13 @@ export interface BridgeBenchReport {
   /** The same steps through a server that runs environments on its own thread (no worker isolation), and its ratio to raw. */
   inProcessStepsPerSecond: number;
   inProcessRatio: number;
+  /** The same single steps with `direct=False`: through the server's socket and the hand-off to the worker (the path before direct endpoints), and its ratio to raw. */
+  relayStepsPerSecond: number;
+  relayRatio: number;
+  /** Raw round trips against a reply-only endpoint of the direct endpoints' transport (ZMTP on node:net, zmtp.ts), its ratio to raw, and bridge / it. */
+  rawZmtpRoundTripsPerSecond: number;
+  rawZmtpRatio: number;
+  bridgeToRawZmtp: number;
   /** Environment steps per second of `make_vec(env, batchSize)` (one round trip per batch), and its ratio to raw round trips. */
   batchSize?: number;
   batchedStepsPerSecond?: number;
@@ -47,9 +57,9 @@ export interface BridgeBenchReport {
   ratioToTarget: number;
   requestBytes: number;
   replyBytes: number;
-  rounds: { raw: number; bridge: number; ratio: number; inproc?: number; batched?: number }[];
+  rounds: { raw: number; bridge: number; ratio: number; relay?: number; rawZmtp?: number; inproc?: number; batched?: number }[];
   /** Median CPU microseconds per call of the Python process (client) and of the Node.js process (server), each side. */
-  cpuMicrosPerCall: Record<'raw' | 'bridge' | 'inproc' | 'batched', { client: number; server: number }>;
+  cpuMicrosPerCall: Record<'raw' | 'bridge' | 'relay' | 'rawZmtp' | 'inproc' | 'batched', { client: number; server: number }>;
   windowSeconds: number;
   node: string;
   cpu: string;
@@ -131,7 +141,7 @@ class RawReplyServer {
 
 /** Run bench/bridge_client.py against an in-process bridge server and a raw REP server. */
 export async function runBridgeBench(opts: BridgeBenchOptions = {}): Promise<BridgeBenchReport> {
-  const seconds = opts.seconds ?? 6;
+  const seconds = opts.seconds ?? 9;
   const rounds = opts.rounds ?? 6;
   const env = opts.env ?? 'CartPole-v1';
   const python = opts.python ?? defaultPython();
@@ -143,8 +153,13 @@ export async function runBridgeBench(opts: BridgeBenchOptions = {}): Promise<Bri
   const bridge = await BridgeServer.start({ bind: 'tcp://127.0.0.1:*' }); // as `faasgym serve`: environments in workers
   const inProcess = await BridgeServer.start({ bind: 'tcp://127.0.0.1:*', registry });
   const raw = await RawReplyServer.start();
+  const rawZmtp = await startRawZmtp();
   try {
-    const args = [script, '--bridge', bridge.endpoint, '--inproc', inProcess.endpoint, '--raw', raw.endpoint, '--env', env, '--seconds', String(seconds), '--rounds', String(rounds), '--batch', String(batch)];
+    const args = [
+      script,
+      ...['--bridge', bridge.endpoint, '--inproc', inProcess.endpoint, '--raw', raw.endpoint, '--raw-zmtp', rawZmtp.endpoint, '--relay'],
+      ...['--env', env, '--seconds', String(seconds), '--rounds', String(rounds), '--batch', String(batch)],
+    ];
     const pythonPath = [join(root, 'python'), process.env.PYTHONPATH].filter(Boolean).join(delimiter);
     const stdout = await runProcess(python, args, { ...process.env, PYTHONPATH: pythonPath }, (seconds + 30) * 1000);
     const lines = stdout.trim().split('\n');
@@ -164,10 +179,28 @@ export async function runBridgeBench(opts: BridgeBenchOptions = {}): Promise<Bri
       libzmqNode: zmq.version,
     };
   } finally {
+    rawZmtp.close();
     await raw.close();
     await bridge.close();
     await inProcess.close();
   }
+}
+
+/** The raw baseline of direct endpoints' transport: a ZMTP endpoint on node:net that answers every request with `size` bytes (set by `SIZE n`). */
+function startRawZmtp(): Promise<ZmtpServer> {
+  let reply: Buffer = Buffer.from('OK');
+  return ZmtpServer.listen('127.0.0.1', { maxFrameBytes: 1 << 20 }, (conn, msg) => {
+    const frames = msg.frames;
+    const last = frames[frames.length - 1] ?? Buffer.alloc(0);
+    const envelope = frames.slice(0, -1);
+    if (last.length < 32 && last.toString('latin1').startsWith('SIZE ')) {
+      const size = Number(last.toString('latin1').slice(5));
+      reply = Buffer.alloc(Number.isSafeInteger(size) && size > 0 && size < 1 << 24 ? size : 1, 'x');
+      conn.send([...envelope, 'OK']);
+      return;
+    }
+    conn.send([...envelope, reply]);
+  });
 }
 
 /** Spawn without blocking the event loop (the servers run on it); kill after `timeoutMs`. */
@@ -197,7 +230,9 @@ export function formatBridgeBenchReport(r: BridgeBenchReport): string {
     `bridge benchmark (${r.env}, ${r.rounds.length} rounds of ${r.windowSeconds.toFixed(2)} s per side, request ${r.requestBytes} B, reply ${r.replyBytes} B)`,
     `  through the bridge:   ${Math.round(r.bridgeStepsPerSecond).toLocaleString('en-US')} steps/s`,
     `  raw ZeroMQ REQ/REP:   ${Math.round(r.rawRoundTripsPerSecond).toLocaleString('en-US')} round trips/s`,
-    `  ratio ${r.ratio.toFixed(3)} (target ${r.target}, ${r.ratio >= r.target ? 'met' : 'NOT met'})`,
+    `  ratio ${r.ratio.toFixed(3)} (target ${r.target}, ${r.ratio >= r.target ? 'met' : 'NOT met'})${r.direct ? ", through the environment's direct endpoint" : ''}`,
+    `  through the server's socket (direct=False): ${Math.round(r.relayStepsPerSecond).toLocaleString('en-US')} steps/s, ratio ${r.relayRatio.toFixed(3)}`,
+    `  raw ZMTP on node:net (the direct endpoints' transport): ${Math.round(r.rawZmtpRoundTripsPerSecond).toLocaleString('en-US')} round trips/s, ratio ${r.rawZmtpRatio.toFixed(3)}; bridge / it ${r.bridgeToRawZmtp.toFixed(3)}`,
     `  in process (no worker isolation): ${Math.round(r.inProcessStepsPerSecond).toLocaleString('en-US')} steps/s, ratio ${r.inProcessRatio.toFixed(3)}`,
     ...(r.batchedStepsPerSecond !== undefined
       ? [`  batched, ${r.batchSize} environments per round trip: ${Math.round(r.batchedStepsPerSecond).toLocaleString('en-US')} steps/s, ratio ${(r.batchedRatio ?? 0).toFixed(3)}`]

@@ -77,5 +77,11 @@ test('faasgym bench bridge --json measures the bridge and raw REQ/REP in one run
   expect(report.inProcessStepsPerSecond).toBeGreaterThan(100);
   expect(report.batchSize).toBe(8);
   expect(report.batchedStepsPerSecond).toBeGreaterThan(100);
-  expect(report.rounds[0]).toMatchObject({ inproc: expect.any(Number), batched: expect.any(Number) });
+  expect(report.rounds[0]).toMatchObject({ inproc: expect.any(Number), batched: expect.any(Number), relay: expect.any(Number), rawZmtp: expect.any(Number) });
+  // The default client steps through the environment's direct endpoint; the relay side is the server's socket.
+  expect(report.direct).toBe(true);
+  expect(report.relayStepsPerSecond).toBeGreaterThan(100);
+  expect(report.rawZmtpRoundTripsPerSecond).toBeGreaterThan(100);
+  expect(report.bridgeToRawZmtp).toBeGreaterThan(0);
+  expect(Object.keys(report.cpuMicrosPerCall).sort()).toEqual(['batched', 'bridge', 'inproc', 'raw', 'rawZmtp', 'relay']);
 });
