@@ -13,7 +13,7 @@ import * as zmq from 'zeromq';
 import { loadEnvModule } from '../../src/bridge/env-modules.js';
 import { BridgeServer, type BridgeEvent } from '../../src/bridge/index.js';
 import { testRegistry } from './fixtures/toy-envs.js';
-import { REPO, TestClient } from './helpers.js';
+import { lastJson, REPO, runPython, TestClient } from './helpers.js';
 
 const HOSTILE = pathToFileURL(join(REPO, 'test/bridge/fixtures/hostile-envs.mjs')).href;
 
@@ -254,6 +254,24 @@ test('direct must be a boolean, and a server without worker isolation offers non
     await inProcess.close();
   }
 });
+
+test('the Python client steps through the direct endpoint by default: the same episode as through the server, typed errors, and a stopped step named by the server', async () => {
+  const served = await BridgeServer.start({ bind: 'tcp://127.0.0.1:*', envModules: [HOSTILE], requestTimeoutMs: 4000 });
+  try {
+    const r = await runPython(['test/bridge/py/direct.py', served.endpoint], { timeoutMs: 60_000 });
+    const out = lastJson(r);
+    expect(out.direct).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
+    expect(out.relay).toBeNull();
+    expect(out.same).toBe(true);
+    expect(out.episodeSteps).toBeGreaterThan(20);
+    expect(out.invalid).toBe('InvalidActionError');
+    expect(out.hog.type).toBe('UnknownHandleError');
+    expect(out.hog.message).toMatch(/is closed: a request on Hog-v0's direct endpoint did not finish within 4 s \(the server's --request-timeout\)/);
+    expect(out.hogSeconds).toBeLessThan(15);
+  } finally {
+    await served.close();
+  }
+}, 90_000);
 
 function tcpConnect(port: number): Promise<void> {
   return new Promise((resolve, reject) => {
