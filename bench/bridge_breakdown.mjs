@@ -8,6 +8,7 @@
  * not. Medians of 7 repetitions, microseconds per step. Run from the package
  * root after `npm run build`: node bench/bridge_breakdown.mjs [--json]
  */
+import { Buffer } from 'node:buffer';
 import { parseRequest, okReplyText } from '../dist/src/bridge/protocol.js';
 import { stepRequest, runOnEnv } from '../dist/src/bridge/env-ops.js';
 import { WorkerHost, stopSpareWorkers } from '../dist/src/bridge/host.js';
