@@ -18,8 +18,8 @@ const windows = []; // { kind, qos, y }
 let pending = null;
 const probe = new Proxy(ses, {
   get(target, prop) {
-    if (prop === 'act') return async (obs, opts) => { const a = await target.act(obs, opts); pending = target.lastDecision?.kind ?? 'none'; return a; };
-    if (prop === 'observe') return (t) => { const info = Object.values(t.infos)[0] ?? {}; windows.push({ kind: pending, qos: info.qosMet === true, y: info.scaledCost }); target.observe(t); };
+    if (prop === 'act') return async (obs, opts) => { const a = await target.act(obs, opts); const d = target.lastDecision; pending = { kind: d?.kind ?? 'none', price: d?.price ?? null, lb: d?.band?.lb ?? null, ub: d?.band?.ub ?? null }; return a; };
+    if (prop === 'observe') return (t) => { const info = Object.values(t.infos)[0] ?? {}; windows.push({ ...pending, qos: info.qosMet === true, y: info.scaledCost }); target.observe(t); };
     const v = target[prop];
     return typeof v === 'function' ? v.bind(target) : v;
   },
@@ -36,6 +36,11 @@ for (let k = 0; k < 4; k++) {
   const met = part.filter((w) => w.qos);
   console.log(`  quarter ${k + 1}: passed (learner's own action) ${pct(share('passed'))}, replaced (safe record + noise) ${pct(share('replaced'))}, no history ${pct(share('no-history'))}; QoS met ${pct(met.length / part.length)}, mean ŷ ${(part.reduce((a, w) => a + w.y, 0) / part.length).toFixed(4)}`);
 }
+const warm = run.options.learningStarts ?? 0;
+const after = windows.slice(warm).filter((w) => w.ub !== null && w.price !== null);
+const ratio = after.map((w) => w.price / w.ub).sort((a, b) => a - b);
+const qq = (f) => ratio[Math.min(ratio.length - 1, Math.floor(f * ratio.length))]?.toFixed(2);
+console.log(`  after the ${warm} warm-up windows (uniformly random proposals): ${after.filter((w) => w.kind === 'passed').length} of ${after.length} proposals passed; proposal price / ub: median ${qq(0.5)} (quartiles ${qq(0.25)}, ${qq(0.75)}); ${after.filter((w) => w.price > w.ub).length} above ub, ${after.filter((w) => w.price < w.lb).length} below lb; band width (ub − lb) / ub: median ${(() => { const b = after.map((w) => (w.ub - w.lb) / w.ub).sort((x, y) => x - y); return b[Math.floor(b.length / 2)]?.toFixed(2); })()}`);
 const met = windows.filter((w) => w.qos).sort((a, b) => a.y - b.y);
 for (const n of [8, 50, Math.max(1, Math.round(met.length * 0.05))]) {
   const top = met.slice(0, n);
