@@ -165,7 +165,7 @@ for (const delta of sections.includes('4') ? [0.1, 0.3] : []) {
 }
 if (rowsPi) {
 const r0 = rowsPi.find((r) => r.x === 0), r1 = rowsPi.find((r) => r.x === 1);
-const gap = r1.R - r0.R, sdMax = Math.max(r0.sd, r1.sd);
+const gap = r1.R - r0.R;
 console.log(`\nnoise against gap: E[R](A_rs) − E[R](A_pi) = ${gap.toFixed(4)}; per-window std ${r0.sd.toFixed(3)} at A_pi, ${r1.sd.toFixed(3)} at A_rs; windows for a 2-sigma separation of the two means: ${gap > 0 ? Math.ceil((2 * Math.hypot(r0.sd, r1.sd) / gap) ** 2) : 'n/a (the actor\'s point earns more)'} each`);
 }
 agent.dispose();
