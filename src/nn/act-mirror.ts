@@ -15,7 +15,8 @@
  * same bits as the tfjs forward pass on that backend (XNNPACK's f32 GEMM
  * without FMA: each output starts from its bias and adds xᵢ·wᵢⱼ for
  * i = 0, 1, … in order, each product and sum rounded to float32; ReLU is a
- * clamp at 0). tanh, sigmoid and ELU run in JavaScript on the float32
+ * clamp at 0; tanh is musl's tanhf, as the backend's kernel, float32-math.ts).
+ * Sigmoid and ELU run in JavaScript's double precision on the float32
  * outputs, so they may differ from tfjs's in the last bit.
  *
  * Weights are read from a flat vector laid out as the learners keep them
@@ -25,6 +26,7 @@
  */
 import { ConfigError, quote } from '../core/errors.js';
 import type { DenseActivation, DenseStack } from './dense.js';
+import { tanhf } from './float32-math.js';
 
 export interface MirrorLayer {
   inputs: number;
@@ -272,7 +274,7 @@ export class ActMirror {
 function activate(a: DenseActivation, v: number): number {
   switch (a) {
     case 'tanh':
-      return Math.tanh(v);
+      return tanhf(v);
     case 'sigmoid':
       return 1 / (1 + Math.exp(-v));
     case 'elu':

@@ -26,10 +26,11 @@ beforeAll(async () => {
   await initTf({ quiet: true });
 });
 
+/** The largest difference relative to max(|reference|, 1) (actions live in [-1, 1]: there, absolute). */
 function worstRelative(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
   let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs((a[i] as number) - (b[i] as number)) / Math.max(1e-3, Math.abs(b[i] as number)));
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs((a[i] as number) - (b[i] as number)) / Math.max(1, Math.abs(b[i] as number)));
   return worst;
 }
 
@@ -92,7 +93,7 @@ describe('DQN', () => {
 });
 
 describe('DDPG', () => {
-  test('the greedy action right after each update is the tfjs actor forward pass, scaled (float32 tolerance through tanh); acting makes no tensor', async () => {
+  test('the greedy action right after each update is the tfjs actor forward pass, scaled (the same bits on wasm); acting makes no tensor', async () => {
     const env = new CooperativeTargets(3, 10); // centralised: 6 observations, 3 actions in [-1, 1]
     const agent = await DDPG.create(env, { hidden: [64, 48], batchSize: 16, learningStarts: 0 }, 7);
     const rng = new Rng(2);
@@ -110,7 +111,8 @@ describe('DDPG', () => {
         const obs = k === 0 ? probe : row();
         const action = await agent.act(obs, { explore: false });
         const reference = scaler.toEnv(agent.actor.dense().forward(Float32Array.from(obs), 1));
-        expect(worstRelative(action, reference)).toBeLessThan(1e-5);
+        if (tf.getBackend() === 'wasm') expect(action).toEqual(reference); // ReLU hidden layers, tanh output: the same bits
+        else expect(worstRelative(action, reference)).toBeLessThan(1e-5);
         if (k === 0) {
           if (previous) expect(action).not.toEqual(previous);
           previous = action;
@@ -137,6 +139,7 @@ describe('multi-agent actor-critics', () => {
     const agent: MultiAgentActorCritic = await CLASSES[variant].create(env, { hidden: [32, 32], batchSize: 16, learningStarts: 0, ...extra }, 5);
     let obs: Record<string, number[]> = (await env.reset({ seed: 1 })).obs;
     const rng = new Rng(8);
+    const exact = tf.getBackend() === 'wasm' && variant !== 'attmf' && extra.activation !== 'elu';
     for (let i = 0; i < 30; i++) {
       const state = env.state();
       const a = await agent.act(obs, { explore: true });
@@ -149,7 +152,10 @@ describe('multi-agent actor-critics', () => {
       agent.fastPath = false;
       const reference = agent.policyActions(probe);
       agent.fastPath = true;
-      expect(worstRelative(fast, reference)).toBeLessThan(1e-5);
+      // MADDPG's and mean-field's actors see the observations as they are: the same bits on wasm (ReLU or tanh). AttMF's
+      // attention is computed in JavaScript on one side and by tfjs on the other; ELU in double precision: float32 tolerance.
+      if (exact) expect(Array.from(fast)).toEqual(Array.from(reference));
+      else expect(worstRelative(fast, reference)).toBeLessThan(1e-5);
       obs = env.agents.length === 0 ? (await env.reset()).obs : r.obs;
     }
     // Weights given new data outside an update (as a checkpoint load does) reach the action path.

@@ -2,13 +2,14 @@
  * ActMirror (src/nn/act-mirror.ts), the learners' tfjs-free action path:
  * its WebAssembly SIMD kernel against its float32 JavaScript loop (the same
  * bits), and both against the tfjs forward pass (`DenseStack.forward`) on the
- * same weights: the same bits through matmul, bias and ReLU on the wasm
- * backend, float32 tolerance through tanh/ELU/sigmoid (computed in
- * JavaScript) or on other backends. Nothing here is timed.
+ * same weights: the same bits through matmul, bias, ReLU and tanh on the wasm
+ * backend, float32 tolerance through ELU/sigmoid (computed in JavaScript's
+ * double precision) or on other backends. Nothing here is timed.
  */
 import { Rng } from '../../src/core/rng.js';
 import { ActMirror } from '../../src/nn/act-mirror.js';
 import { DenseStack, type DenseActivation } from '../../src/nn/dense.js';
+import { expm1f, tanhf } from '../../src/nn/float32-math.js';
 import { initTf, tf } from '../../src/nn/tf.js';
 
 beforeAll(async () => {
@@ -63,7 +64,7 @@ describe('ActMirror', () => {
     expect(tf.memory().numTensors).toBe(before); // no tensor made
     expect(Array.from(a)).toEqual(Array.from(b)); // one float32 arithmetic, two implementations
     const reference = stack.forward(x, rows);
-    const exact = acts.every((act) => act === 'relu' || act === 'linear');
+    const exact = acts.every((act) => act === 'relu' || act === 'linear' || act === 'tanh');
     if (exact && tf.getBackend() === 'wasm') expect(Array.from(a)).toEqual(Array.from(reference));
     else expect(maxRelative(a, reference)).toBeLessThan(1e-5);
     // One row at a time gives the same rows.
@@ -105,6 +106,29 @@ describe('ActMirror', () => {
     expect(mirror.forward(x)[0]).toBeCloseTo((first[0] as number) + 1, 5);
     stack.dispose();
     for (const v of stack.variables) v.dispose();
+  });
+
+  test("tanhf is the backend's tanh bit for bit (musl's tanhf) over float32 values of every range; expm1f keeps C's special values", () => {
+    const rng = new Rng(1);
+    const x = new Float32Array(60_000);
+    for (let i = 0; i < x.length; i++) x[i] = rng.uniform(-1, 1) * [1e-30, 1e-6, 0.3, 0.6, 1, 3, 9.9, 12, 100][i % 9]!;
+    x.set([0, -0, 0.2554, 0.5493, 10, -10, 1e-40, Infinity, -Infinity, NaN], 0);
+    const mine = Float32Array.from(x, tanhf);
+    expect(Array.from(mine.subarray(0, 10))).toEqual([0, -0, Math.fround(Math.tanh(Math.fround(0.2554))), mine[3], mine[4], -(mine[4] as number), Math.fround(1e-40), 1, -1, NaN]);
+    let worst = 0; // relative to the exact tanh (within float32's two ulps)
+    for (let i = 10; i < x.length; i++) {
+      const exact = Math.tanh(x[i] as number);
+      if (exact !== 0) worst = Math.max(worst, Math.abs((mine[i] as number) - exact) / Math.abs(exact));
+    }
+    expect(worst).toBeLessThan(2.5e-7);
+    if (tf.getBackend() === 'wasm') {
+      const t = tf.tensor1d(x);
+      const theirs = tf.tanh(t);
+      expect(Array.from(mine)).toEqual(Array.from(theirs.dataSync()));
+      tf.dispose([t, theirs]);
+    }
+    expect([expm1f(0), expm1f(-Infinity), expm1f(Infinity), expm1f(100), Number.isNaN(expm1f(NaN))]).toEqual([0, -1, Infinity, Infinity, true]);
+    expect(expm1f(1)).toBeCloseTo(Math.E - 1, 6);
   });
 
   test('refuses bad sizes and inputs with the field and value', () => {
