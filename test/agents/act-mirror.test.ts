@@ -168,8 +168,17 @@ describe('multi-agent actor-critics', () => {
     expect(Array.from(fresh)).not.toEqual(Array.from(old));
     agent.fastPath = true;
     const tensors = tf.memory().numTensors;
+    const attention = agent.online.actorAttention;
+    let reads = 0;
+    const watched = attention ? [attention.wq, attention.wk] : [];
+    for (const v of watched) {
+      const read = v.dataSync.bind(v);
+      v.dataSync = ((): ReturnType<typeof read> => (reads++, read())) as typeof v.dataSync; // an own property over the prototype's method
+    }
     for (let i = 0; i < 5; i++) await agent.act(probe, { explore: false });
     expect(tf.memory().numTensors).toBe(tensors);
+    expect(reads).toBe(0); // AttMF's attention weights were read once after they last changed, not per action
+    for (const v of watched) delete (v as { dataSync?: unknown }).dataSync;
     agent.dispose();
   });
 });
