@@ -47,6 +47,7 @@ import { VariableAdam, type AdamState } from '../src/nn/adam.js';
 import { ParamSet } from '../src/nn/params.js';
 import { polyakParams, polyakVariables } from '../src/nn/polyak.js';
 import { ActionScaler, ColumnReplay, boxActionRefusal, makeNoise, noiseState, restoreNoiseState, restoreVariables } from './actor-critic-common.js';
+import { MarlActors } from './actor-critic-marl-act.js';
 import { MarlFastPath, type MarlBatch } from './actor-critic-marl-fast.js';
 import type { MarlNetworks, MarlStrategy, MarlStrategyFactory, MarlVariant } from './actor-critic-marl-strategy.js';
 import type { MarlHyperparameters } from './actor-critic-marl-options.js';
@@ -121,6 +122,8 @@ export abstract class MultiAgentActorCritic implements Agent {
   private readonly actorOptimizer: VariableAdam;
   private readonly criticOptimizer: VariableAdam;
   private readonly fast: MarlFastPath;
+  /** The online actors for acting without tfjs (actor-critic-marl-act.ts), reloaded after each update. */
+  private readonly actors: MarlActors;
   /** Every online and target variable as flat vectors, for Polyak averaging. */
   private readonly onlineParams: ParamSet;
   private readonly targetParams: ParamSet;
@@ -214,6 +217,7 @@ export abstract class MultiAgentActorCritic implements Agent {
     this.replay = new ColumnReplay<Column>(columns, hp.bufferSize);
     this.noise = makeNoise(hp.noise, N * M, hp.noiseSigma, hp.noiseTheta);
     this.fast = new MarlFastPath({ agents: N, obsDim: D, actionDim: M, agentIds: hp.agentIds, actionMask: uniform ? null : mask }, this.strategy);
+    this.actors = new MarlActors(this.online.actor, this.actorOptimizer, uniform ? null : mask);
   }
 
   /** `await initTf()` first; the variants' `create` do. */
@@ -272,7 +276,7 @@ export abstract class MultiAgentActorCritic implements Agent {
     const N = this.agentIds.length;
     const rows = new Float32Array(N * this.obsDim);
     this.obsRows(obs, rows);
-    if (this.fastPath) return this.fast.policy(this.online, rows, 1);
+    if (this.fastPath) return this.actors.policy(this.fast.actorInput(this.online, rows, 1).x);
     return tf.tidy(() => this.policy(this.online, tf.tensor3d(rows, [N, 1, this.obsDim])).dataSync() as Float32Array);
   }
 
@@ -343,6 +347,7 @@ export abstract class MultiAgentActorCritic implements Agent {
       critic += c;
       actor += a;
     }
+    this.actors.load(); // once per update, so acting right after it pays nothing
     return { critic: critic / hp.gradientSteps, actor: actor / hp.gradientSteps };
   }
 

@@ -109,7 +109,8 @@ class AttMFStrategy implements MarlStrategy {
 
   /** Attention weights [B, N, N] of `obs` (eq. 9), with what their backward needs. */
   private attend(module: AgentAttention, obs: Float32Array, B: number): AttentionCache {
-    return attentionForward(this.statesOf(obs, B), B, module, module.wq.dataSync() as Float32Array, module.wk.dataSync() as Float32Array, this.ctx.adjacency);
+    const { wq, wk } = module.values(); // read again only after the weights changed
+    return attentionForward(this.statesOf(obs, B), B, module, wq, wk, this.ctx.adjacency);
   }
 
   /** out[j, k, at … at + X) += Σ_l w[k, j, l] · values[l, k, ·] (values agent-major [N, B, X]; rows of `width`). */

@@ -41,6 +41,7 @@ import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../src/nn/check
 import type { Noise } from '../src/nn/noise.js';
 import { initTf, tf } from '../src/nn/tf.js';
 import { VariableAdam, type AdamState } from '../src/nn/adam.js';
+import { ActMirror } from '../src/nn/act-mirror.js';
 import { Tape } from '../src/nn/dense.js';
 import { ParamSet } from '../src/nn/params.js';
 import { polyakParams, polyakVariables } from '../src/nn/polyak.js';
@@ -188,6 +189,9 @@ export class DDPG implements Agent {
   private readonly actorVars: tf.Variable[];
   private readonly criticVars: tf.Variable[];
   private readonly obsRow: Float32Array;
+  /** The actor for acting: a copy of its optimizer's parameters run without tfjs (src/nn/act-mirror.ts), reloaded after each update. */
+  private readonly actNet: ActMirror;
+  private readonly actOffsets: number[];
   private disposed = false;
 
   /** Build a DDPG for `env` (call `await initTf()` first, or use `DDPG.create`). */
@@ -229,6 +233,9 @@ export class DDPG implements Agent {
     this.replay = new ColumnReplay<Column>({ obs: this.observationDim, action: this.actionDim, reward: 1, nextObs: this.observationDim, done: 1 }, hp.bufferSize);
     this.noise = makeNoise(hp.noise, this.actionDim, hp.noiseSigma, hp.noiseTheta);
     this.obsRow = new Float32Array(this.observationDim);
+    this.actNet = ActMirror.ofStack(this.actor.dense());
+    this.actOffsets = ActMirror.stackOffsets(this.actor.dense()); // the actor optimizer's layout: one weight group, kernel then bias per layer
+    this.actNet.load(this.actorOptimizer.adam.theta, this.actOffsets);
   }
 
   /** `await initTf()`, then construct. */
@@ -247,10 +254,12 @@ export class DDPG implements Agent {
     return out;
   }
 
-  /** μ(obs) in the actor's [-1, 1] scale. */
+  /** μ(obs) in the actor's [-1, 1] scale (a new array), computed without tfjs. */
   private policy(obs: unknown): Float32Array {
     const row = this.flatObs(obs, this.obsRow);
-    return this.actor.dense().forward(row, 1);
+    // Actor weights given new data outside an update (load, assign) reach the optimizer's vector, then the mirror.
+    if (this.actorOptimizer.params.pull()) this.actNet.load(this.actorOptimizer.adam.theta, this.actOffsets);
+    return this.actNet.forward(row).slice();
   }
 
   async act(obs: unknown, opts: ActOptions): Promise<number[]> {
@@ -287,6 +296,7 @@ export class DDPG implements Agent {
       critic += c;
       actor += a;
     }
+    this.actNet.load(this.actorOptimizer.adam.theta, this.actOffsets); // once per update, so acting right after it pays nothing
     return { critic: critic / hp.gradientSteps, actor: actor / hp.gradientSteps };
   }
 

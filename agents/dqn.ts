@@ -48,9 +48,9 @@ import type { Space } from '../src/spaces/space.js';
 import { CheckpointError, loadCheckpoint, modelGroup, restoreModel, saveCheckpoint } from '../src/nn/checkpoint.js';
 import { FlatAdam, restoreAdamState, type AdamState } from '../src/nn/adam.js';
 import { DenseStack, Tape } from '../src/nn/dense.js';
-import { mlpPredict, updateTarget } from '../src/nn/mlp.js';
+import { updateTarget } from '../src/nn/mlp.js';
 import { ParamSet } from '../src/nn/params.js';
-import { mlpPredictRelease } from '../src/nn/mlp-predict.js';
+import { ActMirror } from '../src/nn/act-mirror.js';
 import { ReplayBuffer, type Batch, type ReplayState } from '../src/nn/replay.js';
 import { constantSchedule, linearSchedule, type Schedule } from '../src/nn/schedule.js';
 import { initTf, tf } from '../src/nn/tf.js';
@@ -141,6 +141,9 @@ export class DQN implements Agent {
   private readonly params: ParamSet;
   private readonly onlineNet: DenseStack;
   private readonly targetNet: DenseStack;
+  /** The online network for acting: a copy of the optimizer's parameters run without tfjs (src/nn/act-mirror.ts), reloaded after each update. */
+  private readonly actNet: ActMirror;
+  private readonly actOffsets: number[];
   private readonly envId: string | null;
   private readonly obsSpace: Space<unknown>;
   private readonly actionSpace: Discrete | MultiDiscrete;
@@ -187,6 +190,9 @@ export class DQN implements Agent {
     this.params = new ParamSet(this.trainable, this.optimizer.theta);
     this.onlineNet = DenseStack.fromModel(this.online);
     this.targetNet = DenseStack.fromModel(this.target);
+    this.actNet = ActMirror.ofStack(this.onlineNet);
+    this.actOffsets = ActMirror.stackOffsets(this.onlineNet);
+    this.actNet.load(this.optimizer.theta, this.actOffsets);
 
     this.replay = new ReplayBuffer({
       capacity: Math.min(hp.bufferSize, hp.totalSteps),
@@ -224,8 +230,10 @@ export class DQN implements Agent {
   qValues(obs: unknown): Float32Array[] {
     const row = this.flatObs(obs, this.obsRow);
     this.obsStats?.normalize(row, 1, this.hyperparameters.observationClip);
-    // One fused forward pass, read back once; heads (and the dueling combination, as qHeads does it) in JavaScript.
-    const raw = mlpPredict(this.online, row, 1);
+    // Weights given new data outside an update (load, setWeights) reach the optimizer's vector, then the mirror.
+    if (this.params.pull()) this.actNet.load(this.optimizer.theta, this.actOffsets);
+    // The forward pass without tfjs (the same float32 bits as the tfjs-wasm one); heads (and the dueling combination, as qHeads does it) in JavaScript.
+    const raw = this.actNet.forward(row);
     const out: Float32Array[] = [];
     let at = this.hyperparameters.dueling ? 1 : 0;
     for (const n of this.heads) {
@@ -287,6 +295,7 @@ export class DQN implements Agent {
     if (this.numTimesteps > hp.learningStarts && this.numTimesteps % hp.trainFreq === 0 && this.replay.size > 0) {
       let sum = 0;
       for (let g = 0; g < hp.gradientSteps; g++) sum += this.gradientStep();
+      this.actNet.load(this.optimizer.theta, this.actOffsets); // once per update, so acting right after it pays nothing
       // qMax: the largest |TD target bootstrap| of the last minibatch, for the training loop's divergence check.
       losses = { q: sum / hp.gradientSteps, qMax: this.lastQMax };
     }
@@ -543,7 +552,6 @@ export class DQN implements Agent {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    mlpPredictRelease(this.online);
     this.online.dispose();
     this.target.dispose();
     this.onlineNet.dispose();

@@ -120,6 +120,22 @@ export class AgentAttention {
     return [this.wq, this.wk];
   }
 
+  private valueCache: { q: object; k: object; wq: Float32Array; wk: Float32Array } | null = null;
+
+  /**
+   * W_q's and W_k's values as flat arrays (the input of `attentionForward`, on
+   * the update's fast path and when acting), read from the variables only when
+   * they were given new data since the last call (an update, a load), so
+   * acting between updates makes no tfjs call. Do not modify them.
+   */
+  values(): { wq: Float32Array; wk: Float32Array } {
+    const dataOf = (t: tf.Tensor): object => (t as unknown as { dataId: object }).dataId;
+    const q = dataOf(this.wq), k = dataOf(this.wk), c = this.valueCache;
+    if (c && c.q === q && c.k === k) return c;
+    this.valueCache = { q, k, wq: this.wq.dataSync() as Float32Array, wk: this.wk.dataSync() as Float32Array };
+    return this.valueCache;
+  }
+
   /** Raw scaled scores `[b, n, n]` of states `[b, n, d]` (before masking). */
   scores(states: tf.Tensor3D): tf.Tensor3D {
     return tf.tidy(() => {

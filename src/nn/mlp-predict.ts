@@ -1,6 +1,7 @@
 /**
- * A batch-1 forward pass of an `mlp` model as cheap as TensorFlow.js allows,
- * for acting. At this size the op wrappers (`tf.fused.matMul`, `tf.tidy`)
+ * A batch-1 forward pass of an `mlp` model as cheap as TensorFlow.js allows
+ * (the learners act without tfjs, through `ActMirror` in act-mirror.ts; this is
+ * the tfjs pass the tests hold it to, bit for bit on wasm). At this size the op wrappers (`tf.fused.matMul`, `tf.tidy`)
  * cost as much as the kernels, and the tensors they allocate bring GC pauses
  * into the latency tail; so each layer is one `_FusedMatMul` kernel (matmul +
  * bias + activation) called through `engine.runKernel` on cached 3-D views of
