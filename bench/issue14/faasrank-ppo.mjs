@@ -6,19 +6,23 @@
 // greedy choice equals warm-least-loaded's (bench/issue14/faasrank-probe.mjs), plus the last update's
 // entropy, approx KL and explained variance.
 // node bench/issue14/faasrank-ppo.mjs <seed> <episodes> '<ppo options JSON>' [every=50] [valEpisodes=3] ['<env config JSON>']
+// With <episodes> 0: the same validation episodes played by the baselines static-rank and ow-hashing and by
+// warm-least-loaded with slack k = 0..3 (a warm container within k invocations of the least loaded).
 import { make } from '../../dist/src/index.js';
 import { PPO } from '../../dist/agents/ppo.js';
+import { getAgentFactory } from '../../dist/agents/index.js';
 
 const [seedArg = '1', episodesArg = '400', optsArg = '{}', everyArg = '50', valArg = '3', cfgArg = '{}'] = process.argv.slice(2);
 const seed = Number(seedArg), episodes = Number(episodesArg), every = Number(everyArg), valEpisodes = Number(valArg);
 const cfg = JSON.parse(cfgArg);
 const load = (s) => s.inflight + s.queued;
-const warmLeastLoaded = (inv) => {
+const leastLoaded = (inv) => inv.reduce((b, s, i) => (load(s) < load(inv[b]) || (load(s) === load(inv[b]) && (s.warm > inv[b].warm || (s.warm === inv[b].warm && s.memoryFreeMb > inv[b].memoryFreeMb))) ? i : b), 0);
+const warmWithin = (k) => (inv) => {
   const min = Math.min(...inv.map(load));
-  const w = inv.findIndex((s) => s.warm > 0 && load(s) <= min + 1);
-  if (w >= 0) return w;
-  return inv.reduce((b, s, i) => (load(s) < load(inv[b]) || (load(s) === load(inv[b]) && (s.warm > inv[b].warm || (s.warm === inv[b].warm && s.memoryFreeMb > inv[b].memoryFreeMb))) ? i : b), 0);
+  const w = inv.findIndex((s) => s.warm > 0 && load(s) <= min + k);
+  return w >= 0 ? w : leastLoaded(inv);
 };
+const warmLeastLoaded = warmWithin(1);
 
 const env = make('FaaSRank-v0', cfg);
 const valEnv = make('FaaSRank-v0', cfg);
@@ -26,6 +30,29 @@ const stepsPerEpisode = 292; // SC at Table III's load
 const opts = { zooDefaults: undefined, ...JSON.parse(optsArg) };
 delete opts.zooDefaults;
 if (opts.totalSteps === undefined) opts.totalSteps = episodes * stepsPerEpisode;
+
+if (episodes === 0) {
+  const hand = { 'least-loaded': leastLoaded, ...Object.fromEntries([0, 1, 2, 3].map((k) => [`warm-least-loaded-${k}`, warmWithin(k)])) };
+  for (const name of [...Object.keys(hand), 'static-rank', 'ow-hashing']) {
+    let info = null;
+    const policy = hand[name] ? { act: () => hand[name](info.invokers) } : await getAgentFactory(name).create(valEnv, {}, 0);
+    const fcts = [];
+    let warm = 0, n = 0;
+    for (let ep = 0; ep < valEpisodes; ep++) {
+      let obs;
+      ({ obs, info } = await valEnv.reset({ seed: 3_000_000 + ep }));
+      for (;;) {
+        const r = await valEnv.step(await policy.act(obs, { explore: false }));
+        n++;
+        if (r.info.warmStart) warm++;
+        obs = r.obs; info = r.info;
+        if (r.terminated || r.truncated) { fcts.push(r.info.averageFct); break; }
+      }
+    }
+    console.log(`${name.padEnd(20)} val fct ${(fcts.reduce((a, b) => a + b, 0) / fcts.length).toFixed(3)} [${fcts.map((x) => x.toFixed(2)).join(',')}] warm ${(100 * warm / n).toFixed(1)}%`);
+  }
+  process.exit(0);
+}
 const agent = await PPO.create(env, opts, seed);
 
 async function validate() {
