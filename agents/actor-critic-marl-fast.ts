@@ -146,9 +146,11 @@ export class MarlFastPath {
     const rows = net.opts.shared ? N * B : B;
     for (let g = 0; g < groups; g++) {
       const flat = this.flat(net, g);
-      const grad = opt ? new Float32Array(flat.size) : null;
+      // Straight into the optimiser's gradient where the group's variables lie there in FlatDense's order (shared networks).
+      const at = opt ? contiguousOffset(opt, flat) : -1;
+      const grad = opt ? (at >= 0 ? opt.grad.subarray(at, at + flat.size) : new Float32Array(flat.size)) : null;
       flat.backward(tapes[g] as FlatTape, dOut.subarray(g * rows * out, (g + 1) * rows * out), grad, dInput ? dInput.subarray(g * rows * width, (g + 1) * rows * width) : null);
-      if (opt && grad) {
+      if (opt && grad && at < 0) {
         flat.layers.forEach((l, i) => {
           const o = flat.offsets[i] as { w: number; b: number };
           opt.grad.set(grad.subarray(o.w, o.b), offsetOf(opt, l.kernel));
@@ -282,6 +284,13 @@ export class MarlFastPath {
 }
 
 const offsets = new WeakMap<VariableAdam, Map<tf.Variable, number>>();
+
+/** Where `flat`'s gradient starts in `opt`'s when its variables lie there in its own layout (kernel, bias, layer by layer), else −1. */
+function contiguousOffset(opt: VariableAdam, flat: FlatDense): number {
+  const base = offsetOf(opt, (flat.layers[0] as FlatDense['layers'][number]).kernel);
+  const fits = flat.layers.every((l, i) => offsetOf(opt, l.kernel) === base + (flat.offsets[i] as { w: number }).w && offsetOf(opt, l.bias) === base + (flat.offsets[i] as { b: number }).b);
+  return fits ? base : -1;
+}
 
 function offsetOf(opt: VariableAdam, v: tf.Variable): number {
   let map = offsets.get(opt);

@@ -196,39 +196,50 @@ export function attentionForward(states: Float32Array, batch: number, module: Mo
   const scale = 1 / Math.sqrt(K);
   const p = bilinearForm(module, wq, wk);
   const w = new Float32Array(batch * N * N);
+  // Each agent's neighbours (A^{jl} > 0) and their A^{jl}, once.
+  const neighbours: number[][] = [], weights: number[][] = [];
+  for (let j = 0; j < N; j++) {
+    neighbours.push([]);
+    weights.push([]);
+    for (let l = 0; l < N; l++) {
+      const a = adjacency[j * N + l] as number;
+      if (a > 0) {
+        (neighbours[j] as number[]).push(l);
+        (weights[j] as number[]).push(a);
+      }
+    }
+  }
   const u = new Float64Array(D);
   const scores = new Float64Array(N);
   for (let b = 0; b < batch; b++) {
     for (let j = 0; j < N; j++) {
+      const nb = neighbours[j] as number[];
+      if (nb.length === 0) continue; // no neighbour: all-zero weights
       // u = s_j P (agent j's P when not shared).
       const s = (b * N + j) * D, po = shared ? 0 : j * D * D;
-      u.fill(0);
-      for (let i = 0; i < D; i++) {
-        const x = states[s + i] as number;
-        if (x === 0) continue;
-        const row = po + i * D;
-        for (let h = 0; h < D; h++) u[h] = (u[h] as number) + x * (p[row + h] as number);
+      for (let h = 0; h < D; h++) {
+        let sum = 0;
+        for (let i = 0; i < D; i++) sum += (states[s + i] as number) * (p[po + i * D + h] as number);
+        u[h] = sum;
       }
       let max = -Infinity;
-      for (let l = 0; l < N; l++) {
-        if (!((adjacency[j * N + l] as number) > 0)) continue;
-        const so = (b * N + l) * D;
+      for (let t = 0; t < nb.length; t++) {
+        const so = (b * N + (nb[t] as number)) * D;
         let dot = 0;
         for (let i = 0; i < D; i++) dot += (u[i] as number) * (states[so + i] as number);
-        scores[l] = dot * scale;
-        if ((scores[l] as number) > max) max = scores[l] as number;
+        const score = dot * scale;
+        scores[t] = score;
+        if (score > max) max = score;
       }
-      if (max === -Infinity) continue; // no neighbour: all-zero weights
       let total = 0;
-      const wo = (b * N + j) * N;
-      for (let l = 0; l < N; l++) {
-        const a = adjacency[j * N + l] as number;
-        if (!(a > 0)) continue;
-        const e = Math.exp((scores[l] as number) - max) * a;
-        scores[l] = e;
+      const aw = weights[j] as number[];
+      for (let t = 0; t < nb.length; t++) {
+        const e = Math.exp((scores[t] as number) - max) * (aw[t] as number);
+        scores[t] = e;
         total += e;
       }
-      for (let l = 0; l < N; l++) if ((adjacency[j * N + l] as number) > 0) w[wo + l] = (scores[l] as number) / total;
+      const wo = (b * N + j) * N;
+      for (let t = 0; t < nb.length; t++) w[wo + (nb[t] as number)] = (scores[t] as number) / total;
     }
   }
   return { batch, states, p, wq, wk, w };

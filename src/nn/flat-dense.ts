@@ -18,6 +18,7 @@
 import { ConfigError, quote } from '../core/errors.js';
 import { derivative, type DenseActivation, type DenseLayer } from './dense.js';
 import type { Gemm } from './gemm.js';
+import { tf } from './tf.js';
 
 const pad4 = (n: number): number => Math.ceil(n / 4) * 4;
 
@@ -67,8 +68,7 @@ export class FlatDense {
     const w: number[] = [], wT: number[] = [], b: number[] = [];
     this.layers.forEach((layer, l) => {
       const I = this.widths[l] as number, O = this.widths[l + 1] as number, Ip = this.padded[l] as number, Op = this.padded[l + 1] as number;
-      const kernel = layer.kernel.dataSync() as Float32Array;
-      const bias = layer.bias.dataSync() as Float32Array;
+      const kernel = valuesOf(layer.kernel), bias = valuesOf(layer.bias);
       const at = g.alloc(Ip * Op), bt = g.alloc(Op), tt = transposed ? g.alloc(Op * Ip) : -1;
       const f = g.f32;
       for (let i = 0; i < I; i++) f.set(kernel.subarray(i * O, (i + 1) * O), at + i * Op);
@@ -161,6 +161,19 @@ export class FlatDense {
       dz = dh;
     }
   }
+}
+
+/**
+ * A float32 tensor's values, to be read at once: on the wasm backend a view of
+ * its heap (no copy; the next tfjs call may move it), else `dataSync`.
+ */
+export function valuesOf(t: tf.Tensor): Float32Array {
+  const backend = tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.Tensor) => Float32Array };
+  if (typeof backend.typedArrayFromHeap === 'function' && tf.getBackend() === 'wasm') {
+    const view = backend.typedArrayFromHeap(t);
+    if (view.length === t.size) return view;
+  }
+  return t.dataSync() as Float32Array;
 }
 
 /** act(z) in place on the first `cols` of each `width`-wide row (the padding stays 0); ReLU is `Gemm.addBias`'s. */
