@@ -167,7 +167,7 @@ export class FlatDense {
  * A float32 tensor's values, to be read at once: on the wasm backend a view of
  * its heap (no copy; the next tfjs call may move it), else `dataSync`.
  */
-export function valuesOf(t: tf.Tensor): Float32Array {
+function valuesOf(t: tf.Tensor): Float32Array {
   const backend = tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.Tensor) => Float32Array };
   if (typeof backend.typedArrayFromHeap === 'function' && tf.getBackend() === 'wasm') {
     const view = backend.typedArrayFromHeap(t);
