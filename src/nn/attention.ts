@@ -16,6 +16,7 @@
  */
 import { ConfigError, quote } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
+import type { Gemm } from './gemm.js';
 import { tf } from './tf.js';
 
 /** Validate an n × n adjacency matrix (finite, non-negative) and return it as a tensor. */
@@ -188,13 +189,47 @@ function bilinearForm(module: Module, wq: Float32Array, wk: Float32Array): Float
  * The scores are computed as (s_j P) · s_l with P = W_q W_kᵀ [D, D] formed
  * once per call: the same product regrouped (equal up to rounding), and with
  * states smaller than the keys (FaaSConf: 9 against 32) several times less
- * arithmetic than projecting every state to its query and key.
+ * arithmetic than projecting every state to its query and key. With `gemm`,
+ * every u_j = s_j P of the minibatch comes from one float32 product on its
+ * arena (`Gemm`, freed before returning) instead of a double-precision loop.
  * Returns the weights [B, N, N] and what the backward pass needs.
  */
-export function attentionForward(states: Float32Array, batch: number, module: Module, wq: Float32Array, wk: Float32Array, adjacency: Float32Array): AttentionCache {
-  const N = module.agents, D = module.stateDim, K = module.keyDim, shared = module.shared;
+export function attentionForward(states: Float32Array, batch: number, module: Module, wq: Float32Array, wk: Float32Array, adjacency: Float32Array, gemm?: Gemm): AttentionCache {
+  const K = module.keyDim;
   const scale = 1 / Math.sqrt(K);
   const p = bilinearForm(module, wq, wk);
+  const mark = gemm?.used ?? 0;
+  try {
+    const rows = gemm ? projectAll(gemm, states, batch, module, p) : null;
+    return scoresToWeights(states, batch, module, p, wq, wk, adjacency, scale, rows);
+  } finally {
+    gemm?.release(mark);
+  }
+}
+
+/**
+ * Every u_j = s_j P at once on `gemm` (float32 products; P^j for agent j's
+ * rows when not shared): the arena offset of U [B·N, D padded to 4] and its row width.
+ */
+function projectAll(gemm: Gemm, states: Float32Array, batch: number, module: Module, p: Float64Array): Projected {
+  const N = module.agents, D = module.stateDim, Dp = Math.ceil(D / 4) * 4, groups = module.shared ? 1 : N;
+  const s = gemm.alloc(batch * N * D), pf = gemm.alloc(groups * D * Dp), u = gemm.alloc(batch * N * Dp);
+  const f = gemm.f32;
+  f.set(states, s);
+  for (let g = 0; g < groups; g++) for (let i = 0; i < D; i++) for (let h = 0; h < D; h++) f[pf + (g * D + i) * Dp + h] = p[(g * D + i) * D + h] as number;
+  if (module.shared) gemm.product(batch * N, Dp, D, s, D, 1, pf, Dp, u, Dp);
+  else for (let j = 0; j < N; j++) gemm.product(batch, Dp, D, s + j * D, N * D, 1, pf + j * D * Dp, Dp, u + j * Dp, N * Dp);
+  return { f32: gemm.f32, at: u, width: Dp };
+}
+
+interface Projected {
+  f32: Float32Array;
+  at: number;
+  width: number;
+}
+
+function scoresToWeights(states: Float32Array, batch: number, module: Module, p: Float64Array, wq: Float32Array, wk: Float32Array, adjacency: Float32Array, scale: number, projected: Projected | null): AttentionCache {
+  const N = module.agents, D = module.stateDim, shared = module.shared;
   const w = new Float32Array(batch * N * N);
   // Each agent's neighbours (A^{jl} > 0) and their A^{jl}, once.
   const neighbours: number[][] = [], weights: number[][] = [];
@@ -215,12 +250,17 @@ export function attentionForward(states: Float32Array, batch: number, module: Mo
     for (let j = 0; j < N; j++) {
       const nb = neighbours[j] as number[];
       if (nb.length === 0) continue; // no neighbour: all-zero weights
-      // u = s_j P (agent j's P when not shared).
-      const s = (b * N + j) * D, po = shared ? 0 : j * D * D;
-      for (let h = 0; h < D; h++) {
-        let sum = 0;
-        for (let i = 0; i < D; i++) sum += (states[s + i] as number) * (p[po + i * D + h] as number);
-        u[h] = sum;
+      // u = s_j P (agent j's P when not shared), or as `projectAll` computed it.
+      if (projected) {
+        const uo = projected.at + (b * N + j) * projected.width;
+        for (let h = 0; h < D; h++) u[h] = projected.f32[uo + h] as number;
+      } else {
+        const s = (b * N + j) * D, po = shared ? 0 : j * D * D;
+        for (let h = 0; h < D; h++) {
+          let sum = 0;
+          for (let i = 0; i < D; i++) sum += (states[s + i] as number) * (p[po + i * D + h] as number);
+          u[h] = sum;
+        }
       }
       let max = -Infinity;
       for (let t = 0; t < nb.length; t++) {

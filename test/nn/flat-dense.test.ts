@@ -133,9 +133,11 @@ describe('FlatDense', () => {
 
 describe('attention fast path', () => {
   test.each([
-    ['shared', true],
-    ['per agent', false],
-  ])('weights and ∂W_q, ∂W_k equal AgentAttention and tfjs autodiff (%s; one agent without neighbours)', (_name, shared) => {
+    ['shared', true, false],
+    ['per agent', false, false],
+    ['shared, projections on a Gemm', true, true],
+    ['per agent, projections on a Gemm', false, true],
+  ])('weights and ∂W_q, ∂W_k equal AgentAttention and tfjs autodiff (%s; one agent without neighbours)', (_name, shared, onGemm) => {
     const rng = new Rng(shared ? 1 : 2);
     const N = 4, D = 5, K = 7, B = 3;
     const module = new AgentAttention({ stateDim: D, keyDim: K, agents: N, shared }, rng);
@@ -144,7 +146,9 @@ describe('attention fast path', () => {
     const states = Float32Array.from({ length: B * N * D }, (_, i) => (i % 4 === 0 ? 0 : rng.uniform(-2, 2)));
     const dw = Float32Array.from({ length: B * N * N }, () => rng.normal());
     const wq = module.wq.dataSync() as Float32Array, wk = module.wk.dataSync() as Float32Array;
-    const cache = attentionForward(states, B, module, wq, wk, Float32Array.from(adjacency.flat()));
+    const gemm = onGemm ? new Gemm({ floats: 16 }) : undefined;
+    const cache = attentionForward(states, B, module, wq, wk, Float32Array.from(adjacency.flat()), gemm);
+    expect(gemm?.used ?? 0).toBe(0); // freed
     const dWq = new Float32Array(wq.length), dWk = new Float32Array(wk.length);
     attentionBackward(cache, module, dw, dWq, dWk);
     const reference = tf.tidy(() => {
