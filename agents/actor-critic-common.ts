@@ -225,7 +225,11 @@ export class ColumnReplay<K extends string> {
     const out = new Float32Array(n * width);
     for (let k = 0; k < n; k++) {
       const base = (indices[k] as number) * width;
-      for (let g = 0; g < groups; g++) out.set(src.subarray(base + g * part, base + (g + 1) * part), (g * n + k) * part);
+      // A plain loop: the parts are a few numbers each, and a subarray per part is an object to collect.
+      for (let g = 0; g < groups; g++) {
+        const from = base + g * part, to = (g * n + k) * part;
+        for (let i = 0; i < part; i++) out[to + i] = src[from + i] as number;
+      }
     }
     return out;
   }

@@ -7,11 +7,17 @@
  * back-propagates into any parameters they hold (AttMF's attention); actors
  * and critics run here as `DenseStack`s (one over N·B rows with parameter
  * sharing, else one per agent over B rows), with the losses and
- * ∂loss/∂output in JavaScript.
+ * ∂loss/∂output in JavaScript. The update (`criticGradients`,
+ * `actorGradients`) runs them as `FlatDense`s over this path's own `Gemm`
+ * arena (src/nn/flat-dense.ts: the same passes without tfjs tensors), and
+ * frees what it allocated there before it returns; acting (`policy`) keeps
+ * the `DenseStack`s.
  */
 import { ConfigError } from '../src/core/errors.js';
 import type { VariableAdam } from '../src/nn/adam.js';
-import { Tape } from '../src/nn/dense.js';
+import { Tape, type DenseStack } from '../src/nn/dense.js';
+import { FlatDense, type FlatTape } from '../src/nn/flat-dense.js';
+import { Gemm } from '../src/nn/gemm.js';
 import type { tf } from '../src/nn/tf.js';
 import type { StackedMlp } from './actor-critic-nets.js';
 import type { InputBackward, MarlNetworks, MarlStrategy } from './actor-critic-marl-strategy.js';
@@ -54,6 +60,9 @@ export class MarlFastPath {
   private readonly D: number;
   private readonly M: number;
   private readonly ids: number;
+  /** The update's arena (activations, gradients and weight copies of one gradient computation). */
+  private readonly gemm = new Gemm();
+  private readonly flats = new WeakMap<DenseStack, FlatDense>();
 
   constructor(readonly layout: MarlLayout, private readonly strategy: MarlStrategy) {
     this.N = layout.agents;
@@ -102,26 +111,69 @@ export class MarlFastPath {
     return y;
   }
 
-  /**
-   * Back-propagate `dOut` [N, B, out] through `run`'s taped passes: parameter
-   * gradients into `opt`'s flat gradient (null: not wanted), ∂loss/∂input into
-   * `dInput` [N, B, in] (null: not wanted).
-   */
-  back(net: StackedMlp, tapes: Tape[], dOut: Float32Array, B: number, opt: VariableAdam | null, dInput: Float32Array | null): void {
+  /** Weight group `g` of `net` as a `FlatDense` over this path's arena (made once). */
+  private flat(net: StackedMlp, g: number): FlatDense {
+    const stack = net.dense(g);
+    let f = this.flats.get(stack);
+    if (!f) {
+      f = new FlatDense(this.gemm, stack.layers);
+      this.flats.set(stack, f);
+    }
+    return f;
+  }
+
+  /** `run` on the arena (the update path): outputs [N, B, out]; with `tapes`, each weight group's pass kept. */
+  private runFlat(net: StackedMlp, x: Float32Array, B: number, tapes: FlatTape[] | null, logits = false): Float32Array {
+    const N = this.N, width = net.opts.input, out = net.opts.output;
+    const tape = tapes !== null;
+    if (net.opts.shared) {
+      const r = this.flat(net, 0).forward(x, N * B, { tape, logits });
+      if (r.tape) tapes?.push(r.tape);
+      return r.out;
+    }
+    const y = new Float32Array(N * B * out);
+    for (let j = 0; j < N; j++) {
+      const r = this.flat(net, j).forward(x.subarray(j * B * width, (j + 1) * B * width), B, { tape, logits, out: y.subarray(j * B * out, (j + 1) * B * out) });
+      if (r.tape) tapes?.push(r.tape);
+    }
+    return y;
+  }
+
+  /** `back` for `runFlat`'s tapes. */
+  private backFlat(net: StackedMlp, tapes: FlatTape[], dOut: Float32Array, B: number, opt: VariableAdam | null, dInput: Float32Array | null): void {
     const N = this.N, width = net.opts.input, out = net.opts.output;
     const groups = net.opts.shared ? 1 : N;
     const rows = net.opts.shared ? N * B : B;
     for (let g = 0; g < groups; g++) {
-      const stack = net.dense(g);
-      const grad = opt ? new Float32Array(stack.size) : null;
-      stack.backward(tapes[g] as Tape, dOut.subarray(g * rows * out, (g + 1) * rows * out), grad, dInput ? dInput.subarray(g * rows * width, (g + 1) * rows * width) : null);
-      if (opt && grad) {
-        stack.layers.forEach((l, i) => {
-          const o = stack.offsets[i] as { w: number; b: number };
+      const flat = this.flat(net, g);
+      // Straight into the optimiser's gradient where the group's variables lie there in FlatDense's order (shared networks).
+      const at = opt ? contiguousOffset(opt, flat) : -1;
+      const grad = opt ? (at >= 0 ? opt.grad.subarray(at, at + flat.size) : new Float32Array(flat.size)) : null;
+      flat.backward(tapes[g] as FlatTape, dOut.subarray(g * rows * out, (g + 1) * rows * out), grad, dInput ? dInput.subarray(g * rows * width, (g + 1) * rows * width) : null);
+      if (opt && grad && at < 0) {
+        flat.layers.forEach((l, i) => {
+          const o = flat.offsets[i] as { w: number; b: number };
           opt.grad.set(grad.subarray(o.w, o.b), offsetOf(opt, l.kernel));
           opt.grad.set(grad.subarray(o.b, o.b + l.bias.size), offsetOf(opt, l.bias));
         });
       }
+    }
+  }
+
+  /** `policy` on the arena (the update path). */
+  private policyFlat(nets: MarlNetworks, obs: Float32Array, B: number): Float32Array {
+    const a = this.runFlat(nets.actor, this.actorInput(nets, obs, B).x, B, null);
+    this.mask(a, B);
+    return a;
+  }
+
+  /** Run `f` and free what it allocated in the arena. */
+  private scoped<T>(f: () => T): T {
+    const mark = this.gemm.used;
+    try {
+      return f();
+    } finally {
+      this.gemm.release(mark);
     }
   }
 
@@ -141,12 +193,16 @@ export class MarlFastPath {
 
   /** Critic loss Σ live (Q_j − y_j)² / Σ live, y_j = r_j + γ (1 − done_j) Q'_j(s', π'(s')), and its gradient into `opt`. */
   criticGradients(b: MarlBatch, online: MarlNetworks, target: MarlNetworks, gamma: number, opt: VariableAdam): number {
+    return this.scoped(() => this.criticGradientsIn(b, online, target, gamma, opt));
+  }
+
+  private criticGradientsIn(b: MarlBatch, online: MarlNetworks, target: MarlNetworks, gamma: number, opt: VariableAdam): number {
     const B = b.size, N = this.N;
-    const nextActions = this.policy(target, b.nextObs, B);
-    const nextQ = this.run(target.critic, this.criticInput(target, b.nextObs, nextActions, nextActions, b.nextState, B).x, B, null);
+    const nextActions = this.policyFlat(target, b.nextObs, B);
+    const nextQ = this.runFlat(target.critic, this.criticInput(target, b.nextObs, nextActions, nextActions, b.nextState, B).x, B, null);
     const input = this.criticInput(online, b.obs, b.actions, b.actions, b.state, B);
-    const tapes: Tape[] = [];
-    const q = this.run(online.critic, input.x, B, tapes);
+    const tapes: FlatTape[] = [];
+    const q = this.runFlat(online.critic, input.x, B, tapes);
     let liveCount = 0;
     for (let r = 0; r < N * B; r++) liveCount += b.live[r] as number;
     liveCount = Math.max(liveCount, 1);
@@ -160,7 +216,7 @@ export class MarlFastPath {
       dq[r] = (2 * td * live) / liveCount;
     }
     const dInput = input.backward ? new Float32Array(input.x.length) : null;
-    this.back(online.critic, tapes, dq, B, opt, dInput);
+    this.backFlat(online.critic, tapes, dq, B, opt, dInput);
     if (input.backward && dInput) input.backward(dInput, opt);
     return loss / liveCount;
   }
@@ -171,17 +227,21 @@ export class MarlFastPath {
    * gradient into `opt`.
    */
   actorGradients(b: MarlBatch, online: MarlNetworks, actionRegularization: number, opt: VariableAdam): number {
+    return this.scoped(() => this.actorGradientsIn(b, online, actionRegularization, opt));
+  }
+
+  private actorGradientsIn(b: MarlBatch, online: MarlNetworks, actionRegularization: number, opt: VariableAdam): number {
     const B = b.size, { N, M } = this;
     const actorIn = this.actorInput(online, b.obs, B);
-    const actorTapes: Tape[] = [];
-    const z = this.run(online.actor, actorIn.x, B, actorTapes, true);
+    const actorTapes: FlatTape[] = [];
+    const z = this.runFlat(online.actor, actorIn.x, B, actorTapes, true);
     const a = new Float32Array(z.length);
     for (let i = 0; i < z.length; i++) a[i] = Math.tanh(z[i] as number);
     const own = a.slice();
     this.mask(own, B);
     const criticIn = this.criticInput(online, b.obs, own, b.actions, b.state, B);
-    const criticTapes: Tape[] = [];
-    const q = this.run(online.critic, criticIn.x, B, criticTapes);
+    const criticTapes: FlatTape[] = [];
+    const q = this.runFlat(online.critic, criticIn.x, B, criticTapes);
     let liveCount = 0;
     for (let r = 0; r < N * B; r++) liveCount += b.live[r] as number;
     liveCount = Math.max(liveCount, 1);
@@ -193,7 +253,7 @@ export class MarlFastPath {
     }
     loss /= liveCount;
     const dCritic = new Float32Array(criticIn.x.length);
-    this.back(online.critic, criticTapes, dq, B, null, dCritic);
+    this.backFlat(online.critic, criticTapes, dq, B, null, dCritic);
     const lambda = actionRegularization;
     const mask = this.layout.actionMask;
     const dz = new Float32Array(z.length);
@@ -217,13 +277,20 @@ export class MarlFastPath {
     }
     if (lambda > 0) loss += (lambda * reg) / (liveCount * M);
     const dActor = actorIn.backward ? new Float32Array(actorIn.x.length) : null;
-    this.back(online.actor, actorTapes, dz, B, opt, dActor);
+    this.backFlat(online.actor, actorTapes, dz, B, opt, dActor);
     if (actorIn.backward && dActor) actorIn.backward(dActor, opt);
     return loss;
   }
 }
 
 const offsets = new WeakMap<VariableAdam, Map<tf.Variable, number>>();
+
+/** Where `flat`'s gradient starts in `opt`'s when its variables lie there in its own layout (kernel, bias, layer by layer), else −1. */
+function contiguousOffset(opt: VariableAdam, flat: FlatDense): number {
+  const base = offsetOf(opt, (flat.layers[0] as FlatDense['layers'][number]).kernel);
+  const fits = flat.layers.every((l, i) => offsetOf(opt, l.kernel) === base + (flat.offsets[i] as { w: number }).w && offsetOf(opt, l.bias) === base + (flat.offsets[i] as { b: number }).b);
+  return fits ? base : -1;
+}
 
 function offsetOf(opt: VariableAdam, v: tf.Variable): number {
   let map = offsets.get(opt);

@@ -35,6 +35,7 @@
 import type { AnyEnv } from '../src/core/env.js';
 import type { VariableAdam } from '../src/nn/adam.js';
 import { attentionBackward, attentionForward, smallBatchMatMul, type AgentAttention, type AttentionCache } from '../src/nn/attention.js';
+import { Gemm } from '../src/nn/gemm.js';
 import { tf } from '../src/nn/tf.js';
 import { MultiAgentActorCritic, marlSupports } from './actor-critic-marl.js';
 import { resolveMarlOptions, type MarlHyperparameters } from './actor-critic-marl-options.js';
@@ -70,6 +71,8 @@ class AttMFStrategy implements MarlStrategy {
   private readonly N: number;
   private readonly D: number;
   private readonly M: number;
+  /** Scratch arena for the attention's projections of a minibatch (`attentionForward`). */
+  private readonly gemm = new Gemm({ floats: 1 << 14 });
 
   constructor(private readonly ctx: MarlContext) {
     this.N = ctx.agents;
@@ -110,7 +113,7 @@ class AttMFStrategy implements MarlStrategy {
   /** Attention weights [B, N, N] of `obs` (eq. 9), with what their backward needs. */
   private attend(module: AgentAttention, obs: Float32Array, B: number): AttentionCache {
     const { wq, wk } = module.values(); // read again only after the weights changed
-    return attentionForward(this.statesOf(obs, B), B, module, wq, wk, this.ctx.adjacency);
+    return attentionForward(this.statesOf(obs, B), B, module, wq, wk, this.ctx.adjacency, B > 1 ? this.gemm : undefined);
   }
 
   /** out[j, k, at … at + X) += Σ_l w[k, j, l] · values[l, k, ·] (values agent-major [N, B, X]; rows of `width`). */

@@ -16,6 +16,7 @@
  */
 import { ConfigError, quote } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
+import type { Gemm } from './gemm.js';
 import { tf } from './tf.js';
 
 /** Validate an n × n adjacency matrix (finite, non-negative) and return it as a tensor. */
@@ -168,11 +169,10 @@ export interface AttentionCache {
   batch: number;
   /** States [B, N, D], as given. */
   states: Float32Array;
-  /** Queries q_j = s_j W_q (agent j's W_q when not shared) [B, N, d_k]. */
-  q: Float64Array;
-  /** u_j = W_k q_j [B, N, D], so that score_jl = u_j · s_l / √d_k. */
-  u: Float64Array;
-  /** The key projection's values. */
+  /** P = W_q W_kᵀ [D, D] (agent j's own P^j, [N, D, D], when not shared), so that score_jl = (s_j P) · s_l / √d_k. */
+  p: Float64Array;
+  /** The projections' values. */
+  wq: Float32Array;
   wk: Float32Array;
   /** The weights [B, N, N]. */
   w: Float32Array;
@@ -180,82 +180,147 @@ export interface AttentionCache {
 
 type Module = { agents: number; stateDim: number; keyDim: number; shared: boolean };
 
+/** P = W_q W_kᵀ per weight group ([D, D], or [N, D, D] per agent), in double precision. */
+function bilinearForm(module: Module, wq: Float32Array, wk: Float32Array): Float64Array {
+  const D = module.stateDim, K = module.keyDim, groups = module.shared ? 1 : module.agents;
+  const p = new Float64Array(groups * D * D);
+  for (let g = 0; g < groups; g++) {
+    const m = g * D * K, po = g * D * D;
+    for (let i = 0; i < D; i++) {
+      for (let h = 0; h < D; h++) {
+        let sum = 0;
+        for (let c = 0; c < K; c++) sum += (wq[m + i * K + c] as number) * (wk[m + h * K + c] as number);
+        p[po + i * D + h] = sum;
+      }
+    }
+  }
+  return p;
+}
+
 /**
  * `AgentAttention.weights` in JavaScript on flat arrays (the learners' fast
  * path: at a few agents the arithmetic is small and the tfjs ops around it
  * cost far more): states [B, N, D] row-major, `wq`/`wk` the module's
  * variables' values ([D, d_k], or [N, D, d_k] per agent), `adjacency` [N, N].
- * The scores are computed as (W_k q_j) · s_l, the same product regrouped.
+ * The scores are computed as (s_j P) · s_l with P = W_q W_kᵀ [D, D] formed
+ * once per call: the same product regrouped (equal up to rounding), and with
+ * states smaller than the keys (FaaSConf: 9 against 32) several times less
+ * arithmetic than projecting every state to its query and key. With `gemm`,
+ * every u_j = s_j P of the minibatch comes from one float32 product on its
+ * arena (`Gemm`, freed before returning) instead of a double-precision loop.
  * Returns the weights [B, N, N] and what the backward pass needs.
  */
-export function attentionForward(states: Float32Array, batch: number, module: Module, wq: Float32Array, wk: Float32Array, adjacency: Float32Array): AttentionCache {
-  const N = module.agents, D = module.stateDim, K = module.keyDim, shared = module.shared;
+export function attentionForward(states: Float32Array, batch: number, module: Module, wq: Float32Array, wk: Float32Array, adjacency: Float32Array, gemm?: Gemm): AttentionCache {
+  const K = module.keyDim;
   const scale = 1 / Math.sqrt(K);
-  const q = new Float64Array(batch * N * K);
-  const u = new Float64Array(batch * N * D);
+  const p = bilinearForm(module, wq, wk);
+  const mark = gemm?.used ?? 0;
+  try {
+    const rows = gemm ? projectAll(gemm, states, batch, module, p) : null;
+    return scoresToWeights(states, batch, module, p, wq, wk, adjacency, scale, rows);
+  } finally {
+    gemm?.release(mark);
+  }
+}
+
+/**
+ * Every u_j = s_j P at once on `gemm` (float32 products; P^j for agent j's
+ * rows when not shared): the arena offset of U [B·N, D padded to 4] and its row width.
+ */
+function projectAll(gemm: Gemm, states: Float32Array, batch: number, module: Module, p: Float64Array): Projected {
+  const N = module.agents, D = module.stateDim, Dp = Math.ceil(D / 4) * 4, groups = module.shared ? 1 : N;
+  const s = gemm.alloc(batch * N * D), pf = gemm.alloc(groups * D * Dp), u = gemm.alloc(batch * N * Dp);
+  const f = gemm.f32;
+  f.set(states, s);
+  for (let g = 0; g < groups; g++) for (let i = 0; i < D; i++) for (let h = 0; h < D; h++) f[pf + (g * D + i) * Dp + h] = p[(g * D + i) * D + h] as number;
+  if (module.shared) gemm.product(batch * N, Dp, D, s, D, 1, pf, Dp, u, Dp);
+  else for (let j = 0; j < N; j++) gemm.product(batch, Dp, D, s + j * D, N * D, 1, pf + j * D * Dp, Dp, u + j * Dp, N * Dp);
+  return { f32: gemm.f32, at: u, width: Dp };
+}
+
+interface Projected {
+  f32: Float32Array;
+  at: number;
+  width: number;
+}
+
+function scoresToWeights(states: Float32Array, batch: number, module: Module, p: Float64Array, wq: Float32Array, wk: Float32Array, adjacency: Float32Array, scale: number, projected: Projected | null): AttentionCache {
+  const N = module.agents, D = module.stateDim, shared = module.shared;
   const w = new Float32Array(batch * N * N);
+  // Each agent's neighbours (A^{jl} > 0) and their A^{jl}, once.
+  const neighbours: number[][] = [], weights: number[][] = [];
+  for (let j = 0; j < N; j++) {
+    neighbours.push([]);
+    weights.push([]);
+    for (let l = 0; l < N; l++) {
+      const a = adjacency[j * N + l] as number;
+      if (a > 0) {
+        (neighbours[j] as number[]).push(l);
+        (weights[j] as number[]).push(a);
+      }
+    }
+  }
+  const u = new Float64Array(D);
   const scores = new Float64Array(N);
   for (let b = 0; b < batch; b++) {
     for (let j = 0; j < N; j++) {
-      const s = (b * N + j) * D, m = shared ? 0 : j * D * K, qo = (b * N + j) * K;
-      for (let i = 0; i < D; i++) {
-        const x = states[s + i] as number;
-        if (x === 0) continue;
-        const row = m + i * K;
-        for (let c = 0; c < K; c++) q[qo + c] = (q[qo + c] as number) + x * (wq[row + c] as number);
+      const nb = neighbours[j] as number[];
+      if (nb.length === 0) continue; // no neighbour: all-zero weights
+      // u = s_j P (agent j's P when not shared), or as `projectAll` computed it.
+      if (projected) {
+        const uo = projected.at + (b * N + j) * projected.width;
+        for (let h = 0; h < D; h++) u[h] = projected.f32[uo + h] as number;
+      } else {
+        const s = (b * N + j) * D, po = shared ? 0 : j * D * D;
+        for (let h = 0; h < D; h++) {
+          let sum = 0;
+          for (let i = 0; i < D; i++) sum += (states[s + i] as number) * (p[po + i * D + h] as number);
+          u[h] = sum;
+        }
       }
-      for (let i = 0; i < D; i++) {
-        const row = m + i * K;
-        let sum = 0;
-        for (let c = 0; c < K; c++) sum += (wk[row + c] as number) * (q[qo + c] as number);
-        u[s + i] = sum;
-      }
-    }
-    for (let j = 0; j < N; j++) {
       let max = -Infinity;
-      const uo = (b * N + j) * D;
-      for (let l = 0; l < N; l++) {
-        if (!((adjacency[j * N + l] as number) > 0)) continue;
-        const so = (b * N + l) * D;
+      for (let t = 0; t < nb.length; t++) {
+        const so = (b * N + (nb[t] as number)) * D;
         let dot = 0;
-        for (let i = 0; i < D; i++) dot += (u[uo + i] as number) * (states[so + i] as number);
-        scores[l] = dot * scale;
-        if ((scores[l] as number) > max) max = scores[l] as number;
+        for (let i = 0; i < D; i++) dot += (u[i] as number) * (states[so + i] as number);
+        const score = dot * scale;
+        scores[t] = score;
+        if (score > max) max = score;
       }
-      if (max === -Infinity) continue; // no neighbour: all-zero weights
       let total = 0;
-      const wo = (b * N + j) * N;
-      for (let l = 0; l < N; l++) {
-        const a = adjacency[j * N + l] as number;
-        if (!(a > 0)) continue;
-        const e = Math.exp((scores[l] as number) - max) * a;
-        scores[l] = e;
+      const aw = weights[j] as number[];
+      for (let t = 0; t < nb.length; t++) {
+        const e = Math.exp((scores[t] as number) - max) * (aw[t] as number);
+        scores[t] = e;
         total += e;
       }
-      for (let l = 0; l < N; l++) if ((adjacency[j * N + l] as number) > 0) w[wo + l] = (scores[l] as number) / total;
+      const wo = (b * N + j) * N;
+      for (let t = 0; t < nb.length; t++) w[wo + (nb[t] as number)] = (scores[t] as number) / total;
     }
   }
-  return { batch, states, q, u, wk, w };
+  return { batch, states, p, wq, wk, w };
 }
 
 /**
  * ∂loss/∂W_q and ∂loss/∂W_k (added into `dWq`, `dWk`, laid out as the
  * variables) from ∂loss/∂weights `dw` [B, N, N]: the masked softmax's
- * Jacobian, then the scaled dot products and the projections. The states are
- * inputs, not differentiated.
+ * Jacobian, then the scaled dot products into ∂P (score_jl = s_j P s_lᵀ),
+ * and once per call ∂W_q = ∂P W_k, ∂W_k = ∂Pᵀ W_q. The states are inputs,
+ * not differentiated.
  */
 export function attentionBackward(cache: AttentionCache, module: Module, dw: Float32Array, dWq: Float32Array, dWk: Float32Array): void {
   const N = module.agents, D = module.stateDim, K = module.keyDim, shared = module.shared;
-  const { batch, states, q, wk, w } = cache;
+  const { batch, states, wq, wk, w } = cache;
   const scale = 1 / Math.sqrt(K);
+  const groups = shared ? 1 : N;
+  const dp = new Float64Array(groups * D * D);
   const t = new Float64Array(D);
-  const dq = new Float64Array(K);
   for (let b = 0; b < batch; b++) {
     for (let j = 0; j < N; j++) {
       const wo = (b * N + j) * N;
       let inner = 0;
       for (let l = 0; l < N; l++) inner += (w[wo + l] as number) * (dw[wo + l] as number);
-      // ∂score_jl, then t_j = Σ_l ∂score_jl · s_l (score_jl = u_j · s_l, u_j = W_k q_j).
+      // ∂score_jl, then t_j = Σ_l ∂score_jl · s_l = ∂loss/∂u_j (u_j = s_j P).
       t.fill(0);
       let any = false;
       for (let l = 0; l < N; l++) {
@@ -266,23 +331,28 @@ export function attentionBackward(cache: AttentionCache, module: Module, dw: Flo
         for (let i = 0; i < D; i++) t[i] = (t[i] as number) + g * (states[so + i] as number);
       }
       if (!any) continue;
-      const m = shared ? 0 : j * D * K, qo = (b * N + j) * K, so = (b * N + j) * D;
-      dq.fill(0);
-      for (let i = 0; i < D; i++) {
-        const ti = t[i] as number;
-        const row = m + i * K;
-        // ∂W_k[i, c] += t_j[i] q_j[c]; ∂q_j[c] += W_k[i, c] t_j[i].
-        for (let c = 0; c < K; c++) {
-          dWk[row + c] = (dWk[row + c] as number) + ti * (q[qo + c] as number);
-          dq[c] = (dq[c] as number) + (wk[row + c] as number) * ti;
-        }
-      }
-      // q_j = s_j W_q: ∂W_q[i, c] += s_j[i] ∂q_j[c].
+      // ∂P[i, h] += s_j[i] t_j[h].
+      const po = shared ? 0 : j * D * D, so = (b * N + j) * D;
       for (let i = 0; i < D; i++) {
         const x = states[so + i] as number;
         if (x === 0) continue;
-        const row = m + i * K;
-        for (let c = 0; c < K; c++) dWq[row + c] = (dWq[row + c] as number) + x * (dq[c] as number);
+        const row = po + i * D;
+        for (let h = 0; h < D; h++) dp[row + h] = (dp[row + h] as number) + x * (t[h] as number);
+      }
+    }
+  }
+  for (let g = 0; g < groups; g++) {
+    const m = g * D * K, po = g * D * D;
+    for (let i = 0; i < D; i++) {
+      for (let c = 0; c < K; c++) {
+        // ∂W_q[i, c] = Σ_h ∂P[i, h] W_k[h, c]; ∂W_k[i, c] = Σ_h ∂P[h, i] W_q[h, c].
+        let q = 0, k = 0;
+        for (let h = 0; h < D; h++) {
+          q += (dp[po + i * D + h] as number) * (wk[m + h * K + c] as number);
+          k += (dp[po + h * D + i] as number) * (wq[m + h * K + c] as number);
+        }
+        dWq[m + i * K + c] = (dWq[m + i * K + c] as number) + q;
+        dWk[m + i * K + c] = (dWk[m + i * K + c] as number) + k;
       }
     }
   }
