@@ -61,10 +61,11 @@
  * (allocated_i / maxAllocated_i), allocated = CPU limit × replicas, maximum =
  * the largest setting (`envs/autoscale/reward.ts`); with `violation:
  * 'per-function'` the latency term is instead the mean over functions of −1
- * or 1 − (p90_i/SLA_i)^0.4. Without the penalty the
+ * or 1 − (p90_i/SLA_i)^0.4; `violationSlope` g makes a miss −1 −
+ * g · (min(p90/SLA, 10) − 1) instead of −1. Without the penalty the
  * agent would scale without bound (§4.1: "the reward function also penalized
  * high CPU usage, which is why it did not scale infinitely"). Range:
- * [−1 − cpuPenalty, 1].
+ * [−1 − 9g − cpuPenalty, 1].
  *
  * ## Starting State
  *
@@ -211,7 +212,7 @@ export class AutoscaleEnv extends BaseEnv<number[], number[]> {
     const obs = autoscaleObservation(s, snap, fns, this.memoryMb);
     const p90Ms = fns.map((f) => latencyMs(snap.functions[f.name], 'p90'));
     const alloc = fns.map(allocatedMilli);
-    const parts = autoscaleReward({ p90Ms, slaMs: s.slaMs, allocFraction: alloc.map((a) => a / s.maxAllocMilli), cpuPenalty: s.cpuPenalty, violation: s.violation });
+    const parts = autoscaleReward({ p90Ms, slaMs: s.slaMs, allocFraction: alloc.map((a) => a / s.maxAllocMilli), cpuPenalty: s.cpuPenalty, violation: s.violation, violationSlope: s.violationSlope });
     const record = (values: readonly number[]): Record<string, number> => Object.fromEntries(fns.map((f, i) => [f.name, values[i] as number]));
     const info: Info = {
       p90Ms: record(p90Ms),

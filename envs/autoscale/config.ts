@@ -54,6 +54,7 @@ const common = {
   slaMs: numbers({ default: [...DEFAULT_SLA_MS], min: 0.001, max: 60000, maxWhy: 'a p90 above a minute is no latency SLA', length: AUTOSCALE_FUNCTIONS.length, doc: `p90 latency SLA per function, ms, in the order ${AUTOSCALE_FUNCTIONS.join(', ')}; default 2.5 × each function's median work × \`workScale\`` }),
   cpuPenalty: number({ default: 0.25, min: 0, max: 100, maxWhy: 'the SLA term is in [0, 1]: a weight beyond 100 leaves it no say', doc: 'weight of the CPU-allocation penalty: reward −= cpuPenalty · mean over functions of allocated CPU / its maximum' }),
   violation: oneOf({ default: 'any', values: ['any', 'per-function'] as const, doc: '`any`: a step with any function over its SLA is worth −1; `per-function`: the latency term is the mean of each function\'s −1 (over its SLA) or 1 − (p90/SLA)^0.4 (envs/autoscale/reward.ts)' }),
+  violationSlope: number({ default: 0, min: 0, max: 10, maxWhy: 'at 10 a function 10× over its SLA costs −91, which drowns every other term of the reward', doc: 'a miss costs more the further it is over: a violating function\'s −1 becomes −1 − violationSlope · (min(p90/SLA, 10) − 1) (the observation\'s latency clip; under `any` the worst function\'s ratio); 0 = every miss −1 (configs/zoo/dqn.yaml#Autoscale-Horizontal-v0)' }),
   maxInflight: integer({ default: 8, min: 0, max: 1000, doc: 'concurrent requests per replica (watchdog max_inflight / Knative containerConcurrency); the excess waits in a FIFO queue. 0 = unlimited, which lets the simulator\'s contention turn a backlog into a collapse' }),
   nodes: integer({ default: 0, min: 0, max: 1000, doc: 'worker nodes (10-core, 64 GB CloudLab xl170, the vhive preset\'s); 0 = just enough for every function at its maximum setting' }),
 };
@@ -92,6 +93,8 @@ export interface AutoscaleSettings {
   slaMs: number[];
   cpuPenalty: number;
   violation: 'any' | 'per-function';
+  /** Extra penalty per unit of p90/SLA over 1 on a miss (envs/autoscale/reward.ts). */
+  violationSlope: number;
   maxInflight: number;
   /** Worker nodes of the simulated cluster (resolved: never 0). */
   nodes: number;
@@ -171,6 +174,7 @@ function shared(id: string, input: unknown, c: ConfigOf<typeof VERTICAL_SCHEMA> 
     slaMs: hasKey(input, 'slaMs') ? c.slaMs : DEFAULT_SLA_MS.map((ms) => ms * c.workScale),
     cpuPenalty: c.cpuPenalty,
     violation: c.violation,
+    violationSlope: c.violationSlope,
     maxInflight: c.maxInflight,
   };
 }

@@ -17,7 +17,19 @@
  * cutting another function's CPU below its SLA costs nothing more: a learner
  * that scales each function with its own output (factored DQN heads) then
  * drives every function to its minimum (issue 14, measured).
+ *
+ * `violationSlope` g (default 0) makes a miss cost more the further it is
+ * over: a violating function's term becomes −1 − g · (min(p90/SLA, 10) − 1)
+ * ('per-function'), and the violating step's −1 becomes −1 − g · (min(max_i
+ * p90_i/SLA_i, 10) − 1) ('any'). The ratio is clipped at 10, the clip of the
+ * observation's latency features (`LATENCY_CLIP`), so the reward never tells
+ * apart what the agent cannot see. With g = 0 a function whose queue has built
+ * up (p90 50× its SLA) earns the same −1 as one just over, and a replica that
+ * brings it halfway back earns nothing until it is under (issue 14: the greedy
+ * DQN left about one function short for a whole episode).
  */
+import { LATENCY_CLIP } from './observation.js';
+
 
 /** The reward of a step whose SLA is violated, before the CPU penalty. */
 export const VIOLATION_REWARD = -1;
@@ -34,6 +46,8 @@ export interface RewardInput {
   cpuPenalty: number;
   /** How SLA misses count: one miss makes the step −1 ('any'), or each function's own term (see above). @default 'any' */
   violation?: 'any' | 'per-function';
+  /** Extra penalty per unit of p90/SLA over 1 (clipped at 10) on a violation (see above). @default 0 */
+  violationSlope?: number;
 }
 
 export interface RewardParts {
@@ -42,7 +56,7 @@ export interface RewardParts {
   violated: boolean;
   /** mean_i p90_i / SLA_i (may be `Infinity` on a violation). */
   meanRatio: number;
-  /** −1 on a violation, else 1 − meanRatio^0.4 ('any'); the mean of the per-function terms ('per-function'). */
+  /** −1 (− the slope's part) on a violation, else 1 − meanRatio^0.4 ('any'); the mean of the per-function terms ('per-function'). */
   latencyTerm: number;
   /** cpuPenalty · mean allocFraction (subtracted). */
   penalty: number;
@@ -50,23 +64,27 @@ export interface RewardParts {
 
 export function autoscaleReward(x: RewardInput): RewardParts {
   const n = x.p90Ms.length;
+  const slope = x.violationSlope ?? 0;
+  /** The latency term of a miss whose p90/SLA is `ratio` (> 1). */
+  const miss = (ratio: number): number => VIOLATION_REWARD - (slope > 0 ? slope * (Math.min(ratio, LATENCY_CLIP) - 1) : 0);
   let sum = 0;
-  let violated = false;
+  let worst = 0;
   for (let i = 0; i < n; i++) {
     const ratio = (x.p90Ms[i] as number) / (x.slaMs[i] as number);
-    if (ratio > 1) violated = true;
+    if (ratio > worst) worst = ratio;
     sum += ratio;
   }
+  const violated = worst > 1;
   const meanRatio = n > 0 ? sum / n : 0;
   let latencyTerm: number;
   if (x.violation === 'per-function') {
     let terms = 0;
     for (let i = 0; i < n; i++) {
       const ratio = (x.p90Ms[i] as number) / (x.slaMs[i] as number);
-      terms += ratio > 1 ? VIOLATION_REWARD : 1 - Math.pow(ratio, LATENCY_EXPONENT);
+      terms += ratio > 1 ? miss(ratio) : 1 - Math.pow(ratio, LATENCY_EXPONENT);
     }
     latencyTerm = n > 0 ? terms / n : 0;
-  } else latencyTerm = violated ? VIOLATION_REWARD : 1 - Math.pow(meanRatio, LATENCY_EXPONENT);
+  } else latencyTerm = violated ? miss(worst) : 1 - Math.pow(meanRatio, LATENCY_EXPONENT);
   const alloc = x.allocFraction.reduce((a, b) => a + b, 0) / Math.max(1, x.allocFraction.length);
   const penalty = x.cpuPenalty * alloc;
   return { reward: latencyTerm - penalty, violated, meanRatio, latencyTerm, penalty };

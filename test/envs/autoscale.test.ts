@@ -171,6 +171,60 @@ describe('reward', () => {
     expect(() => makeVertical({ violation: 'some' } as never)).toThrow(/config\.violation/);
   });
 
+  // Issue 14: with every miss worth −1, a function whose queue has built up (p90 50× its SLA) earns what one
+  // just over does, and a replica that halves its p90 earns nothing until it is under (the greedy DQN on
+  // Autoscale-Horizontal-v0 left a function short for good). violationSlope grades the miss.
+  test('violationSlope: a miss costs −1 − slope · (min(p90/SLA, 10) − 1), the worst ratio under any', () => {
+    const base = { slaMs: [2, 4], allocFraction: [1, 0.5], cpuPenalty: 0.5 };
+    // ratio 15 (clipped to 10): −1 − 0.1 · 9 = −1.9; ratio 0.25: 1 − 0.25^0.4; mean − 0.5 · 0.75
+    const far = autoscaleReward({ ...base, p90Ms: [30, 1], violation: 'per-function', violationSlope: 0.1 });
+    expect(far.latencyTerm).toBeCloseTo((-1.9 + 1 - Math.pow(0.25, 0.4)) / 2, 12);
+    expect(far.reward).toBeCloseTo(-1.1121745887, 9);
+    // a stalled function (p90 ∞) and one 15× over are both worth the clip's 10×: finite, and the same
+    expect(autoscaleReward({ ...base, p90Ms: [Infinity, 1], violation: 'per-function', violationSlope: 0.1 }).reward).toBe(far.reward);
+    expect(autoscaleReward({ ...base, p90Ms: [20, 1], violation: 'per-function', violationSlope: 0.1 }).reward).toBe(far.reward);
+    // ratio 1.5: −1.05, 0.025 below the flat −1's −0.6621745887
+    const near = autoscaleReward({ ...base, p90Ms: [3, 1], violation: 'per-function', violationSlope: 0.1 });
+    expect(near.reward).toBeCloseTo(-0.6871745887, 9);
+    // halving a far miss's p90 now pays even though the function stays over its SLA
+    const halved = autoscaleReward({ ...base, p90Ms: [10, 1], violation: 'per-function', violationSlope: 0.1 });
+    expect(halved.reward).toBeGreaterThan(far.reward);
+    expect(halved.reward - far.reward).toBeCloseTo((0.1 * 5) / 2, 12);
+    // 'any': the worst function's ratio, 2 here: −1 − 0.1 = −1.1, − 0.375
+    expect(autoscaleReward({ ...base, p90Ms: [3, 8], violationSlope: 0.1 }).reward).toBeCloseTo(-1.475, 12);
+    // under the SLA the slope changes nothing
+    expect(autoscaleReward({ ...base, p90Ms: [1, 2], violation: 'per-function', violationSlope: 5 }).reward)
+      .toBe(autoscaleReward({ ...base, p90Ms: [1, 2], violation: 'per-function' }).reward);
+  });
+
+  test('violationSlope 0 (the default) is the flat −1 exactly, in both modes', () => {
+    for (const p90Ms of [[3, 1], [30, 8], [Infinity, 1], [1, 2], [2, 4]]) {
+      for (const violation of ['any', 'per-function'] as const) {
+        const x = { p90Ms, slaMs: [2, 4], allocFraction: [1, 0.5], cpuPenalty: 0.5, violation };
+        expect(autoscaleReward({ ...x, violationSlope: 0 })).toEqual(autoscaleReward(x));
+      }
+    }
+    expect(makeHorizontal().settings.violationSlope).toBe(0);
+    expect(() => makeHorizontal({ violationSlope: -1 })).toThrow('Autoscale-Horizontal-v0: config.violationSlope: expected a number in [0, 10], got -1');
+  });
+
+  test('the env pays the graded miss on its own info', async () => {
+    // SLAs of 0.6 ms: every function (0.3-1.2 ms of work at 1000 m) misses some, by different ratios
+    const env = makeHorizontal({ cpuPenalty: 0.4, warmupSeconds: 0, stepSeconds: 2, violation: 'per-function', violationSlope: 0.3, slaMs: AUTOSCALE_FUNCTIONS.map(() => 0.6) });
+    await env.reset({ seed: 4 });
+    const s = await env.step(KEEP_ALL);
+    const info = s.info as { p90Ms: Record<string, number>; allocatedCpuMilli: Record<string, number> };
+    const p90 = AUTOSCALE_FUNCTIONS.map((n) => info.p90Ms[n] as number);
+    const alloc = AUTOSCALE_FUNCTIONS.map((n) => (info.allocatedCpuMilli[n] as number) / 10_000);
+    const sla = AUTOSCALE_FUNCTIONS.map(() => 0.6);
+    const x = { p90Ms: p90, slaMs: sla, allocFraction: alloc, cpuPenalty: 0.4, violation: 'per-function' as const };
+    expect(p90.filter((p) => p > 0.6).length).toBeGreaterThan(0);
+    expect(s.reward).toBe(autoscaleReward({ ...x, violationSlope: 0.3 }).reward);
+    const over = p90.map((p) => (p > 0.6 ? Math.min(p / 0.6, 10) - 1 : 0));
+    expect(autoscaleReward({ ...x }).reward - s.reward).toBeCloseTo((0.3 * over.reduce((a, b) => a + b, 0)) / 9, 9);
+    await env.close();
+  });
+
   test('the env pays exactly the formula on its own info', async () => {
     const env = makeVertical({ cpuPenalty: 0.4, warmupSeconds: 0, stepSeconds: 2 });
     await env.reset({ seed: 4 });
