@@ -27,6 +27,7 @@
 import { ConfigError, quote } from '../core/errors.js';
 import type { DenseActivation, DenseStack } from './dense.js';
 import { tanhf } from './float32-math.js';
+import { F32, get, I32, i32, name, section, set, simd, uleb, V128, vec } from './wasm-encode.js';
 
 export interface MirrorLayer {
   inputs: number;
@@ -53,24 +54,6 @@ interface KernelExports {
  * adds splat(xᵢ) · W[i, j … j+3] for i in order.
  */
 function kernelModule(): Uint8Array {
-  const uleb = (n: number): number[] => {
-    const out: number[] = [];
-    do {
-      let b = n & 0x7f;
-      n >>>= 7;
-      if (n) b |= 0x80;
-      out.push(b);
-    } while (n);
-    return out;
-  };
-  const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-  const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
-  const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
-  const [I32, F32, V128] = [0x7f, 0x7d, 0x7b];
-  const get = (i: number): number[] => [0x20, ...uleb(i)];
-  const set = (i: number): number[] => [0x21, ...uleb(i)];
-  const i32 = (n: number): number[] => [0x41, ...uleb(n)]; // non-negative constants below 64 only (signed LEB128 = unsigned there)
-  const simd = (op: number): number[] => [0xfd, ...uleb(op)];
   const vload = (offset: number): number[] => [...simd(0x00), 2, ...uleb(offset)]; // v128.load, 4-byte alignment hint
   const vstore = (offset: number): number[] => [...simd(0x0b), 2, ...uleb(offset)];
   const [splat, vadd, vmul, vmax] = [simd(0x13), simd(0xe4), simd(0xe6), simd(0xe9)];

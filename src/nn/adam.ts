@@ -21,6 +21,7 @@ import { CheckpointError, type GroupEntry, type LoadedCheckpoint } from './check
 import { ConfigError, quote } from '../core/errors.js';
 import { ParamSet } from './params.js';
 import { tf } from './tf.js';
+import { F32, get, I32, i32, name, section, set, simd, tee, uleb, V128, vec } from './wasm-encode.js';
 
 /**
  * A WebAssembly module (written out below, 370 bytes) with two SIMD loops over
@@ -33,25 +34,6 @@ import { tf } from './tf.js';
  * same scalar divider, ~9 cycles per weight; f32x4 does four at a time.
  */
 function adamWasmModule(pages: number): Uint8Array {
-  const uleb = (n: number): number[] => {
-    const out: number[] = [];
-    do {
-      let b = n & 0x7f;
-      n >>>= 7;
-      if (n) b |= 0x80;
-      out.push(b);
-    } while (n);
-    return out;
-  };
-  const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-  const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
-  const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
-  const [I32, F32, V128] = [0x7f, 0x7d, 0x7b];
-  const get = (i: number): number[] => [0x20, ...uleb(i)];
-  const set = (i: number): number[] => [0x21, ...uleb(i)];
-  const tee = (i: number): number[] => [0x22, ...uleb(i)];
-  const i32 = (n: number): number[] => [0x41, ...uleb(n)]; // small non-negative constants only (their signed LEB128 is the unsigned one below 64)
-  const simd = (op: number): number[] => [0xfd, ...uleb(op)];
   const [load, store] = [[...simd(0x00), 4, 0], [...simd(0x0b), 4, 0]]; // v128.load/store, 16-byte aligned, offset 0
   const [splat, sqrt, add, sub, mul, div] = [simd(0x13), simd(0xe3), simd(0xe4), simd(0xe5), simd(0xe6), simd(0xe7)];
   const lane = (l: number): number[] => [...simd(0x1f), l]; // f32x4.extract_lane

@@ -18,24 +18,8 @@
  * products run as plain loops.
  */
 import { ConfigError, quote } from '../core/errors.js';
+import { get, I32, name, section, set, simd, uleb, V128, vec } from './wasm-encode.js';
 
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-};
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
-const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
-const [I32, V128] = [0x7f, 0x7b];
-const get = (i: number): number[] => [0x20, ...uleb(i)];
-const set = (i: number): number[] => [0x21, ...uleb(i)];
-const simd = (op: number): number[] => [0xfd, ...uleb(op)];
 const v128load = (offset: number): number[] => [...simd(0x00), 2, ...uleb(offset)];
 const v128store = (offset: number): number[] => [...simd(0x0b), 2, ...uleb(offset)];
 const F32_LOAD = [0x2a, 2, 0];
